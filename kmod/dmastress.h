@@ -1,0 +1,276 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * dmastress.h - internal interfaces of the dmastress driver
+ *
+ * Two small interfaces carry the design:
+ *  - an engine (&struct dmastress_engine) moves bytes as the device would,
+ *    between a DMA address and a device-side buffer;
+ *  - a path (&struct dmastress_path) is one DMA API family: it allocates
+ *    and/or maps a buffer, describes it as DMA segments, syncs it, and
+ *    tears it down.
+ * The run core (dmastress_run.c) drives a path with an engine, fills and
+ * verifies the data (dmastress_pattern.c) and times every phase
+ * (dmastress_stats.c). The ioctl, the KUnit suites and stress call the same
+ * core.
+ */
+#ifndef _DMASTRESS_H
+#define _DMASTRESS_H
+
+#include <linux/dma-mapping.h>
+#include <linux/mutex.h>
+#include <linux/pci.h>
+#include <linux/scatterlist.h>
+#include <linux/completion.h>
+#include <linux/miscdevice.h>
+#include <linux/types.h>
+
+#include "dmastress_uapi.h"
+
+/* Bytes of guard pattern before and after every CPU buffer and segment. */
+#define DMASTRESS_GUARD_BYTES		64
+/* Mismatches printed per run before the log goes quiet. */
+#define DMASTRESS_MAX_LOGGED		32
+/* Largest edu transfer: QEMU 7.2's edu aborts on 4096 (an off-by-one). */
+#define DMASTRESS_EDU_MAX_XFER		2048
+/* edu completion timeout per transfer, ms (a transfer takes ~100 ms virtual). */
+#define DMASTRESS_EDU_TIMEOUT_MS	5000
+
+struct dmastress_dev;
+
+/**
+ * enum dmastress_xfer_dir - which way an engine moves bytes
+ * @DMASTRESS_MEM_TO_DEV: the device reads memory at a DMA address into its
+ *	device-side buffer
+ * @DMASTRESS_DEV_TO_MEM: the device writes its device-side buffer to memory
+ *	at a DMA address
+ */
+enum dmastress_xfer_dir {
+	DMASTRESS_MEM_TO_DEV,
+	DMASTRESS_DEV_TO_MEM,
+};
+
+/**
+ * struct dmastress_engine - who moves the bytes as the device
+ * @name: "edu", "cpu"
+ * @id: enum dmastress_engine_id
+ * @max_xfer: largest single transfer, bytes; dmastress_engine_xfer() splits
+ * @usable: true when the engine can run on @dd; on false, sets *@why
+ * @xfer: move @len bytes (<= @max_xfer) between DMA address @dma and the
+ *	kernel buffer @devbuf in direction @dir. Returns 0, -EFAULT when the
+ *	address does not translate (a device fault, never dereferenced),
+ *	-ETIMEDOUT when the device did not complete, -EIO on a device error.
+ *	Process context, may sleep; the caller serialises per device as the
+ *	engine requires (the edu engine takes its own lock).
+ *
+ * A third engine (a dmaengine memcpy channel, an NVMe queue) is one new file
+ * and one entry in dmastress_engines[].
+ */
+struct dmastress_engine {
+	const char *name;
+	u32 id;
+	size_t max_xfer;
+	bool (*usable)(struct dmastress_dev *dd, const char **why);
+	int (*xfer)(struct dmastress_dev *dd, dma_addr_t dma, void *devbuf,
+		    size_t len, enum dmastress_xfer_dir dir);
+};
+
+/**
+ * struct dmastress_seg - one DMA segment of a mapped buffer
+ * @dma: DMA address as the device sees it
+ * @len: bytes
+ * @cpu: kernel virtual address of the same bytes, or NULL when the CPU view
+ *	is not segment-wise (then the op's @vaddr covers the whole buffer)
+ * @phys: physical address of the CPU memory behind @cpu (0 if unknown)
+ */
+struct dmastress_seg {
+	dma_addr_t dma;
+	size_t len;
+	void *cpu;
+	phys_addr_t phys;
+};
+
+/**
+ * struct dmastress_op - one operation of a path: a buffer, its mapping, state
+ * @dd: the device
+ * @params: the run's parameters (read-only)
+ * @dir: enum dma_data_direction of this op
+ * @len: bytes the device moves (the payload, without guards)
+ * @vaddr: contiguous kernel view of the payload (kmalloc, coherent, vmap),
+ *	or NULL when only @segs[].cpu describe it
+ * @segs: DMA segments covering the payload in order
+ * @nsegs: number of entries used in @segs
+ * @max_segs: capacity of @segs
+ * @nents_cpu: CPU sg entries before mapping (sg paths), else 0
+ * @priv: the path's private state (sg_table, pool, pages...)
+ * @rng: per-op random state (stress)
+ *
+ * Paths allocate room for DMASTRESS_GUARD_BYTES of guard before and after
+ * every CPU buffer they own and expose the guards through
+ * dmastress_op_add_guard(); the run core fills and checks them.
+ */
+struct dmastress_op {
+	struct dmastress_dev *dd;
+	const struct dmastress_run_params *params;
+	enum dma_data_direction dir;
+	size_t len;
+	void *vaddr;
+	struct dmastress_seg *segs;
+	unsigned int nsegs;
+	unsigned int max_segs;
+	unsigned int nents_cpu;
+	void *priv;
+	u32 rng;
+	/* guard regions, filled and checked by the run core */
+	struct {
+		u8 *start;
+		size_t len;
+	} guards[2 * 8];
+	unsigned int nguards;
+};
+
+/**
+ * struct dmastress_path - one DMA API family
+ * @name: "coherent", "pool", "single", "page", "sg", "sgtable", "resource",
+ *	"pages", "noncoherent", "noncontig"
+ * @id: enum dmastress_path_id
+ * @usable: optional; false (with *@why) when the path cannot run with
+ *	@params on @dd (an attribute the platform lacks, an engine that cannot
+ *	reach the buffer); the run then reports -EOPNOTSUPP and the reason
+ * @setup: allocate and map the buffer for @op->len bytes, fill @op->segs.
+ *	For TO_DEVICE/BIDIRECTIONAL streaming maps the run core has already
+ *	called @fill before mapping (see @prepare). Returns 0, -ENOMEM on an
+ *	allocation failure, -EIO on a mapping error (dma_mapping_error()) or
+ *	the dma_map_sgtable() error. On failure nothing is left allocated.
+ *	Timed as DMASTRESS_PHASE_MAP.
+ * @prepare: optional; allocate the CPU-side memory of a streaming path
+ *	before @setup maps it (not timed). Returns 0 or -ENOMEM.
+ * @sync_for_device: hand the buffer to the device (dma_sync_*_for_device,
+ *	flush_kernel_vmap_range...). Timed as SYNC_FOR_DEVICE.
+ * @sync_for_cpu: hand it back (dma_sync_*_for_cpu, invalidate...). Timed as
+ *	SYNC_FOR_CPU. Skipped by the core with DMASTRESS_RUN_SKIP_SYNC_FOR_CPU.
+ * @teardown: unmap and free everything @setup and @prepare made. Timed as
+ *	UNMAP. Must be safe after a failed @setup.
+ */
+struct dmastress_path {
+	const char *name;
+	u32 id;
+	bool (*usable)(struct dmastress_dev *dd,
+		       const struct dmastress_run_params *params,
+		       const char **why);
+	int (*prepare)(struct dmastress_op *op);
+	int (*setup)(struct dmastress_op *op);
+	void (*sync_for_device)(struct dmastress_op *op);
+	void (*sync_for_cpu)(struct dmastress_op *op);
+	void (*teardown)(struct dmastress_op *op);
+};
+
+/**
+ * struct dmastress_dev - one bound PCI device
+ * @pdev: the PCI device
+ * @dev: &pdev->dev, the device every DMA API call uses
+ * @misc: /dev/dmastress<N>
+ * @index: N
+ * @lock: serialises control ioctls (runs, views)
+ * @edu_lock: serialises use of the edu DMA engine
+ * @bar: BAR0 mapping (edu registers and its 4 KiB buffer), or NULL
+ * @bar_phys: BAR0 physical address (for dma_map_resource())
+ * @bar_len: BAR0 length, bytes
+ * @is_edu: the device is QEMU's edu (1234:11e8)
+ * @irq: edu MSI vector, or -1 when polling
+ * @edu_done: completed by the edu interrupt
+ * @saved_dma_mask: streaming mask at bind time, restored after every run
+ * @saved_coherent_mask: coherent mask at bind time, restored after every run
+ * @views: mmap views (per device; ids are per device too)
+ * @nviews: views alive
+ */
+struct dmastress_dev {
+	struct pci_dev *pdev;
+	struct device *dev;
+	struct miscdevice misc;
+	int index;
+	struct mutex lock;
+	struct mutex edu_lock;
+	void __iomem *bar;
+	resource_size_t bar_phys;
+	resource_size_t bar_len;
+	bool is_edu;
+	int irq;
+	struct completion edu_done;
+	u64 saved_dma_mask;
+	u64 saved_coherent_mask;
+	struct dmastress_view_state *views[DMASTRESS_MAX_VIEWS];
+	char name[16];
+};
+
+/* dmastress_engine.c */
+extern const struct dmastress_engine *const dmastress_engines[DMASTRESS_NR_ENGINES];
+int dmastress_engine_xfer(struct dmastress_dev *dd,
+			  const struct dmastress_engine *eng, dma_addr_t dma,
+			  void *devbuf, size_t len, enum dmastress_xfer_dir dir);
+extern const struct dmastress_engine dmastress_engine_edu;
+extern const struct dmastress_engine dmastress_engine_cpu;
+
+/* dmastress_engine_edu.c: used by probe/remove */
+int dmastress_edu_init(struct dmastress_dev *dd);
+void dmastress_edu_exit(struct dmastress_dev *dd);
+
+/* paths, one file per family */
+extern const struct dmastress_path *const dmastress_paths[DMASTRESS_NR_PATHS];
+extern const struct dmastress_path dmastress_path_coherent;
+extern const struct dmastress_path dmastress_path_pool;
+extern const struct dmastress_path dmastress_path_single;
+extern const struct dmastress_path dmastress_path_page;
+extern const struct dmastress_path dmastress_path_sg;
+extern const struct dmastress_path dmastress_path_sgtable;
+extern const struct dmastress_path dmastress_path_resource;
+extern const struct dmastress_path dmastress_path_pages;
+extern const struct dmastress_path dmastress_path_noncoherent;
+extern const struct dmastress_path dmastress_path_noncontig;
+
+int dmastress_op_add_seg(struct dmastress_op *op, dma_addr_t dma, size_t len,
+			 void *cpu, phys_addr_t phys);
+void dmastress_op_add_guard(struct dmastress_op *op, void *start, size_t len);
+
+/* dmastress_pattern.c */
+u8 dmastress_pattern_byte(u32 seed, u64 offset);
+void dmastress_pattern_fill(void *buf, size_t len, u32 seed, u64 offset);
+/**
+ * struct dmastress_verify - result of comparing a buffer to the pattern
+ * @mismatches: bytes that differ
+ * @first_offset: offset of the first difference
+ * @first_expected: byte expected there
+ * @first_actual: byte found there
+ */
+struct dmastress_verify {
+	u64 mismatches;
+	u64 first_offset;
+	u8 first_expected;
+	u8 first_actual;
+};
+void dmastress_pattern_check(const void *buf, size_t len, u32 seed, u64 offset,
+			     struct dmastress_verify *v);
+void dmastress_guard_fill(void *buf, size_t len);
+u64 dmastress_guard_check(const void *buf, size_t len);
+
+/* dmastress_stats.c */
+unsigned int dmastress_hist_bucket(u64 ns);
+void dmastress_hist_add(struct dmastress_hist *h, u64 ns);
+void dmastress_hist_merge(struct dmastress_hist *dst,
+			  const struct dmastress_hist *src);
+void dmastress_hist_init(struct dmastress_hist *h);
+void dmastress_timer_calibrate(void);
+u64 dmastress_timer_overhead_ps(void);
+
+/* dmastress_info.c */
+u32 dmastress_group_type(struct device *dev);
+void dmastress_fill_info(struct dmastress_dev *dd, struct dmastress_info *info);
+int dmastress_set_masks(struct dmastress_dev *dd, u32 mask_bits,
+			u32 coherent_mask_bits);
+void dmastress_restore_masks(struct dmastress_dev *dd);
+
+/* dmastress_run.c */
+int dmastress_validate_params(const struct dmastress_run_params *p);
+int dmastress_run(struct dmastress_dev *dd, const struct dmastress_run_params *p,
+		  struct dmastress_run_result *res, struct dmastress_hist *hists);
+
+#endif /* _DMASTRESS_H */

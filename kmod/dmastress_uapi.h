@@ -1,0 +1,449 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * dmastress_uapi.h - user-space interface of /dev/dmastress<N>
+ *
+ * Every structure starts with a __u32 size field that user space sets to
+ * sizeof() the structure it was compiled with; the kernel refuses any other
+ * size with -EINVAL. Reserved fields must be zero (-EINVAL otherwise). Only
+ * fixed-width types are used; pointers would travel as __u64.
+ *
+ * Opening the device requires CAP_SYS_RAWIO. Control ioctls on one device are
+ * serialised by a per-device mutex. An unknown ioctl returns -ENOTTY. A field
+ * out of range returns -EINVAL and changes no state. A run that fails midway
+ * unmaps and frees everything it made before returning.
+ *
+ * Kernel virtual addresses never reach user space. DMA and physical addresses
+ * are reported only where a check needs them (&struct dmastress_view).
+ */
+#ifndef _UAPI_DMASTRESS_H
+#define _UAPI_DMASTRESS_H
+
+#include <linux/types.h>
+#include <linux/ioctl.h>
+
+#define DMASTRESS_IOC_MAGIC		0xDB
+
+/* Bounds on every user input. */
+#define DMASTRESS_MAX_LEN_BYTES		(1ULL << 30)	/* one operation, bytes */
+#define DMASTRESS_MAX_NENTS		4096		/* sg entries */
+#define DMASTRESS_MAX_THREADS		64
+#define DMASTRESS_MAX_SECONDS		3600
+#define DMASTRESS_MAX_ITERATIONS	(1ULL << 32)
+#define DMASTRESS_MAX_BATCH		4096		/* ops timed together */
+#define DMASTRESS_MAX_VIEWS		16		/* mmap views per open file */
+#define DMASTRESS_MIN_MASK_BITS		24
+#define DMASTRESS_MAX_MASK_BITS		64
+#define DMASTRESS_MAX_LIVE		64		/* stress: mappings alive per thread */
+
+/**
+ * enum dmastress_path_id - the DMA API family a run exercises
+ * @DMASTRESS_PATH_COHERENT: dma_alloc_attrs()/dma_free_attrs(); attrs from
+ *	&struct dmastress_run_params.attrs
+ * @DMASTRESS_PATH_POOL: dma_pool_create()/dma_pool_alloc()/dma_pool_zalloc()/
+ *	dma_pool_free()/dma_pool_destroy(), align and boundary from the params
+ * @DMASTRESS_PATH_SINGLE: dma_map_single() on kmalloc'd (or vmalloc'd pages
+ *	for large) buffers, odd lengths included
+ * @DMASTRESS_PATH_PAGE: dma_map_page() at a sub-page offset, crossing pages
+ * @DMASTRESS_PATH_SG: dma_map_sg() with nents entries, chained if large
+ * @DMASTRESS_PATH_SGTABLE: dma_map_sgtable() and the sgtable syncs
+ * @DMASTRESS_PATH_RESOURCE: dma_map_resource() of the device's own MMIO
+ * @DMASTRESS_PATH_PAGES: dma_alloc_pages()/dma_free_pages() with explicit syncs
+ * @DMASTRESS_PATH_NONCOHERENT: dma_alloc_noncoherent()/dma_free_noncoherent()
+ * @DMASTRESS_PATH_NONCONTIG: dma_alloc_noncontiguous() with
+ *	dma_vmap_noncontiguous() and the vmap range flush/invalidate
+ * @DMASTRESS_NR_PATHS: number of paths
+ */
+enum dmastress_path_id {
+	DMASTRESS_PATH_COHERENT,
+	DMASTRESS_PATH_POOL,
+	DMASTRESS_PATH_SINGLE,
+	DMASTRESS_PATH_PAGE,
+	DMASTRESS_PATH_SG,
+	DMASTRESS_PATH_SGTABLE,
+	DMASTRESS_PATH_RESOURCE,
+	DMASTRESS_PATH_PAGES,
+	DMASTRESS_PATH_NONCOHERENT,
+	DMASTRESS_PATH_NONCONTIG,
+	DMASTRESS_NR_PATHS,
+};
+
+/**
+ * enum dmastress_engine_id - who moves the bytes as the device
+ * @DMASTRESS_ENGINE_EDU: QEMU edu DMA engine, <= 2048 bytes per transfer,
+ *	MSI completion with a timeout
+ * @DMASTRESS_ENGINE_CPU: software bus-master walking the device's
+ *	translation (iommu_iova_to_phys() or dma_to_phys())
+ * @DMASTRESS_NR_ENGINES: number of engines
+ */
+enum dmastress_engine_id {
+	DMASTRESS_ENGINE_EDU,
+	DMASTRESS_ENGINE_CPU,
+	DMASTRESS_NR_ENGINES,
+};
+
+/*
+ * Directions use the values of enum dma_data_direction:
+ * 0 BIDIRECTIONAL (memory -> device -> memory), 1 TO_DEVICE, 2 FROM_DEVICE.
+ */
+#define DMASTRESS_DIR_BIDIRECTIONAL	0
+#define DMASTRESS_DIR_TO_DEVICE		1
+#define DMASTRESS_DIR_FROM_DEVICE	2
+
+/**
+ * enum dmastress_phase - timed phases of one operation
+ * @DMASTRESS_PHASE_MAP: allocate and/or map (dma_alloc_*, dma_map_*)
+ * @DMASTRESS_PHASE_SYNC_FOR_DEVICE: dma_sync_*_for_device (or flush)
+ * @DMASTRESS_PHASE_XFER: the engine's transfer(s)
+ * @DMASTRESS_PHASE_SYNC_FOR_CPU: dma_sync_*_for_cpu (or invalidate)
+ * @DMASTRESS_PHASE_UNMAP: unmap and/or free
+ * @DMASTRESS_PHASE_E2E: the whole operation, excluding pattern fill/verify
+ * @DMASTRESS_NR_PHASES: number of phases
+ */
+enum dmastress_phase {
+	DMASTRESS_PHASE_MAP,
+	DMASTRESS_PHASE_SYNC_FOR_DEVICE,
+	DMASTRESS_PHASE_XFER,
+	DMASTRESS_PHASE_SYNC_FOR_CPU,
+	DMASTRESS_PHASE_UNMAP,
+	DMASTRESS_PHASE_E2E,
+	DMASTRESS_NR_PHASES,
+};
+
+/**
+ * enum dmastress_group_type - the device's IOMMU default domain type
+ * @DMASTRESS_GROUP_NONE: no IOMMU group (dma-direct, maybe swiotlb)
+ * @DMASTRESS_GROUP_IDENTITY: group type "identity" (passthrough)
+ * @DMASTRESS_GROUP_DMA: group type "DMA" (strict invalidation)
+ * @DMASTRESS_GROUP_DMA_FQ: group type "DMA-FQ" (lazy, flush queue)
+ * @DMASTRESS_GROUP_BLOCKED: blocked or unmanaged domain
+ */
+enum dmastress_group_type {
+	DMASTRESS_GROUP_NONE,
+	DMASTRESS_GROUP_IDENTITY,
+	DMASTRESS_GROUP_DMA,
+	DMASTRESS_GROUP_DMA_FQ,
+	DMASTRESS_GROUP_BLOCKED,
+};
+
+/* &struct dmastress_info.flags */
+#define DMASTRESS_INFO_SWIOTLB_ACTIVE	(1U << 0) /* swiotlb pool exists */
+#define DMASTRESS_INFO_SWIOTLB_FORCE	(1U << 1) /* swiotlb=force for this device */
+#define DMASTRESS_INFO_ADDR_LIMITED	(1U << 2) /* dma_addressing_limited() */
+#define DMASTRESS_INFO_NEED_SYNC	(1U << 3) /* dma_need_sync() of a sample map */
+#define DMASTRESS_INFO_EDU		(1U << 4) /* the device is QEMU's edu */
+#define DMASTRESS_INFO_MSI		(1U << 5) /* edu completion by MSI */
+#define DMASTRESS_INFO_DMA_API_DEBUG	(1U << 6) /* CONFIG_DMA_API_DEBUG */
+#define DMASTRESS_INFO_PFN_PITFALL	(1U << 7) /* pfn_pitfall=1: wrong view offered */
+
+/**
+ * struct dmastress_info - DMASTRESS_IOC_INFO: what the device and kernel offer
+ * @size: sizeof(struct dmastress_info), set by user space
+ * @flags: out, DMASTRESS_INFO_*
+ * @bdf: out, PCI domain << 16 | bus << 8 | devfn
+ * @group_type: out, enum dmastress_group_type
+ * @dma_mask: out, the streaming DMA mask saved at bind time
+ * @coherent_dma_mask: out, the coherent DMA mask saved at bind time
+ * @required_mask: out, dma_get_required_mask()
+ * @max_mapping_size: out, dma_max_mapping_size(), bytes
+ * @opt_mapping_size: out, dma_opt_mapping_size(), bytes
+ * @merge_boundary: out, dma_get_merge_boundary() (0: no merging)
+ * @seg_boundary: out, dma_get_seg_boundary()
+ * @max_seg_size: out, dma_get_max_seg_size(), bytes
+ * @cache_alignment: out, dma_get_cache_alignment(), bytes
+ * @iommu_granule: out, smallest IOMMU page size of the domain, bytes (0: none)
+ * @engines: out, bit n set when engine n can run on this device
+ * @timer_overhead_ns: out, mean cost of one ktime_get_ns() measured at load, ns
+ * @timer_overhead_ps: out, the same in picoseconds
+ * @swiotlb_nslabs: out, swiotlb slabs (2 KiB each), 0 if unknown
+ * @reserved: must be zero
+ */
+struct dmastress_info {
+	__u32 size;
+	__u32 flags;
+	__u32 bdf;
+	__u32 group_type;
+	__u64 dma_mask;
+	__u64 coherent_dma_mask;
+	__u64 required_mask;
+	__u64 max_mapping_size;
+	__u64 opt_mapping_size;
+	__u64 merge_boundary;
+	__u64 seg_boundary;
+	__u32 max_seg_size;
+	__u32 cache_alignment;
+	__u64 iommu_granule;
+	__u32 engines;
+	__u32 timer_overhead_ns;
+	__u64 timer_overhead_ps;
+	__u64 swiotlb_nslabs;
+	__u64 reserved[8];
+};
+
+/* &struct dmastress_run_params.flags */
+#define DMASTRESS_RUN_BATCH		(1U << 0) /* time @batch ops together */
+#define DMASTRESS_RUN_NO_VERIFY		(1U << 1) /* skip data checks (bench only) */
+#define DMASTRESS_RUN_HUGE		(1U << 2) /* back sg/single with 2 MiB pages */
+#define DMASTRESS_RUN_STRESS		(1U << 3) /* randomised mix, see stress */
+#define DMASTRESS_RUN_SKIP_SYNC_FOR_CPU	(1U << 4) /* negative control: omit it */
+#define DMASTRESS_RUN_OOB_XFER		(1U << 5) /* negative control: aim past the mapping */
+#define DMASTRESS_RUN_FLAGS_ALL		0x3f
+
+/* &struct dmastress_run_params.attrs: DMA attributes for coherent */
+#define DMASTRESS_ATTR_WRITE_COMBINE	(1U << 0)
+#define DMASTRESS_ATTR_NO_KERNEL_MAPPING (1U << 1)
+#define DMASTRESS_ATTR_FORCE_CONTIGUOUS	(1U << 2)
+#define DMASTRESS_ATTR_MANAGED		(1U << 3) /* dmam_alloc_coherent() */
+#define DMASTRESS_ATTRS_ALL		0xf
+
+/**
+ * struct dmastress_run_params - what one run does
+ * @path: enum dmastress_path_id
+ * @engine: enum dmastress_engine_id
+ * @dir: DMASTRESS_DIR_*
+ * @flags: DMASTRESS_RUN_*
+ * @len_bytes: bytes per operation, 1..DMASTRESS_MAX_LEN_BYTES
+ * @nents: sg entries for sg/sgtable/noncontig (0: one per page), <= MAX_NENTS
+ * @offset_bytes: offset into the first page, < PAGE_SIZE
+ * @mask_bits: streaming mask for the run, 24..64, 0 = keep the device's
+ * @coherent_mask_bits: coherent mask for the run, 24..64, 0 = keep
+ * @threads: kthreads, 1..DMASTRESS_MAX_THREADS, bound to CPUs round robin
+ * @seconds: run length in seconds, 0..DMASTRESS_MAX_SECONDS
+ * @iterations: operations per thread, 0..DMASTRESS_MAX_ITERATIONS;
+ *	exactly one of @seconds and @iterations is nonzero
+ * @batch: ops per batch sample with DMASTRESS_RUN_BATCH, 1..MAX_BATCH
+ * @seed: pattern and randomisation seed
+ * @attrs: DMASTRESS_ATTR_* (coherent path only)
+ * @pool_align: dma_pool align in bytes, power of two, 0 = default
+ * @pool_boundary: dma_pool boundary in bytes, power of two or 0
+ * @live: stress only: mappings alive per thread, 1..DMASTRESS_MAX_LIVE
+ * @paths: stress only: bitmask of paths to mix (0: all)
+ * @reserved: must be zero
+ */
+struct dmastress_run_params {
+	__u32 path;
+	__u32 engine;
+	__u32 dir;
+	__u32 flags;
+	__u64 len_bytes;
+	__u32 nents;
+	__u32 offset_bytes;
+	__u32 mask_bits;
+	__u32 coherent_mask_bits;
+	__u32 threads;
+	__u32 seconds;
+	__u64 iterations;
+	__u32 batch;
+	__u32 seed;
+	__u32 attrs;
+	__u32 pool_align;
+	__u32 pool_boundary;
+	__u32 live;
+	__u32 paths;
+	__u32 reserved[7];
+};
+
+#define DMASTRESS_HIST_SUB_BITS		3	/* 8 sub-buckets per power of two */
+#define DMASTRESS_HIST_BUCKETS		512
+
+/**
+ * struct dmastress_hist - latency distribution of one phase, in ns
+ * @count: samples
+ * @sum_ns: sum of samples, ns
+ * @min_ns: smallest sample, ns (0 when @count is 0)
+ * @max_ns: largest sample, ns
+ * @buckets: log2 histogram with 8 linear sub-buckets per power of two:
+ *	values 0..7 have their own bucket; a value v >= 8 with most
+ *	significant bit m goes to bucket (m - 2) * 8 + ((v >> (m - 3)) & 7).
+ *	Bucket b covers [lo(b), lo(b + 1)) ns.
+ */
+struct dmastress_hist {
+	__u64 count;
+	__u64 sum_ns;
+	__u64 min_ns;
+	__u64 max_ns;
+	__u64 buckets[DMASTRESS_HIST_BUCKETS];
+};
+
+/* Histograms a run can return: one per phase, then the batch one. */
+#define DMASTRESS_HIST_BATCH		DMASTRESS_NR_PHASES
+#define DMASTRESS_NR_HISTS		(DMASTRESS_NR_PHASES + 1)
+
+/**
+ * struct dmastress_phase_sum - summary of one phase, in ns
+ * @count: samples
+ * @sum_ns: sum of samples, ns
+ * @min_ns: smallest sample, ns (0 when @count is 0)
+ * @max_ns: largest sample, ns
+ */
+struct dmastress_phase_sum {
+	__u64 count;
+	__u64 sum_ns;
+	__u64 min_ns;
+	__u64 max_ns;
+};
+
+/**
+ * struct dmastress_run_result - what one run measured and found
+ * @ops: operations completed (all threads)
+ * @bytes: bytes moved by the engine and verified
+ * @elapsed_ns: wall time of the run, ns
+ * @mismatches: bytes that did not match the expected pattern
+ * @guard_errors: guard bytes around buffers/segments found changed
+ * @src_errors: source bytes changed by a transfer
+ * @device_faults: engine transfers that faulted (no translation, timeout,
+ *	out of mask)
+ * @map_errors: dma_mapping_error()/dma_map_sg*() failures
+ * @alloc_errors: allocation failures (-ENOMEM)
+ * @mask_violations: DMA addresses with addr + len - 1 > mask
+ * @seg_violations: DMA segments over max_seg_size or crossing seg boundary
+ * @first_mismatch_offset: byte offset of the first mismatch in the buffer
+ * @first_expected: the byte expected there
+ * @first_actual: the byte found there
+ * @nents_mapped: DMA segments of the last sg mapping (after merging)
+ * @nents_cpu: CPU segments of the last sg mapping
+ * @sample_dma_addr: a DMA address of the last op (first segment)
+ * @sample_phys_addr: the physical address of that segment's CPU memory
+ *	(0 when not meaningful, e.g. vmalloc'd coherent memory)
+ * @phase: per-phase summaries, enum dmastress_phase
+ * @batch: DMASTRESS_RUN_BATCH: one sample per batch of @batch map+unmap
+ *	pairs, the batch's time divided by @batch, ns per op
+ * @skip_reason: NUL-terminated reason when the run was skipped (-EOPNOTSUPP)
+ * @reserved: zero
+ */
+struct dmastress_run_result {
+	__u64 ops;
+	__u64 bytes;
+	__u64 elapsed_ns;
+	__u64 mismatches;
+	__u64 guard_errors;
+	__u64 src_errors;
+	__u64 device_faults;
+	__u64 map_errors;
+	__u64 alloc_errors;
+	__u64 mask_violations;
+	__u64 seg_violations;
+	__u64 first_mismatch_offset;
+	__u32 first_expected;
+	__u32 first_actual;
+	__u32 nents_mapped;
+	__u32 nents_cpu;
+	__u64 sample_dma_addr;
+	__u64 sample_phys_addr;
+	struct dmastress_phase_sum phase[DMASTRESS_NR_PHASES];
+	struct dmastress_phase_sum batch;
+	char skip_reason[64];
+	__u64 reserved[4];
+};
+
+/**
+ * struct dmastress_run - DMASTRESS_IOC_RUN: parameters in, results out
+ * @size: sizeof(struct dmastress_run)
+ * @status: out, 0, or the -errno that ended the run after cleanup
+ *	(-EOPNOTSUPP with @result.skip_reason set when the path or engine cannot
+ *	run here)
+ * @hist_size: sizeof(struct dmastress_hist) when @hist_ptr is set, else 0
+ * @pad: must be zero
+ * @hist_ptr: user pointer to struct dmastress_hist[DMASTRESS_NR_HISTS]
+ *	filled on return (-EFAULT if unwritable), or 0 for none
+ * @params: in
+ * @result: out
+ *
+ * The ioctl returns 0 when the run was carried out (check @status and the
+ * error counters), -EINVAL for a bad field, -EINTR when a signal stopped it.
+ * It sleeps: process context, takes the device mutex.
+ */
+struct dmastress_run {
+	__u32 size;
+	__s32 status;
+	__u32 hist_size;
+	__u32 pad;
+	__u64 hist_ptr;
+	struct dmastress_run_params params;
+	struct dmastress_run_result result;
+};
+
+/* &struct dmastress_view.flags */
+#define DMASTRESS_VIEW_WRONG_PFN	(1U << 0) /* out: pitfall view available */
+
+/* &struct dmastress_view_xfer.op */
+#define DMASTRESS_VIEW_DEVICE_WRITE	0 /* device writes pattern(seed) into the buffer */
+#define DMASTRESS_VIEW_DEVICE_READ	1 /* device reads buffer, checks pattern(seed) */
+
+/**
+ * struct dmastress_view - DMASTRESS_IOC_VIEW_CREATE: a buffer to mmap
+ * @size: sizeof(struct dmastress_view)
+ * @path: DMASTRESS_PATH_COHERENT (dma_mmap_coherent), _PAGES
+ *	(dma_mmap_pages) or _NONCONTIG (dma_mmap_noncontiguous)
+ * @len_bytes: buffer length, PAGE_SIZE multiple, <= 64 MiB
+ * @flags: out, DMASTRESS_VIEW_*
+ * @id: out, view id, 0..DMASTRESS_MAX_VIEWS-1
+ * @mmap_offset: out, offset to pass to mmap() for the right view
+ * @wrong_mmap_offset: out, offset of the read-only remap_pfn_range() of the
+ *	dma_addr_t taken as a physical address (only with pfn_pitfall=1)
+ * @dma_addr: out, the buffer's dma_addr_t
+ * @phys_addr: out, physical address of the buffer's first page
+ * @reserved: must be zero
+ */
+struct dmastress_view {
+	__u32 size;
+	__u32 path;
+	__u64 len_bytes;
+	__u32 flags;
+	__u32 id;
+	__u64 mmap_offset;
+	__u64 wrong_mmap_offset;
+	__u64 dma_addr;
+	__u64 phys_addr;
+	__u64 reserved[4];
+};
+
+/**
+ * struct dmastress_view_xfer - DMASTRESS_IOC_VIEW_XFER: device access to a view
+ * @size: sizeof(struct dmastress_view_xfer)
+ * @id: view id
+ * @op: DMASTRESS_VIEW_DEVICE_WRITE or DMASTRESS_VIEW_DEVICE_READ
+ * @engine: enum dmastress_engine_id
+ * @seed: pattern seed
+ * @len_bytes: bytes from the start of the view, 1..view length
+ * @mismatches: out, bytes that differed (DEVICE_READ)
+ * @first_mismatch_offset: out
+ * @first_expected: out
+ * @first_actual: out
+ * @device_faults: out
+ * @reserved: must be zero
+ */
+struct dmastress_view_xfer {
+	__u32 size;
+	__u32 id;
+	__u32 op;
+	__u32 engine;
+	__u32 seed;
+	__u32 pad;
+	__u64 len_bytes;
+	__u64 mismatches;
+	__u64 first_mismatch_offset;
+	__u32 first_expected;
+	__u32 first_actual;
+	__u64 device_faults;
+	__u64 reserved[4];
+};
+
+/**
+ * struct dmastress_view_destroy - DMASTRESS_IOC_VIEW_DESTROY
+ * @size: sizeof(struct dmastress_view_destroy)
+ * @id: view id; -EBUSY while user space still maps it
+ * @reserved: must be zero
+ */
+struct dmastress_view_destroy {
+	__u32 size;
+	__u32 id;
+	__u64 reserved[2];
+};
+
+#define DMASTRESS_IOC_INFO		_IOWR(DMASTRESS_IOC_MAGIC, 0x00, struct dmastress_info)
+#define DMASTRESS_IOC_RUN		_IOWR(DMASTRESS_IOC_MAGIC, 0x01, struct dmastress_run)
+#define DMASTRESS_IOC_VIEW_CREATE	_IOWR(DMASTRESS_IOC_MAGIC, 0x02, struct dmastress_view)
+#define DMASTRESS_IOC_VIEW_XFER		_IOWR(DMASTRESS_IOC_MAGIC, 0x03, struct dmastress_view_xfer)
+#define DMASTRESS_IOC_VIEW_DESTROY	_IOWR(DMASTRESS_IOC_MAGIC, 0x04, struct dmastress_view_destroy)
+
+#endif /* _UAPI_DMASTRESS_H */
