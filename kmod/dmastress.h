@@ -36,6 +36,7 @@
 #define DMASTRESS_EDU_TIMEOUT_MS	5000
 
 struct dmastress_dev;
+struct file;
 
 /**
  * enum dmastress_xfer_dir - which way an engine moves bytes
@@ -180,8 +181,13 @@ struct dmastress_path {
  * @edu_done: completed by the edu interrupt
  * @saved_dma_mask: streaming mask at bind time, restored after every run
  * @saved_coherent_mask: coherent mask at bind time, restored after every run
- * @views: mmap views (per device; ids are per device too)
- * @nviews: views alive
+ * @gone: the device was unbound; set under @lock, ioctls then fail -ENODEV
+ * @name: "dmastress<N>"
+ *
+ * dmastress_run() needs only @dev, @lock held by the caller, @is_edu, @bar,
+ * @edu_lock, @irq and @edu_done for the edu engine, and the saved masks
+ * (taken from @dev on the first run when zero): a KUnit suite may build one
+ * around any device with @pdev NULL and use the cpu engine.
  */
 struct dmastress_dev {
 	struct pci_dev *pdev;
@@ -198,7 +204,7 @@ struct dmastress_dev {
 	struct completion edu_done;
 	u64 saved_dma_mask;
 	u64 saved_coherent_mask;
-	struct dmastress_view_state *views[DMASTRESS_MAX_VIEWS];
+	bool gone;
 	char name[16];
 };
 
@@ -267,6 +273,16 @@ void dmastress_fill_info(struct dmastress_dev *dd, struct dmastress_info *info);
 int dmastress_set_masks(struct dmastress_dev *dd, u32 mask_bits,
 			u32 coherent_mask_bits);
 void dmastress_restore_masks(struct dmastress_dev *dd);
+
+/* dmastress_main.c: mmap views of an open file, called with dd->lock held */
+int dmastress_view_create(struct file *file, struct dmastress_view *v);
+int dmastress_view_xfer(struct file *file, struct dmastress_view_xfer *x);
+int dmastress_view_destroy(struct file *file, u32 id);
+struct dmastress_dev *dmastress_file_dev(struct file *file);
+bool dmastress_pfn_pitfall_enabled(void);
+
+/* dmastress_ioctl.c */
+long dmastress_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
 
 /* dmastress_run.c */
 int dmastress_validate_params(const struct dmastress_run_params *p);

@@ -210,7 +210,8 @@ struct dmastress_info {
  * @seconds: run length in seconds, 0..DMASTRESS_MAX_SECONDS
  * @iterations: operations per thread, 0..DMASTRESS_MAX_ITERATIONS;
  *	exactly one of @seconds and @iterations is nonzero
- * @batch: ops per batch sample with DMASTRESS_RUN_BATCH, 1..MAX_BATCH
+ * @batch: ops per batch sample with DMASTRESS_RUN_BATCH, 1..MAX_BATCH;
+ *	@batch * @len_bytes <= DMASTRESS_MAX_LEN_BYTES (all alive at once)
  * @seed: pattern and randomisation seed
  * @attrs: DMASTRESS_ATTR_* (coherent path only)
  * @pool_align: dma_pool align in bytes, power of two, 0 = default
@@ -371,6 +372,10 @@ struct dmastress_run {
 
 /**
  * struct dmastress_view - DMASTRESS_IOC_VIEW_CREATE: a buffer to mmap
+ *
+ * Views belong to the open file: closing it destroys them once the last
+ * mapping is gone.
+ *
  * @size: sizeof(struct dmastress_view)
  * @path: DMASTRESS_PATH_COHERENT (dma_mmap_coherent), _PAGES
  *	(dma_mmap_pages) or _NONCONTIG (dma_mmap_noncontiguous)
@@ -379,7 +384,8 @@ struct dmastress_run {
  * @id: out, view id, 0..DMASTRESS_MAX_VIEWS-1
  * @mmap_offset: out, offset to pass to mmap() for the right view
  * @wrong_mmap_offset: out, offset of the read-only remap_pfn_range() of the
- *	dma_addr_t taken as a physical address (only with pfn_pitfall=1)
+ *	dma_addr_t taken as a physical address (mmap() of it fails with
+ *	-EPERM unless pfn_pitfall=1)
  * @dma_addr: out, the buffer's dma_addr_t
  * @phys_addr: out, physical address of the buffer's first page
  * @reserved: must be zero
@@ -396,6 +402,35 @@ struct dmastress_view {
 	__u64 phys_addr;
 	__u64 reserved[4];
 };
+
+/**
+ * dmastress_pattern() - the data pattern, shared by the kernel and user space
+ * @seed: pattern seed (&struct dmastress_view_xfer.seed for views)
+ * @off: byte offset from the start of the buffer
+ *
+ * Every 4-byte word of the buffer gets a hash of (@seed, word index); a byte
+ * is one of its four bytes. A copy shifted by any number of bytes, a stale
+ * copy made with another seed, and a buffer of zeros or of 0xff do not
+ * match: the pattern never contains 0x00 or 0xff.
+ *
+ * Return: the byte expected at @off.
+ */
+static inline __u8 dmastress_pattern(__u32 seed, __u64 off)
+{
+	__u32 x = seed ^ ((__u32)(off >> 2) * 0x9e3779b1U) ^
+		  ((__u32)(off >> 34) * 0x85ebca77U);
+	__u8 b;
+
+	x ^= x >> 16;
+	x *= 0x7feb352dU;
+	x ^= x >> 15;
+	x *= 0x846ca68bU;
+	x ^= x >> 16;
+	b = (__u8)(x >> ((off & 3) * 8));
+	if (b == 0x00 || b == 0xff)
+		b ^= 0x5a;
+	return b;
+}
 
 /**
  * struct dmastress_view_xfer - DMASTRESS_IOC_VIEW_XFER: device access to a view
