@@ -34,6 +34,8 @@
 #define DMASTRESS_EDU_MAX_XFER		2048
 /* edu completion timeout per transfer, ms (a transfer takes ~100 ms virtual). */
 #define DMASTRESS_EDU_TIMEOUT_MS	5000
+/* Largest physically contiguous block the page allocator hands out, bytes. */
+#define DMASTRESS_MAX_CONTIG_BYTES	(PAGE_SIZE << MAX_PAGE_ORDER)
 
 struct dmastress_dev;
 struct file;
@@ -104,6 +106,12 @@ struct dmastress_seg {
  * @nents_cpu: CPU sg entries before mapping (sg paths), else 0
  * @priv: the path's private state (sg_table, pool, pages...)
  * @rng: per-op random state (stress)
+ * @seg_violations: violations the path found itself (a dma_pool block
+ *	misaligned or crossing its boundary, dma_get_sgtable() pages not
+ *	covering a coherent buffer); the run core adds them to the result's
+ *	seg_violations
+ * @mismatches: bytes the path found wrong itself (a dma_pool_zalloc()
+ *	block not zeroed); the run core adds them to the result's mismatches
  *
  * Paths allocate room for DMASTRESS_GUARD_BYTES of guard before and after
  * every CPU buffer they own and expose the guards through
@@ -121,6 +129,8 @@ struct dmastress_op {
 	unsigned int nents_cpu;
 	void *priv;
 	u32 rng;
+	unsigned int seg_violations;
+	u64 mismatches;
 	/* guard regions, filled and checked by the run core */
 	struct {
 		u8 *start;
@@ -194,8 +204,8 @@ struct dmastress_dev {
 	struct device *dev;
 	struct miscdevice misc;
 	int index;
-	struct mutex lock;
-	struct mutex edu_lock;
+	struct mutex lock;		/* control ioctls */
+	struct mutex edu_lock;		/* the edu DMA engine */
 	void __iomem *bar;
 	resource_size_t bar_phys;
 	resource_size_t bar_len;
@@ -253,6 +263,7 @@ struct dmastress_verify {
 	u8 first_expected;
 	u8 first_actual;
 };
+
 void dmastress_pattern_check(const void *buf, size_t len, u32 seed, u64 offset,
 			     struct dmastress_verify *v);
 void dmastress_guard_fill(void *buf, size_t len);
