@@ -20,20 +20,23 @@
 
 #include <linux/types.h>
 #include <linux/ioctl.h>
+#include <linux/const.h>
 
 #define DMASTRESS_IOC_MAGIC		0xDB
 
 /* Bounds on every user input. */
-#define DMASTRESS_MAX_LEN_BYTES		(1ULL << 30)	/* one operation, bytes */
+#define DMASTRESS_MAX_LEN_BYTES		_BITULL(30)	/* one operation, bytes */
 #define DMASTRESS_MAX_NENTS		4096		/* sg entries */
 #define DMASTRESS_MAX_THREADS		64
 #define DMASTRESS_MAX_SECONDS		3600
-#define DMASTRESS_MAX_ITERATIONS	(1ULL << 32)
+#define DMASTRESS_MAX_ITERATIONS	_BITULL(32)
 #define DMASTRESS_MAX_BATCH		4096		/* ops timed together */
 #define DMASTRESS_MAX_VIEWS		16		/* mmap views per open file */
 #define DMASTRESS_MIN_MASK_BITS		24
 #define DMASTRESS_MAX_MASK_BITS		64
 #define DMASTRESS_MAX_LIVE		64		/* stress: mappings alive per thread */
+/* Buffers alive at once in a run: threads x len_bytes x (batch, live or 1). */
+#define DMASTRESS_MAX_RUN_BYTES		(1ULL << 30)
 
 /**
  * enum dmastress_path_id - the DMA API family a run exercises
@@ -126,14 +129,14 @@ enum dmastress_group_type {
 };
 
 /* &struct dmastress_info.flags */
-#define DMASTRESS_INFO_SWIOTLB_ACTIVE	(1U << 0) /* swiotlb pool exists */
-#define DMASTRESS_INFO_SWIOTLB_FORCE	(1U << 1) /* swiotlb=force for this device */
-#define DMASTRESS_INFO_ADDR_LIMITED	(1U << 2) /* dma_addressing_limited() */
-#define DMASTRESS_INFO_NEED_SYNC	(1U << 3) /* dma_need_sync() of a sample map */
-#define DMASTRESS_INFO_EDU		(1U << 4) /* the device is QEMU's edu */
-#define DMASTRESS_INFO_MSI		(1U << 5) /* edu completion by MSI */
-#define DMASTRESS_INFO_DMA_API_DEBUG	(1U << 6) /* CONFIG_DMA_API_DEBUG */
-#define DMASTRESS_INFO_PFN_PITFALL	(1U << 7) /* pfn_pitfall=1: wrong view offered */
+#define DMASTRESS_INFO_SWIOTLB_ACTIVE	_BITUL(0) /* swiotlb pool exists */
+#define DMASTRESS_INFO_SWIOTLB_FORCE	_BITUL(1) /* swiotlb=force for this device */
+#define DMASTRESS_INFO_ADDR_LIMITED	_BITUL(2) /* dma_addressing_limited() */
+#define DMASTRESS_INFO_NEED_SYNC	_BITUL(3) /* dma_need_sync() of a sample map */
+#define DMASTRESS_INFO_EDU		_BITUL(4) /* the device is QEMU's edu */
+#define DMASTRESS_INFO_MSI		_BITUL(5) /* edu completion by MSI */
+#define DMASTRESS_INFO_DMA_API_DEBUG	_BITUL(6) /* CONFIG_DMA_API_DEBUG */
+#define DMASTRESS_INFO_PFN_PITFALL	_BITUL(7) /* pfn_pitfall=1: wrong view offered */
 
 /**
  * struct dmastress_info - DMASTRESS_IOC_INFO: what the device and kernel offer
@@ -180,19 +183,19 @@ struct dmastress_info {
 };
 
 /* &struct dmastress_run_params.flags */
-#define DMASTRESS_RUN_BATCH		(1U << 0) /* time @batch ops together */
-#define DMASTRESS_RUN_NO_VERIFY		(1U << 1) /* skip data checks (bench only) */
-#define DMASTRESS_RUN_HUGE		(1U << 2) /* back sg/single with 2 MiB pages */
-#define DMASTRESS_RUN_STRESS		(1U << 3) /* randomised mix, see stress */
-#define DMASTRESS_RUN_SKIP_SYNC_FOR_CPU	(1U << 4) /* negative control: omit it */
-#define DMASTRESS_RUN_OOB_XFER		(1U << 5) /* negative control: aim past the mapping */
+#define DMASTRESS_RUN_BATCH		_BITUL(0) /* time @batch ops together */
+#define DMASTRESS_RUN_NO_VERIFY		_BITUL(1) /* skip data checks (bench only) */
+#define DMASTRESS_RUN_HUGE		_BITUL(2) /* back sg/single with 2 MiB pages */
+#define DMASTRESS_RUN_STRESS		_BITUL(3) /* randomised mix, see stress */
+#define DMASTRESS_RUN_SKIP_SYNC_FOR_CPU	_BITUL(4) /* negative control: omit it */
+#define DMASTRESS_RUN_OOB_XFER		_BITUL(5) /* negative control: aim past the mapping */
 #define DMASTRESS_RUN_FLAGS_ALL		0x3f
 
 /* &struct dmastress_run_params.attrs: DMA attributes for coherent */
-#define DMASTRESS_ATTR_WRITE_COMBINE	(1U << 0)
-#define DMASTRESS_ATTR_NO_KERNEL_MAPPING (1U << 1)
-#define DMASTRESS_ATTR_FORCE_CONTIGUOUS	(1U << 2)
-#define DMASTRESS_ATTR_MANAGED		(1U << 3) /* dmam_alloc_coherent() */
+#define DMASTRESS_ATTR_WRITE_COMBINE	_BITUL(0)
+#define DMASTRESS_ATTR_NO_KERNEL_MAPPING _BITUL(1)
+#define DMASTRESS_ATTR_FORCE_CONTIGUOUS	_BITUL(2)
+#define DMASTRESS_ATTR_MANAGED		_BITUL(3) /* dmam_alloc_coherent() */
 #define DMASTRESS_ATTRS_ALL		0xf
 
 /**
@@ -210,8 +213,9 @@ struct dmastress_info {
  * @seconds: run length in seconds, 0..DMASTRESS_MAX_SECONDS
  * @iterations: operations per thread, 0..DMASTRESS_MAX_ITERATIONS;
  *	exactly one of @seconds and @iterations is nonzero
- * @batch: ops per batch sample with DMASTRESS_RUN_BATCH, 1..MAX_BATCH;
- *	@batch * @len_bytes <= DMASTRESS_MAX_LEN_BYTES (all alive at once)
+ * @batch: ops per batch sample with DMASTRESS_RUN_BATCH, 1..MAX_BATCH,
+ *	all alive at once: @threads x @len_bytes x (@batch with BATCH, @live
+ *	with STRESS, else 1) must not exceed DMASTRESS_MAX_RUN_BYTES
  * @seed: pattern and randomisation seed
  * @attrs: DMASTRESS_ATTR_* (coherent path only)
  * @pool_align: dma_pool align in bytes, power of two, 0 = default
@@ -364,7 +368,7 @@ struct dmastress_run {
 };
 
 /* &struct dmastress_view.flags */
-#define DMASTRESS_VIEW_WRONG_PFN	(1U << 0) /* out: pitfall view available */
+#define DMASTRESS_VIEW_WRONG_PFN	_BITUL(0) /* out: pitfall view available */
 
 /* &struct dmastress_view_xfer.op */
 #define DMASTRESS_VIEW_DEVICE_WRITE	0 /* device writes pattern(seed) into the buffer */
@@ -404,6 +408,42 @@ struct dmastress_view {
 };
 
 /**
+ * dmastress_pattern_word() - hash of one 4-byte word of the data pattern
+ * @seed: pattern seed
+ * @word: byte offset / 4
+ *
+ * Return: the raw hash; dmastress_pattern() takes its bytes.
+ */
+static inline __u32 dmastress_pattern_word(__u32 seed, __u64 word)
+{
+	__u32 x = seed ^ ((__u32)word * 0x9e3779b1U) ^
+		  ((__u32)(word >> 32) * 0x85ebca77U);
+
+	x ^= x >> 16;
+	x *= 0x7feb352dU;
+	x ^= x >> 15;
+	x *= 0x846ca68bU;
+	x ^= x >> 16;
+	return x;
+}
+
+/**
+ * dmastress_pattern_wbyte() - one byte of a word hash
+ * @x: dmastress_pattern_word()
+ * @i: byte 0..3 (byte offset & 3)
+ *
+ * Return: the pattern byte, never 0x00 or 0xff.
+ */
+static inline __u8 dmastress_pattern_wbyte(__u32 x, unsigned int i)
+{
+	__u8 b = (__u8)(x >> (i * 8));
+
+	if (b == 0x00 || b == 0xff)
+		b ^= 0x5a;
+	return b;
+}
+
+/**
  * dmastress_pattern() - the data pattern, shared by the kernel and user space
  * @seed: pattern seed (&struct dmastress_view_xfer.seed for views)
  * @off: byte offset from the start of the buffer
@@ -417,19 +457,8 @@ struct dmastress_view {
  */
 static inline __u8 dmastress_pattern(__u32 seed, __u64 off)
 {
-	__u32 x = seed ^ ((__u32)(off >> 2) * 0x9e3779b1U) ^
-		  ((__u32)(off >> 34) * 0x85ebca77U);
-	__u8 b;
-
-	x ^= x >> 16;
-	x *= 0x7feb352dU;
-	x ^= x >> 15;
-	x *= 0x846ca68bU;
-	x ^= x >> 16;
-	b = (__u8)(x >> ((off & 3) * 8));
-	if (b == 0x00 || b == 0xff)
-		b ^= 0x5a;
-	return b;
+	return dmastress_pattern_wbyte(dmastress_pattern_word(seed, off >> 2),
+				       off & 3);
 }
 
 /**
@@ -479,6 +508,7 @@ struct dmastress_view_destroy {
 #define DMASTRESS_IOC_RUN		_IOWR(DMASTRESS_IOC_MAGIC, 0x01, struct dmastress_run)
 #define DMASTRESS_IOC_VIEW_CREATE	_IOWR(DMASTRESS_IOC_MAGIC, 0x02, struct dmastress_view)
 #define DMASTRESS_IOC_VIEW_XFER		_IOWR(DMASTRESS_IOC_MAGIC, 0x03, struct dmastress_view_xfer)
-#define DMASTRESS_IOC_VIEW_DESTROY	_IOWR(DMASTRESS_IOC_MAGIC, 0x04, struct dmastress_view_destroy)
+#define DMASTRESS_IOC_VIEW_DESTROY \
+	_IOWR(DMASTRESS_IOC_MAGIC, 0x04, struct dmastress_view_destroy)
 
 #endif /* _UAPI_DMASTRESS_H */
