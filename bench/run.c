@@ -1,0 +1,965 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * run.c - "dmastress run": one DMASTRESS_IOC_RUN with the latency histograms
+ * requested, reported per phase (count, mean, p50/p90/p99/p99.9, min, max)
+ * with throughput and every error counter, as a table, CSV rows or one JSON
+ * object. Also the helpers selfcheck.c shares: issuing the ioctl and
+ * summing or listing the error counters.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "dmastress.h"
+
+#define DMASTRESS_MAX_LABELS		16
+#define DMASTRESS_LABEL_KEY_LEN		32
+#define DMASTRESS_LABEL_VAL_LEN		128
+#define DMASTRESS_DEFAULT_ITERATIONS	100
+#define DMASTRESS_DEFAULT_BATCH		64
+
+/* The error counters of a run result: any nonzero one fails the run. */
+static const struct {
+	const char *name;
+	size_t off;
+} dmastress_err_fields[] = {
+#define F(x)	{ #x, offsetof(struct dmastress_run_result, x) }
+	F(mismatches),
+	F(guard_errors),
+	F(src_errors),
+	F(device_faults),
+	F(map_errors),
+	F(alloc_errors),
+	F(mask_violations),
+	F(seg_violations),
+#undef F
+};
+
+#define DMASTRESS_NR_ERR_FIELDS \
+	(sizeof(dmastress_err_fields) / sizeof(dmastress_err_fields[0]))
+
+static uint64_t dmastress_err_field(const struct dmastress_run_result *r,
+				    unsigned int i)
+{
+	uint64_t v;
+
+	memcpy(&v, (const char *)r + dmastress_err_fields[i].off, sizeof(v));
+	return v;
+}
+
+/**
+ * dmastress_run_errors() - total of a result's error counters
+ * @r: result
+ *
+ * Return: sum of mismatches, guard, source, device-fault, map, alloc,
+ * mask and segment errors (saturating).
+ */
+uint64_t dmastress_run_errors(const struct dmastress_run_result *r)
+{
+	uint64_t sum = 0, v;
+	unsigned int i;
+
+	for (i = 0; i < DMASTRESS_NR_ERR_FIELDS; i++) {
+		v = dmastress_err_field(r, i);
+		sum = (sum + v < sum) ? UINT64_MAX : sum + v;
+	}
+	return sum;
+}
+
+/**
+ * dmastress_run_print_errors() - list the nonzero error counters
+ * @f: stream
+ * @prefix: printed before the list (e.g. "# ")
+ * @r: result
+ *
+ * Prints "key=value" pairs, then the first mismatch if any; nothing when
+ * all counters are zero.
+ */
+void dmastress_run_print_errors(FILE *f, const char *prefix,
+				const struct dmastress_run_result *r)
+{
+	unsigned int i;
+	int any = 0;
+
+	for (i = 0; i < DMASTRESS_NR_ERR_FIELDS; i++) {
+		uint64_t v = dmastress_err_field(r, i);
+
+		if (!v)
+			continue;
+		fprintf(f, "%s%s=%llu", any ? " " : prefix,
+			dmastress_err_fields[i].name, (unsigned long long)v);
+		any = 1;
+	}
+	if (r->mismatches)
+		fprintf(f, " first_mismatch_offset=%llu first_expected=0x%02x first_actual=0x%02x",
+			(unsigned long long)r->first_mismatch_offset,
+			r->first_expected, r->first_actual);
+	if (any)
+		fprintf(f, "\n");
+}
+
+/**
+ * dmastress_run_ioctl() - DMASTRESS_IOC_RUN
+ * @fd: open device
+ * @params: what to run
+ * @hists: DMASTRESS_NR_HISTS histograms to fill, or NULL
+ * @run: filled: params in, status and result out
+ *
+ * Return: 0 when the kernel carried the run out (check @run->status), else
+ * -errno of the ioctl.
+ */
+int dmastress_run_ioctl(int fd, const struct dmastress_run_params *params,
+			struct dmastress_hist *hists, struct dmastress_run *run)
+{
+	memset(run, 0, sizeof(*run));
+	run->size = sizeof(*run);
+	run->params = *params;
+	if (hists) {
+		memset(hists, 0, sizeof(*hists) * DMASTRESS_NR_HISTS);
+		run->hist_size = sizeof(*hists);
+		run->hist_ptr = (uint64_t)(uintptr_t)hists;
+	}
+	if (ioctl(fd, DMASTRESS_IOC_RUN, run))
+		return -errno;
+	run->result.skip_reason[sizeof(run->result.skip_reason) - 1] = '\0';
+	return 0;
+}
+
+struct dmastress_label {
+	char key[DMASTRESS_LABEL_KEY_LEN];
+	char val[DMASTRESS_LABEL_VAL_LEN];
+};
+
+enum dmastress_run_format {
+	DMASTRESS_FMT_TABLE,
+	DMASTRESS_FMT_CSV,
+	DMASTRESS_FMT_JSON,
+};
+
+static const char *const dmastress_run_formats[] = {
+	[DMASTRESS_FMT_TABLE]	= "table",
+	[DMASTRESS_FMT_CSV]	= "csv",
+	[DMASTRESS_FMT_JSON]	= "json",
+};
+
+/* Everything the command line asked for. */
+struct dmastress_run_opts {
+	const char *device;
+	struct dmastress_run_params p;
+	bool have_path, have_engine, have_dir, have_size, have_seed;
+	bool have_iterations, have_seconds, have_nents, have_pool_align;
+	bool have_pool_boundary;
+	uint32_t format;
+	bool header;
+	unsigned int nr_labels;
+	struct dmastress_label labels[DMASTRESS_MAX_LABELS];
+};
+
+/* What the run returned, with the derived numbers. */
+struct dmastress_run_out {
+	struct dmastress_info info;
+	struct dmastress_run run;
+	struct dmastress_hist *hists;
+	struct dmastress_stats stats[DMASTRESS_NR_HISTS];
+	unsigned int nr_phases;
+	double bw_mib_s;
+	double xfer_bw_mib_s;
+};
+
+static void dmastress_run_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: dmastress run --path P --engine E --dir D --size BYTES [options]\n"
+		"\n"
+		"Run one DMA API path on the device (DMASTRESS_IOC_RUN), verify every byte,\n"
+		"and report per-phase latency from the kernel's histograms.\n"
+		"\n"
+		"  --path P               coherent pool single page sg sgtable resource pages\n"
+		"                         noncoherent noncontig\n"
+		"  --engine E             edu (QEMU edu device) or cpu (software bus-master)\n"
+		"  --dir D                to, from or bidi\n"
+		"  --size BYTES           bytes per operation, 1..1G (suffixes K M G: 4K = 4096)\n"
+		"  --nents N              sg/sgtable/noncontig entries, 0..%u (default 0: one per\n"
+		"                         page), at most BYTES\n"
+		"  --offset BYTES         offset into the first page, below the page size\n"
+		"  --mask-bits B          streaming DMA mask for the run, %u..%u\n"
+		"  --coherent-mask-bits B coherent DMA mask for the run, %u..%u\n"
+		"  --iterations N         operations per thread, 1..%llu (default %u)\n"
+		"  --seconds S            run for S seconds instead, 1..%u\n"
+		"  --threads T            kernel threads, 1..%u (default 1)\n"
+		"  --batch[=N]            also time batches of N map+unmap pairs, 1..%u\n"
+		"                         (default %u)\n"
+		"  --seed X               pattern seed, 0..0xffffffff (default: random, printed)\n"
+		"  --attrs LIST           coherent only: wc,nokmap,contig,managed\n"
+		"  --pool-align A         pool only: alignment, bytes, power of two\n"
+		"  --pool-boundary B      pool only: boundary, bytes, power of two or 0\n"
+		"  --huge                 single/sg/sgtable: back buffers with 2 MiB pages\n"
+		"  --no-verify            skip the data checks (benchmark only)\n"
+		"  --format F             table (default), csv or json\n"
+		"  --header               csv: print the header row first\n"
+		"  --label k=v[,k=v...]   csv/json: extra columns/keys (repeatable, up to %u)\n"
+		"  --device PATH          device node (default " DMASTRESS_DEFAULT_DEVICE ")\n"
+		"  --help                 this text\n"
+		"\n"
+		"Phases: map sync_for_device xfer sync_for_cpu unmap e2e (+ batch), in ns.\n"
+		"CSV columns: [labels,]path,engine,dir,size_bytes,nents,threads,phase,count,\n"
+		"mean_ns,p50_ns,p90_ns,p99_ns,p999_ns,min_ns,max_ns,ops,bytes,elapsed_ns,\n"
+		"bw_mib_s,mismatches,device_faults,map_errors\n"
+		"\n"
+		"Exit: 0 when the run completed with every error counter at 0, 1 on any\n"
+		"failure, 2 bad arguments, 4 no device or skipped (\"skip: <reason>\").\n",
+		DMASTRESS_MAX_NENTS,
+		DMASTRESS_MIN_MASK_BITS, DMASTRESS_MAX_MASK_BITS,
+		DMASTRESS_MIN_MASK_BITS, DMASTRESS_MAX_MASK_BITS,
+		(unsigned long long)DMASTRESS_MAX_ITERATIONS,
+		DMASTRESS_DEFAULT_ITERATIONS, DMASTRESS_MAX_SECONDS,
+		DMASTRESS_MAX_THREADS, DMASTRESS_MAX_BATCH,
+		DMASTRESS_DEFAULT_BATCH, DMASTRESS_MAX_LABELS);
+}
+
+static const char *const dmastress_attr_names[] = {
+	"wc", "nokmap", "contig", "managed",
+};
+
+static const uint32_t dmastress_attr_bits[] = {
+	DMASTRESS_ATTR_WRITE_COMBINE,
+	DMASTRESS_ATTR_NO_KERNEL_MAPPING,
+	DMASTRESS_ATTR_FORCE_CONTIGUOUS,
+	DMASTRESS_ATTR_MANAGED,
+};
+
+#define DMASTRESS_NR_ATTRS \
+	(sizeof(dmastress_attr_names) / sizeof(dmastress_attr_names[0]))
+
+static int dmastress_parse_attrs(const char *s, uint32_t *attrs)
+{
+	char buf[128], *tok, *save = NULL;
+	uint32_t idx;
+
+	if (strlen(s) >= sizeof(buf)) {
+		dmastress_usage_error("run", "--attrs: too long");
+		return -1;
+	}
+	strcpy(buf, s);
+	*attrs = 0;
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		if (dmastress_parse_name("--attrs", tok, dmastress_attr_names,
+					 DMASTRESS_NR_ATTRS, &idx))
+			return -1;
+		*attrs |= dmastress_attr_bits[idx];
+	}
+	if (!*attrs) {
+		dmastress_usage_error("run", "--attrs: empty list");
+		return -1;
+	}
+	return 0;
+}
+
+/* Column names a label may not take (they are already columns). */
+static const char *const dmastress_csv_cols[] = {
+	"path", "engine", "dir", "size_bytes", "nents", "threads", "phase",
+	"count", "mean_ns", "p50_ns", "p90_ns", "p99_ns", "p999_ns", "min_ns",
+	"max_ns", "ops", "bytes", "elapsed_ns", "bw_mib_s", "mismatches",
+	"device_faults", "map_errors",
+};
+
+#define DMASTRESS_NR_CSV_COLS \
+	(sizeof(dmastress_csv_cols) / sizeof(dmastress_csv_cols[0]))
+
+static int dmastress_label_key_ok(const char *k, size_t len)
+{
+	size_t i;
+
+	if (!len || len >= DMASTRESS_LABEL_KEY_LEN)
+		return 0;
+	for (i = 0; i < len; i++) {
+		char c = k[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '_'))
+			return 0;
+	}
+	return 1;
+}
+
+static int dmastress_label_val_ok(const char *v, size_t len)
+{
+	size_t i;
+
+	if (len >= DMASTRESS_LABEL_VAL_LEN)
+		return 0;
+	for (i = 0; i < len; i++) {
+		unsigned char c = v[i];
+
+		/* CSV-safe without quoting: printable, no comma or quote. */
+		if (c < 0x20 || c >= 0x7f || c == '"' || c == ',')
+			return 0;
+	}
+	return 1;
+}
+
+static int dmastress_parse_labels(struct dmastress_run_opts *o, const char *s)
+{
+	const char *p = s;
+
+	while (*p) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		const char *eq = memchr(p, '=', len);
+		struct dmastress_label *l;
+		size_t klen, vlen;
+		unsigned int i;
+
+		if (!eq) {
+			dmastress_usage_error("run", "--label: '%.*s' is not key=value",
+					      (int)len, p);
+			return -1;
+		}
+		klen = eq - p;
+		vlen = len - klen - 1;
+		if (!dmastress_label_key_ok(p, klen)) {
+			dmastress_usage_error("run", "--label: key '%.*s' must be 1..%u characters of [A-Za-z0-9_]",
+					      (int)klen, p,
+					      DMASTRESS_LABEL_KEY_LEN - 1);
+			return -1;
+		}
+		if (!dmastress_label_val_ok(eq + 1, vlen)) {
+			dmastress_usage_error("run", "--label: value of '%.*s' must be under %u printable characters without , or \"",
+					      (int)klen, p, DMASTRESS_LABEL_VAL_LEN);
+			return -1;
+		}
+		for (i = 0; i < DMASTRESS_NR_CSV_COLS; i++) {
+			if (strlen(dmastress_csv_cols[i]) == klen &&
+			    !strncmp(dmastress_csv_cols[i], p, klen)) {
+				dmastress_usage_error("run", "--label: '%s' is already a column",
+						      dmastress_csv_cols[i]);
+				return -1;
+			}
+		}
+		for (i = 0; i < o->nr_labels; i++) {
+			if (strlen(o->labels[i].key) == klen &&
+			    !strncmp(o->labels[i].key, p, klen)) {
+				dmastress_usage_error("run", "--label: '%.*s' given twice",
+						      (int)klen, p);
+				return -1;
+			}
+		}
+		if (o->nr_labels == DMASTRESS_MAX_LABELS) {
+			dmastress_usage_error("run", "--label: more than %u labels",
+					      DMASTRESS_MAX_LABELS);
+			return -1;
+		}
+		l = &o->labels[o->nr_labels++];
+		memcpy(l->key, p, klen);
+		l->key[klen] = '\0';
+		memcpy(l->val, eq + 1, vlen);
+		l->val[vlen] = '\0';
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	if (!o->nr_labels) {
+		dmastress_usage_error("run", "--label: empty");
+		return -1;
+	}
+	return 0;
+}
+
+static int dmastress_is_pow2(uint64_t v)
+{
+	return v && !(v & (v - 1));
+}
+
+enum {
+	DMASTRESS_OPT_PATH = 256,
+	DMASTRESS_OPT_ENGINE,
+	DMASTRESS_OPT_DIR,
+	DMASTRESS_OPT_SIZE,
+	DMASTRESS_OPT_NENTS,
+	DMASTRESS_OPT_OFFSET,
+	DMASTRESS_OPT_MASK_BITS,
+	DMASTRESS_OPT_COHERENT_MASK_BITS,
+	DMASTRESS_OPT_ITERATIONS,
+	DMASTRESS_OPT_SECONDS,
+	DMASTRESS_OPT_THREADS,
+	DMASTRESS_OPT_BATCH,
+	DMASTRESS_OPT_SEED,
+	DMASTRESS_OPT_ATTRS,
+	DMASTRESS_OPT_POOL_ALIGN,
+	DMASTRESS_OPT_POOL_BOUNDARY,
+	DMASTRESS_OPT_HUGE,
+	DMASTRESS_OPT_NO_VERIFY,
+	DMASTRESS_OPT_FORMAT,
+	DMASTRESS_OPT_HEADER,
+	DMASTRESS_OPT_LABEL,
+	DMASTRESS_OPT_DEVICE,
+};
+
+static const struct option dmastress_run_longopts[] = {
+	{ "path", required_argument, NULL, DMASTRESS_OPT_PATH },
+	{ "engine", required_argument, NULL, DMASTRESS_OPT_ENGINE },
+	{ "dir", required_argument, NULL, DMASTRESS_OPT_DIR },
+	{ "size", required_argument, NULL, DMASTRESS_OPT_SIZE },
+	{ "nents", required_argument, NULL, DMASTRESS_OPT_NENTS },
+	{ "offset", required_argument, NULL, DMASTRESS_OPT_OFFSET },
+	{ "mask-bits", required_argument, NULL, DMASTRESS_OPT_MASK_BITS },
+	{ "coherent-mask-bits", required_argument, NULL,
+	  DMASTRESS_OPT_COHERENT_MASK_BITS },
+	{ "iterations", required_argument, NULL, DMASTRESS_OPT_ITERATIONS },
+	{ "seconds", required_argument, NULL, DMASTRESS_OPT_SECONDS },
+	{ "threads", required_argument, NULL, DMASTRESS_OPT_THREADS },
+	{ "batch", optional_argument, NULL, DMASTRESS_OPT_BATCH },
+	{ "seed", required_argument, NULL, DMASTRESS_OPT_SEED },
+	{ "attrs", required_argument, NULL, DMASTRESS_OPT_ATTRS },
+	{ "pool-align", required_argument, NULL, DMASTRESS_OPT_POOL_ALIGN },
+	{ "pool-boundary", required_argument, NULL, DMASTRESS_OPT_POOL_BOUNDARY },
+	{ "huge", no_argument, NULL, DMASTRESS_OPT_HUGE },
+	{ "no-verify", no_argument, NULL, DMASTRESS_OPT_NO_VERIFY },
+	{ "format", required_argument, NULL, DMASTRESS_OPT_FORMAT },
+	{ "header", no_argument, NULL, DMASTRESS_OPT_HEADER },
+	{ "label", required_argument, NULL, DMASTRESS_OPT_LABEL },
+	{ "device", required_argument, NULL, DMASTRESS_OPT_DEVICE },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Parse one option; 1 = --help given, 0 = ok, -1 = bad. */
+static int dmastress_run_opt(struct dmastress_run_opts *o, int c, int argc,
+			     char **argv)
+{
+	struct dmastress_run_params *p = &o->p;
+	long page = sysconf(_SC_PAGESIZE);
+	const char *arg = optarg;
+	uint64_t v;
+
+	if (page <= 0)
+		page = 4096;
+	switch (c) {
+	case DMASTRESS_OPT_PATH:
+		o->have_path = true;
+		return dmastress_parse_name("--path", arg, dmastress_path_names,
+					    DMASTRESS_NR_PATHS, &p->path);
+	case DMASTRESS_OPT_ENGINE:
+		o->have_engine = true;
+		return dmastress_parse_name("--engine", arg,
+					    dmastress_engine_names,
+					    DMASTRESS_NR_ENGINES, &p->engine);
+	case DMASTRESS_OPT_DIR:
+		o->have_dir = true;
+		return dmastress_parse_name("--dir", arg, dmastress_dir_names,
+					    3, &p->dir);
+	case DMASTRESS_OPT_SIZE:
+		o->have_size = true;
+		if (dmastress_parse_size("--size", arg, 1,
+					 DMASTRESS_MAX_LEN_BYTES, &v))
+			return -1;
+		p->len_bytes = v;
+		return 0;
+	case DMASTRESS_OPT_NENTS:
+		o->have_nents = true;
+		return dmastress_parse_u32("--nents", arg, 0,
+					   DMASTRESS_MAX_NENTS, &p->nents);
+	case DMASTRESS_OPT_OFFSET:
+		if (dmastress_parse_size("--offset", arg, 0, page - 1, &v))
+			return -1;
+		p->offset_bytes = (uint32_t)v;
+		return 0;
+	case DMASTRESS_OPT_MASK_BITS:
+		return dmastress_parse_u32("--mask-bits", arg,
+					   DMASTRESS_MIN_MASK_BITS,
+					   DMASTRESS_MAX_MASK_BITS,
+					   &p->mask_bits);
+	case DMASTRESS_OPT_COHERENT_MASK_BITS:
+		return dmastress_parse_u32("--coherent-mask-bits", arg,
+					   DMASTRESS_MIN_MASK_BITS,
+					   DMASTRESS_MAX_MASK_BITS,
+					   &p->coherent_mask_bits);
+	case DMASTRESS_OPT_ITERATIONS:
+		o->have_iterations = true;
+		if (dmastress_parse_u64("--iterations", arg, 1,
+					DMASTRESS_MAX_ITERATIONS, &v))
+			return -1;
+		p->iterations = v;
+		return 0;
+	case DMASTRESS_OPT_SECONDS:
+		o->have_seconds = true;
+		return dmastress_parse_u32("--seconds", arg, 1,
+					   DMASTRESS_MAX_SECONDS, &p->seconds);
+	case DMASTRESS_OPT_THREADS:
+		return dmastress_parse_u32("--threads", arg, 1,
+					   DMASTRESS_MAX_THREADS, &p->threads);
+	case DMASTRESS_OPT_BATCH:
+		/* "--batch N" as well as "--batch=N" and a bare "--batch". */
+		if (!arg && optind < argc && argv[optind][0] >= '0' &&
+		    argv[optind][0] <= '9')
+			arg = argv[optind++];
+		p->flags |= DMASTRESS_RUN_BATCH;
+		p->batch = DMASTRESS_DEFAULT_BATCH;
+		if (!arg)
+			return 0;
+		return dmastress_parse_u32("--batch", arg, 1,
+					   DMASTRESS_MAX_BATCH, &p->batch);
+	case DMASTRESS_OPT_SEED:
+		o->have_seed = true;
+		return dmastress_parse_u32("--seed", arg, 0, UINT32_MAX,
+					   &p->seed);
+	case DMASTRESS_OPT_ATTRS:
+		return dmastress_parse_attrs(arg, &p->attrs);
+	case DMASTRESS_OPT_POOL_ALIGN:
+		o->have_pool_align = true;
+		if (dmastress_parse_size("--pool-align", arg, 1, 1U << 31, &v))
+			return -1;
+		if (!dmastress_is_pow2(v)) {
+			dmastress_usage_error("run", "--pool-align: %s is not a power of two",
+					      arg);
+			return -1;
+		}
+		p->pool_align = (uint32_t)v;
+		return 0;
+	case DMASTRESS_OPT_POOL_BOUNDARY:
+		o->have_pool_boundary = true;
+		if (dmastress_parse_size("--pool-boundary", arg, 0, 1U << 31, &v))
+			return -1;
+		if (v && !dmastress_is_pow2(v)) {
+			dmastress_usage_error("run", "--pool-boundary: %s is not a power of two or 0",
+					      arg);
+			return -1;
+		}
+		p->pool_boundary = (uint32_t)v;
+		return 0;
+	case DMASTRESS_OPT_HUGE:
+		p->flags |= DMASTRESS_RUN_HUGE;
+		return 0;
+	case DMASTRESS_OPT_NO_VERIFY:
+		p->flags |= DMASTRESS_RUN_NO_VERIFY;
+		return 0;
+	case DMASTRESS_OPT_FORMAT:
+		return dmastress_parse_name("--format", arg, dmastress_run_formats,
+					    3, &o->format);
+	case DMASTRESS_OPT_HEADER:
+		o->header = true;
+		return 0;
+	case DMASTRESS_OPT_LABEL:
+		return dmastress_parse_labels(o, arg);
+	case DMASTRESS_OPT_DEVICE:
+		o->device = arg;
+		return dmastress_valid_device("run", arg);
+	case 'h':
+		return 1;
+	default:
+		dmastress_usage_error("run", "bad option");
+		return -1;
+	}
+}
+
+/* Cross-option checks once everything is parsed. */
+static int dmastress_run_check(struct dmastress_run_opts *o)
+{
+	struct dmastress_run_params *p = &o->p;
+	uint32_t path = p->path;
+
+	if (!o->have_path || !o->have_engine || !o->have_dir || !o->have_size) {
+		dmastress_usage_error("run", "--path, --engine, --dir and --size are required");
+		return -1;
+	}
+	if (o->have_iterations && o->have_seconds) {
+		dmastress_usage_error("run", "--iterations and --seconds exclude each other");
+		return -1;
+	}
+	if (!o->have_iterations && !o->have_seconds)
+		p->iterations = DMASTRESS_DEFAULT_ITERATIONS;
+	if (o->have_nents) {
+		if (path != DMASTRESS_PATH_SG && path != DMASTRESS_PATH_SGTABLE &&
+		    path != DMASTRESS_PATH_NONCONTIG) {
+			dmastress_usage_error("run", "--nents applies to sg, sgtable and noncontig");
+			return -1;
+		}
+		if (p->nents > p->len_bytes) {
+			dmastress_usage_error("run", "--nents %u is more than --size %llu bytes",
+					      p->nents,
+					      (unsigned long long)p->len_bytes);
+			return -1;
+		}
+	}
+	if (p->attrs && path != DMASTRESS_PATH_COHERENT) {
+		dmastress_usage_error("run", "--attrs applies to the coherent path");
+		return -1;
+	}
+	if ((o->have_pool_align || o->have_pool_boundary) &&
+	    path != DMASTRESS_PATH_POOL) {
+		dmastress_usage_error("run", "--pool-align and --pool-boundary apply to the pool path");
+		return -1;
+	}
+	if ((p->flags & DMASTRESS_RUN_HUGE) && path != DMASTRESS_PATH_SINGLE &&
+	    path != DMASTRESS_PATH_SG && path != DMASTRESS_PATH_SGTABLE) {
+		dmastress_usage_error("run", "--huge applies to single, sg and sgtable");
+		return -1;
+	}
+	if (o->header && o->format != DMASTRESS_FMT_CSV) {
+		dmastress_usage_error("run", "--header applies to --format csv");
+		return -1;
+	}
+	if (o->nr_labels && o->format == DMASTRESS_FMT_TABLE) {
+		dmastress_usage_error("run", "--label applies to --format csv and json");
+		return -1;
+	}
+	if (!p->threads)
+		p->threads = 1;
+	if (!o->have_seed)
+		p->seed = dmastress_random_seed();
+	return 0;
+}
+
+static void dmastress_print_bdf(FILE *f, uint32_t bdf)
+{
+	fprintf(f, "%04x:%02x:%02x.%u", bdf >> 16, (bdf >> 8) & 0xff,
+		(bdf >> 3) & 0x1f, bdf & 7);
+}
+
+static void dmastress_run_table(const struct dmastress_run_opts *o,
+				const struct dmastress_run_out *out)
+{
+	const struct dmastress_run_params *p = &o->p;
+	const struct dmastress_run_result *r = &out->run.result;
+	unsigned int i;
+
+	printf("# path=%s engine=%s dir=%s size_bytes=%llu nents=%u offset_bytes=%u threads=%u",
+	       dmastress_path_names[p->path], dmastress_engine_names[p->engine],
+	       dmastress_dir_names[p->dir], (unsigned long long)p->len_bytes,
+	       p->nents, p->offset_bytes, p->threads);
+	if (p->seconds)
+		printf(" seconds=%u", p->seconds);
+	else
+		printf(" iterations=%llu", (unsigned long long)p->iterations);
+	if (p->flags & DMASTRESS_RUN_BATCH)
+		printf(" batch=%u", p->batch);
+	printf(" seed=0x%08x verify=%d\n", p->seed,
+	       !(p->flags & DMASTRESS_RUN_NO_VERIFY));
+	printf("# device=%s bdf=", o->device);
+	dmastress_print_bdf(stdout, out->info.bdf);
+	printf(" group_type=%s timer_overhead_ns=%u timer_overhead_ps=%llu\n",
+	       dmastress_group_name(out->info.group_type),
+	       out->info.timer_overhead_ns,
+	       (unsigned long long)out->info.timer_overhead_ps);
+
+	printf("%-16s %10s %12s %12s %12s %12s %12s %12s %12s\n", "phase",
+	       "count", "mean_ns", "p50_ns", "p90_ns", "p99_ns", "p999_ns",
+	       "min_ns", "max_ns");
+	for (i = 0; i < out->nr_phases; i++) {
+		const struct dmastress_stats *s = &out->stats[i];
+
+		printf("%-16s %10llu %12.1f %12.1f %12.1f %12.1f %12.1f %12llu %12llu\n",
+		       dmastress_phase_names[i], (unsigned long long)s->count,
+		       s->mean_ns, s->p50_ns, s->p90_ns, s->p99_ns, s->p999_ns,
+		       (unsigned long long)s->min_ns,
+		       (unsigned long long)s->max_ns);
+	}
+	printf("\n");
+#define KV(k, fmt, ...)	printf("%-22s " fmt "\n", k, __VA_ARGS__)
+	KV("status", "%d%s%s", out->run.status, out->run.status ? " " : "",
+	   out->run.status ? strerror(-out->run.status) : "");
+	KV("ops", "%llu", (unsigned long long)r->ops);
+	KV("bytes", "%llu", (unsigned long long)r->bytes);
+	KV("elapsed_ns", "%llu", (unsigned long long)r->elapsed_ns);
+	KV("bw_mib_s", "%.3f", out->bw_mib_s);
+	KV("xfer_bw_mib_s", "%.3f", out->xfer_bw_mib_s);
+	for (i = 0; i < DMASTRESS_NR_ERR_FIELDS; i++)
+		KV(dmastress_err_fields[i].name, "%llu",
+		   (unsigned long long)dmastress_err_field(r, i));
+	if (r->mismatches)
+		KV("first_mismatch", "offset_bytes=%llu expected=0x%02x actual=0x%02x",
+		   (unsigned long long)r->first_mismatch_offset,
+		   r->first_expected, r->first_actual);
+	else
+		KV("first_mismatch", "%s", "none");
+	KV("nents_cpu", "%u", r->nents_cpu);
+	KV("nents_mapped", "%u", r->nents_mapped);
+	KV("sample_dma_addr", "0x%llx", (unsigned long long)r->sample_dma_addr);
+	KV("sample_phys_addr", "0x%llx", (unsigned long long)r->sample_phys_addr);
+#undef KV
+}
+
+static void dmastress_run_csv(const struct dmastress_run_opts *o,
+			      const struct dmastress_run_out *out)
+{
+	const struct dmastress_run_params *p = &o->p;
+	const struct dmastress_run_result *r = &out->run.result;
+	unsigned int i, l;
+
+	if (o->header) {
+		for (l = 0; l < o->nr_labels; l++)
+			printf("%s,", o->labels[l].key);
+		for (i = 0; i < DMASTRESS_NR_CSV_COLS; i++)
+			printf("%s%s", dmastress_csv_cols[i],
+			       i + 1 < DMASTRESS_NR_CSV_COLS ? "," : "\n");
+	}
+	for (i = 0; i < out->nr_phases; i++) {
+		const struct dmastress_stats *s = &out->stats[i];
+
+		for (l = 0; l < o->nr_labels; l++)
+			printf("%s,", o->labels[l].val);
+		printf("%s,%s,%s,%llu,%u,%u,%s,",
+		       dmastress_path_names[p->path],
+		       dmastress_engine_names[p->engine],
+		       dmastress_dir_names[p->dir],
+		       (unsigned long long)p->len_bytes, p->nents, p->threads,
+		       dmastress_phase_names[i]);
+		printf("%llu,%.1f,%.1f,%.1f,%.1f,%.1f,%llu,%llu,",
+		       (unsigned long long)s->count, s->mean_ns, s->p50_ns,
+		       s->p90_ns, s->p99_ns, s->p999_ns,
+		       (unsigned long long)s->min_ns,
+		       (unsigned long long)s->max_ns);
+		printf("%llu,%llu,%llu,%.3f,%llu,%llu,%llu\n",
+		       (unsigned long long)r->ops, (unsigned long long)r->bytes,
+		       (unsigned long long)r->elapsed_ns, out->bw_mib_s,
+		       (unsigned long long)r->mismatches,
+		       (unsigned long long)r->device_faults,
+		       (unsigned long long)r->map_errors);
+	}
+}
+
+static void dmastress_run_json(const struct dmastress_run_opts *o,
+			       const struct dmastress_run_out *out)
+{
+	const struct dmastress_run_params *p = &o->p;
+	const struct dmastress_run_result *r = &out->run.result;
+	unsigned int i;
+	int first;
+
+	printf("{\"device\": ");
+	dmastress_json_str(stdout, o->device);
+	printf(", \"bdf\": \"");
+	dmastress_print_bdf(stdout, out->info.bdf);
+	printf("\", \"group_type\": \"%s\"",
+	       dmastress_group_name(out->info.group_type));
+	printf(", \"labels\": {");
+	for (i = 0; i < o->nr_labels; i++) {
+		printf("%s", i ? ", " : "");
+		dmastress_json_str(stdout, o->labels[i].key);
+		printf(": ");
+		dmastress_json_str(stdout, o->labels[i].val);
+	}
+	printf("}");
+
+	printf(", \"params\": {\"path\": \"%s\", \"engine\": \"%s\", \"dir\": \"%s\"",
+	       dmastress_path_names[p->path], dmastress_engine_names[p->engine],
+	       dmastress_dir_names[p->dir]);
+	printf(", \"size_bytes\": %llu, \"nents\": %u, \"offset_bytes\": %u",
+	       (unsigned long long)p->len_bytes, p->nents, p->offset_bytes);
+	printf(", \"mask_bits\": %u, \"coherent_mask_bits\": %u, \"threads\": %u",
+	       p->mask_bits, p->coherent_mask_bits, p->threads);
+	printf(", \"iterations\": %llu, \"seconds\": %u, \"batch\": %u",
+	       (unsigned long long)p->iterations, p->seconds,
+	       (p->flags & DMASTRESS_RUN_BATCH) ? p->batch : 0);
+	printf(", \"seed\": %u, \"attrs\": [", p->seed);
+	for (i = 0, first = 1; i < DMASTRESS_NR_ATTRS; i++) {
+		if (!(p->attrs & dmastress_attr_bits[i]))
+			continue;
+		printf("%s\"%s\"", first ? "" : ", ", dmastress_attr_names[i]);
+		first = 0;
+	}
+	printf("], \"pool_align_bytes\": %u, \"pool_boundary_bytes\": %u",
+	       p->pool_align, p->pool_boundary);
+	printf(", \"huge\": %s, \"verify\": %s}",
+	       (p->flags & DMASTRESS_RUN_HUGE) ? "true" : "false",
+	       (p->flags & DMASTRESS_RUN_NO_VERIFY) ? "false" : "true");
+
+	printf(", \"status\": %d, \"ops\": %llu, \"bytes\": %llu, \"elapsed_ns\": %llu",
+	       out->run.status, (unsigned long long)r->ops,
+	       (unsigned long long)r->bytes, (unsigned long long)r->elapsed_ns);
+	printf(", \"bw_mib_s\": %.3f, \"xfer_bw_mib_s\": %.3f",
+	       out->bw_mib_s, out->xfer_bw_mib_s);
+	for (i = 0; i < DMASTRESS_NR_ERR_FIELDS; i++)
+		printf(", \"%s\": %llu", dmastress_err_fields[i].name,
+		       (unsigned long long)dmastress_err_field(r, i));
+	if (r->mismatches)
+		printf(", \"first_mismatch\": {\"offset_bytes\": %llu, \"expected\": %u, \"actual\": %u}",
+		       (unsigned long long)r->first_mismatch_offset,
+		       r->first_expected, r->first_actual);
+	else
+		printf(", \"first_mismatch\": null");
+	printf(", \"nents_cpu\": %u, \"nents_mapped\": %u",
+	       r->nents_cpu, r->nents_mapped);
+	printf(", \"sample_dma_addr\": \"0x%llx\", \"sample_phys_addr\": \"0x%llx\"",
+	       (unsigned long long)r->sample_dma_addr,
+	       (unsigned long long)r->sample_phys_addr);
+	printf(", \"timer_overhead_ns\": %u, \"timer_overhead_ps\": %llu",
+	       out->info.timer_overhead_ns,
+	       (unsigned long long)out->info.timer_overhead_ps);
+
+	printf(", \"phases\": {");
+	for (i = 0; i < out->nr_phases; i++) {
+		const struct dmastress_stats *s = &out->stats[i];
+
+		printf("%s\"%s\": {\"count\": %llu, \"mean_ns\": %.1f",
+		       i ? ", " : "", dmastress_phase_names[i],
+		       (unsigned long long)s->count, s->mean_ns);
+		printf(", \"p50_ns\": %.1f, \"p90_ns\": %.1f, \"p99_ns\": %.1f, \"p999_ns\": %.1f",
+		       s->p50_ns, s->p90_ns, s->p99_ns, s->p999_ns);
+		printf(", \"min_ns\": %llu, \"max_ns\": %llu}",
+		       (unsigned long long)s->min_ns,
+		       (unsigned long long)s->max_ns);
+	}
+	printf("}}\n");
+}
+
+/*
+ * Derive the printed numbers and check the histograms against the
+ * per-phase sums. Returns the number of inconsistencies found.
+ */
+static int dmastress_run_derive(const struct dmastress_run_opts *o,
+				struct dmastress_run_out *out)
+{
+	const struct dmastress_run_result *r = &out->run.result;
+	const struct dmastress_phase_sum *sum;
+	const struct dmastress_hist *xfer;
+	unsigned int i;
+	int bad = 0;
+
+	out->nr_phases = (o->p.flags & DMASTRESS_RUN_BATCH) ?
+			 DMASTRESS_NR_HISTS : DMASTRESS_NR_PHASES;
+	for (i = 0; i < out->nr_phases; i++) {
+		const struct dmastress_hist *h = &out->hists[i];
+
+		dmastress_hist_stats(h, &out->stats[i]);
+		sum = i == DMASTRESS_HIST_BATCH ? &r->batch : &r->phase[i];
+		if (dmastress_hist_check(h)) {
+			fprintf(stderr, "dmastress: run: histogram of phase %s is inconsistent (above)\n",
+				dmastress_phase_names[i]);
+			bad++;
+		} else if (h->count != sum->count || h->sum_ns != sum->sum_ns ||
+			   h->min_ns != sum->min_ns || h->max_ns != sum->max_ns) {
+			fprintf(stderr, "dmastress: run: histogram of phase %s disagrees with its summary (count %llu/%llu, sum_ns %llu/%llu)\n",
+				dmastress_phase_names[i],
+				(unsigned long long)h->count,
+				(unsigned long long)sum->count,
+				(unsigned long long)h->sum_ns,
+				(unsigned long long)sum->sum_ns);
+			bad++;
+		}
+	}
+	xfer = &out->hists[DMASTRESS_PHASE_XFER];
+	out->bw_mib_s = dmastress_mib_s(r->bytes, (double)r->elapsed_ns);
+	out->xfer_bw_mib_s = dmastress_mib_s(r->bytes, (double)xfer->sum_ns);
+	return bad;
+}
+
+/**
+ * dmastress_run_main() - "dmastress run"
+ * @argc: argument count, argv[0] is "run"
+ * @argv: arguments
+ *
+ * Return: exit code, DMASTRESS_EXIT_*.
+ */
+int dmastress_run_main(int argc, char **argv)
+{
+	struct dmastress_run_opts *o;
+	struct dmastress_run_out *out;
+	int c, fd, ret, exit_code = DMASTRESS_EXIT_FAIL;
+
+	o = calloc(1, sizeof(*o));
+	out = calloc(1, sizeof(*out));
+	if (out)
+		out->hists = calloc(DMASTRESS_NR_HISTS, sizeof(*out->hists));
+	if (!o || !out || !out->hists) {
+		perror("dmastress: run");
+		goto free;
+	}
+	o->device = DMASTRESS_DEFAULT_DEVICE;
+
+	while ((c = getopt_long(argc, argv, "+h", dmastress_run_longopts,
+				NULL)) != -1) {
+		ret = dmastress_run_opt(o, c, argc, argv);
+		if (ret > 0) {
+			dmastress_run_usage(stdout);
+			exit_code = DMASTRESS_EXIT_OK;
+			goto free;
+		}
+		if (ret < 0) {
+			exit_code = DMASTRESS_EXIT_USAGE;
+			goto free;
+		}
+	}
+	if (optind != argc) {
+		dmastress_usage_error("run", "unexpected argument '%s'",
+				      argv[optind]);
+		exit_code = DMASTRESS_EXIT_USAGE;
+		goto free;
+	}
+	if (dmastress_run_check(o)) {
+		exit_code = DMASTRESS_EXIT_USAGE;
+		goto free;
+	}
+
+	fd = dmastress_open(o->device);
+	if (fd < 0) {
+		exit_code = DMASTRESS_EXIT_SKIP;
+		goto free;
+	}
+	if (dmastress_get_info(fd, o->device, &out->info)) {
+		close(fd);
+		goto free;
+	}
+	ret = dmastress_run_ioctl(fd, &o->p, out->hists, &out->run);
+	close(fd);
+	if (ret == -EOPNOTSUPP) {
+		printf("skip: %s\n", strerror(-ret));
+		exit_code = DMASTRESS_EXIT_SKIP;
+		goto free;
+	}
+	if (ret) {
+		fprintf(stderr, "dmastress: run: DMASTRESS_IOC_RUN: %s%s\n",
+			strerror(-ret), ret == -EINVAL ?
+			" (the kernel refused the parameters; see dmesg)" : "");
+		exit_code = ret == -EINVAL ? DMASTRESS_EXIT_USAGE :
+					     DMASTRESS_EXIT_FAIL;
+		goto free;
+	}
+	if (out->run.status == -EOPNOTSUPP) {
+		printf("skip: %s\n", out->run.result.skip_reason[0] ?
+		       out->run.result.skip_reason : "(no reason given)");
+		exit_code = DMASTRESS_EXIT_SKIP;
+		goto free;
+	}
+
+	ret = dmastress_run_derive(o, out);
+	switch (o->format) {
+	case DMASTRESS_FMT_TABLE:
+		dmastress_run_table(o, out);
+		break;
+	case DMASTRESS_FMT_CSV:
+		dmastress_run_csv(o, out);
+		break;
+	default:
+		dmastress_run_json(o, out);
+		break;
+	}
+	if (fflush(stdout)) {
+		perror("dmastress: stdout");
+		goto free;
+	}
+
+	if (out->run.status) {
+		fprintf(stderr, "dmastress: run: failed with status %d (%s)\n",
+			out->run.status, strerror(-out->run.status));
+	} else if (dmastress_run_errors(&out->run.result)) {
+		dmastress_run_print_errors(stderr, "dmastress: run: errors: ",
+					   &out->run.result);
+	} else if (!out->run.result.ops) {
+		fprintf(stderr, "dmastress: run: no operation completed\n");
+	} else if (!ret) {
+		exit_code = DMASTRESS_EXIT_OK;
+	}
+free:
+	if (out)
+		free(out->hists);
+	free(out);
+	free(o);
+	return exit_code;
+}

@@ -1,0 +1,400 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * util.c - helpers shared by the dmastress subcommands: bounded number and
+ * size parsing, the names of UAPI values, opening the device, the INFO
+ * ioctl, JSON string output and small unit conversions.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dmastress.h"
+
+const char *const dmastress_path_names[DMASTRESS_NR_PATHS] = {
+	[DMASTRESS_PATH_COHERENT]	= "coherent",
+	[DMASTRESS_PATH_POOL]		= "pool",
+	[DMASTRESS_PATH_SINGLE]		= "single",
+	[DMASTRESS_PATH_PAGE]		= "page",
+	[DMASTRESS_PATH_SG]		= "sg",
+	[DMASTRESS_PATH_SGTABLE]	= "sgtable",
+	[DMASTRESS_PATH_RESOURCE]	= "resource",
+	[DMASTRESS_PATH_PAGES]		= "pages",
+	[DMASTRESS_PATH_NONCOHERENT]	= "noncoherent",
+	[DMASTRESS_PATH_NONCONTIG]	= "noncontig",
+};
+
+const char *const dmastress_engine_names[DMASTRESS_NR_ENGINES] = {
+	[DMASTRESS_ENGINE_EDU]	= "edu",
+	[DMASTRESS_ENGINE_CPU]	= "cpu",
+};
+
+const char *const dmastress_dir_names[3] = {
+	[DMASTRESS_DIR_BIDIRECTIONAL]	= "bidi",
+	[DMASTRESS_DIR_TO_DEVICE]	= "to",
+	[DMASTRESS_DIR_FROM_DEVICE]	= "from",
+};
+
+const char *const dmastress_phase_names[DMASTRESS_NR_HISTS] = {
+	[DMASTRESS_PHASE_MAP]			= "map",
+	[DMASTRESS_PHASE_SYNC_FOR_DEVICE]	= "sync_for_device",
+	[DMASTRESS_PHASE_XFER]			= "xfer",
+	[DMASTRESS_PHASE_SYNC_FOR_CPU]		= "sync_for_cpu",
+	[DMASTRESS_PHASE_UNMAP]			= "unmap",
+	[DMASTRESS_PHASE_E2E]			= "e2e",
+	[DMASTRESS_HIST_BATCH]			= "batch",
+};
+
+static const char *const dmastress_group_names[] = {
+	[DMASTRESS_GROUP_NONE]		= "none",
+	[DMASTRESS_GROUP_IDENTITY]	= "identity",
+	[DMASTRESS_GROUP_DMA]		= "DMA",
+	[DMASTRESS_GROUP_DMA_FQ]	= "DMA-FQ",
+	[DMASTRESS_GROUP_BLOCKED]	= "blocked",
+};
+
+/**
+ * dmastress_name() - name of a value in a table
+ * @names: table
+ * @nr: entries in @names
+ * @v: value
+ *
+ * Return: the name, or "unknown" for a value past the table.
+ */
+const char *dmastress_name(const char *const *names, unsigned int nr,
+			   uint32_t v)
+{
+	if (v >= nr || !names[v])
+		return "unknown";
+	return names[v];
+}
+
+const char *dmastress_group_name(uint32_t group_type)
+{
+	return dmastress_name(dmastress_group_names,
+			      sizeof(dmastress_group_names) /
+			      sizeof(dmastress_group_names[0]), group_type);
+}
+
+/**
+ * dmastress_usage_error() - report a command-line error
+ * @cmd: subcommand name, for the hint
+ * @fmt: message
+ */
+void dmastress_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "dmastress %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n(try 'dmastress %s --help')\n", cmd);
+}
+
+/*
+ * Decimal, or hexadecimal with 0x; never octal (a leading zero is decimal).
+ * Sets *end to the first character not parsed. Returns -1 on no digits or
+ * overflow.
+ */
+static int dmastress_strtou64(const char *s, uint64_t *out, const char **end)
+{
+	unsigned int base = 10;
+	uint64_t v = 0;
+	const char *p = s;
+	int digits = 0;
+
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+		base = 16;
+		p += 2;
+	}
+	for (;; p++, digits++) {
+		unsigned int d;
+
+		if (*p >= '0' && *p <= '9')
+			d = *p - '0';
+		else if (base == 16 && *p >= 'a' && *p <= 'f')
+			d = *p - 'a' + 10;
+		else if (base == 16 && *p >= 'A' && *p <= 'F')
+			d = *p - 'A' + 10;
+		else
+			break;
+		if (v > (UINT64_MAX - d) / base)
+			return -1;
+		v = v * base + d;
+	}
+	if (!digits)
+		return -1;
+	*out = v;
+	*end = p;
+	return 0;
+}
+
+/**
+ * dmastress_parse_u64() - parse a bounded unsigned number
+ * @opt: option name, for the message
+ * @s: text (decimal, or hex with 0x)
+ * @min: smallest accepted value
+ * @max: largest accepted value
+ * @out: the value
+ *
+ * Return: 0, or -1 after printing why @s was refused.
+ */
+int dmastress_parse_u64(const char *opt, const char *s, uint64_t min,
+			uint64_t max, uint64_t *out)
+{
+	const char *end;
+	uint64_t v;
+
+	if (dmastress_strtou64(s, &v, &end) || *end) {
+		fprintf(stderr, "dmastress: %s: '%s' is not a number\n", opt, s);
+		return -1;
+	}
+	if (v < min || v > max) {
+		fprintf(stderr, "dmastress: %s: %s is out of range %llu..%llu\n",
+			opt, s, (unsigned long long)min,
+			(unsigned long long)max);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int dmastress_parse_u32(const char *opt, const char *s, uint32_t min,
+			uint32_t max, uint32_t *out)
+{
+	uint64_t v;
+
+	if (dmastress_parse_u64(opt, s, min, max, &v))
+		return -1;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+/**
+ * dmastress_parse_size() - parse a bounded byte count
+ * @opt: option name, for the message
+ * @s: number with an optional binary suffix K, M or G (4K = 4096),
+ *	also accepted as KiB/MiB/GiB
+ * @min: smallest accepted value, bytes
+ * @max: largest accepted value, bytes
+ * @out: the value, bytes
+ *
+ * Return: 0, or -1 after printing why @s was refused.
+ */
+int dmastress_parse_size(const char *opt, const char *s, uint64_t min,
+			 uint64_t max, uint64_t *out)
+{
+	unsigned int shift = 0;
+	const char *end;
+	uint64_t v;
+
+	if (dmastress_strtou64(s, &v, &end))
+		goto bad;
+	switch (*end) {
+	case '\0':
+		break;
+	case 'k': case 'K':
+		shift = 10;
+		break;
+	case 'm': case 'M':
+		shift = 20;
+		break;
+	case 'g': case 'G':
+		shift = 30;
+		break;
+	default:
+		goto bad;
+	}
+	if (shift) {
+		end++;
+		if (*end && strcmp(end, "iB"))
+			goto bad;
+	}
+	if (v > (UINT64_MAX >> shift)) {
+		fprintf(stderr, "dmastress: %s: %s is too large\n", opt, s);
+		return -1;
+	}
+	v <<= shift;
+	if (v < min || v > max) {
+		fprintf(stderr, "dmastress: %s: %s (%llu bytes) is out of range %llu..%llu bytes\n",
+			opt, s, (unsigned long long)v, (unsigned long long)min,
+			(unsigned long long)max);
+		return -1;
+	}
+	*out = v;
+	return 0;
+bad:
+	fprintf(stderr, "dmastress: %s: '%s' is not a size (bytes, or with K, M, G: 4K = 4096)\n",
+		opt, s);
+	return -1;
+}
+
+/**
+ * dmastress_parse_name() - look a name up in a table
+ * @opt: option name, for the message
+ * @s: text
+ * @names: table of names
+ * @nr: entries in @names
+ * @out: index of the name
+ *
+ * Return: 0, or -1 after printing the accepted names.
+ */
+int dmastress_parse_name(const char *opt, const char *s,
+			 const char *const *names, unsigned int nr,
+			 uint32_t *out)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++) {
+		if (names[i] && !strcmp(s, names[i])) {
+			*out = i;
+			return 0;
+		}
+	}
+	fprintf(stderr, "dmastress: %s: unknown '%s'; one of:", opt, s);
+	for (i = 0; i < nr; i++)
+		if (names[i])
+			fprintf(stderr, " %s", names[i]);
+	fprintf(stderr, "\n");
+	return -1;
+}
+
+/**
+ * dmastress_valid_device() - check a --device argument
+ * @cmd: subcommand, for the message
+ * @path: the argument
+ *
+ * Return: 0 if @path is a plausible path, -1 after printing why not.
+ */
+int dmastress_valid_device(const char *cmd, const char *path)
+{
+	if (!*path || strnlen(path, PATH_MAX) >= PATH_MAX) {
+		dmastress_usage_error(cmd, "--device: empty or too long");
+		return -1;
+	}
+	return 0;
+}
+
+/**
+ * dmastress_open() - open a dmastress device
+ * @path: device node
+ *
+ * Return: file descriptor, or -1 after printing the reason (the caller
+ * exits with DMASTRESS_EXIT_SKIP: no usable device).
+ */
+int dmastress_open(const char *path)
+{
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+
+	if (fd < 0) {
+		int err = errno;
+
+		fprintf(stderr, "dmastress: cannot open %s: %s", path,
+			strerror(err));
+		if (err == ENOENT || err == ENODEV || err == ENXIO)
+			fprintf(stderr, " (is dmastress.ko loaded and bound to a device?)");
+		else if (err == EACCES || err == EPERM)
+			fprintf(stderr, " (needs CAP_SYS_RAWIO)");
+		fprintf(stderr, "\n");
+	}
+	return fd;
+}
+
+/**
+ * dmastress_get_info() - DMASTRESS_IOC_INFO
+ * @fd: open device
+ * @path: its name, for the message
+ * @info: filled by the kernel
+ *
+ * Return: 0, or -1 after printing the error.
+ */
+int dmastress_get_info(int fd, const char *path, struct dmastress_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->size = sizeof(*info);
+	if (ioctl(fd, DMASTRESS_IOC_INFO, info)) {
+		fprintf(stderr, "dmastress: %s: DMASTRESS_IOC_INFO: %s\n", path,
+			strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/**
+ * dmastress_json_str() - print a JSON string literal
+ * @f: stream
+ * @s: NUL-terminated text, escaped as JSON requires
+ */
+void dmastress_json_str(FILE *f, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	fputc('"', f);
+	for (; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(f, "\\%c", *p);
+		else if (*p < 0x20 || *p == 0x7f)
+			fprintf(f, "\\u%04x", *p);
+		else
+			fputc(*p, f);
+	}
+	fputc('"', f);
+}
+
+/**
+ * dmastress_mask_bits() - width of a DMA mask
+ * @mask: mask, expected of the form 2^n - 1
+ *
+ * Return: n, or 0 when @mask is not of that form.
+ */
+unsigned int dmastress_mask_bits(uint64_t mask)
+{
+	unsigned int n;
+
+	if (mask == UINT64_MAX)
+		return 64;
+	if (mask & (mask + 1))
+		return 0;
+	for (n = 0; mask; n++)
+		mask >>= 1;
+	return n;
+}
+
+/**
+ * dmastress_mib_s() - bandwidth
+ * @bytes: bytes moved
+ * @ns: over this many ns
+ *
+ * Return: MiB/s, 0 when @ns is 0.
+ */
+double dmastress_mib_s(uint64_t bytes, double ns)
+{
+	if (ns <= 0)
+		return 0;
+	return (double)bytes / (1024.0 * 1024.0) / (ns / 1e9);
+}
+
+/**
+ * dmastress_random_seed() - a seed for runs that were given none
+ *
+ * Return: 32 random bits (from getrandom(), else time and pid).
+ */
+uint32_t dmastress_random_seed(void)
+{
+	struct timespec ts;
+	uint32_t seed;
+
+	if (getrandom(&seed, sizeof(seed), GRND_NONBLOCK) == sizeof(seed))
+		return seed;
+	if (clock_gettime(CLOCK_MONOTONIC, &ts))
+		ts.tv_nsec = 0;
+	return (uint32_t)ts.tv_nsec ^ ((uint32_t)getpid() << 16);
+}
