@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * dmastress_engine_edu.c - QEMU's edu device as the bus-master
+ *
+ * edu has one DMA descriptor (source, destination, count, command) and a
+ * 4 KiB device buffer at BAR0 offset 0x40000. A transfer completes after a
+ * 100 ms virtual timer and raises interrupt status bit 0x100 (MSI, or INTx)
+ * when asked to. QEMU 7.2 aborts on a 4096-byte transfer, so transfers are
+ * at most DMASTRESS_EDU_MAX_XFER bytes. This is the only file that touches
+ * edu's registers.
+ *
+ * edu silently ignores a DMA that does not translate (the IOMMU logs a
+ * fault); such an error shows up as a data mismatch, not as -EFAULT.
+ */
+#include <linux/completion.h>
+#include <linux/interrupt.h>
+#include <linux/io.h>
+#include <linux/io-64-nonatomic-lo-hi.h>
+#include <linux/iopoll.h>
+#include <linux/jiffies.h>
+#include <linux/mutex.h>
+#include <linux/pci.h>
+
+#include "dmastress.h"
+
+#define EDU_REG_ID		0x00
+#define EDU_REG_IRQ_STATUS	0x24
+#define EDU_REG_IRQ_ACK		0x64
+#define EDU_REG_DMA_SRC		0x80
+#define EDU_REG_DMA_DST		0x88
+#define EDU_REG_DMA_COUNT	0x90
+#define EDU_REG_DMA_CMD		0x98
+#define EDU_BUF_OFFSET		0x40000
+
+#define EDU_ID_MAGIC		0xed		/* low byte of the id register */
+#define EDU_CMD_START		BIT(0)
+#define EDU_CMD_TO_RAM		BIT(1)		/* device buffer -> memory */
+#define EDU_CMD_IRQ		BIT(2)
+#define EDU_IRQ_DMA		0x100
+
+/* Polling interval while waiting for the engine, us. */
+#define EDU_POLL_US		1000
+
+static bool dmastress_edu_usable(struct dmastress_dev *dd, const char **why)
+{
+	if (dd->is_edu && dd->bar)
+		return true;
+	*why = "the device is not QEMU's edu";
+	return false;
+}
+
+static irqreturn_t dmastress_edu_irq(int irq, void *data)
+{
+	struct dmastress_dev *dd = data;
+	u32 status = readl(dd->bar + EDU_REG_IRQ_STATUS);
+
+	if (!status)
+		return IRQ_NONE;
+	writel(status, dd->bar + EDU_REG_IRQ_ACK);
+	if (status & EDU_IRQ_DMA)
+		complete(&dd->edu_done);
+	return IRQ_HANDLED;
+}
+
+/* Wait until the engine has no transfer running. */
+static int dmastress_edu_wait_idle(struct dmastress_dev *dd)
+{
+	u32 cmd;
+
+	return readl_poll_timeout(dd->bar + EDU_REG_DMA_CMD, cmd,
+				  !(cmd & EDU_CMD_START), EDU_POLL_US,
+				  DMASTRESS_EDU_TIMEOUT_MS * USEC_PER_MSEC);
+}
+
+static int dmastress_edu_run(struct dmastress_dev *dd, u64 src, u64 dst,
+			     size_t len, u32 cmd)
+{
+	int ret;
+
+	ret = dmastress_edu_wait_idle(dd);
+	if (ret) {
+		dev_err_ratelimited(dd->dev, "edu DMA engine stuck busy\n");
+		return ret;
+	}
+	if (dd->irq >= 0) {
+		cmd |= EDU_CMD_IRQ;
+		reinit_completion(&dd->edu_done);
+	}
+	writeq(src, dd->bar + EDU_REG_DMA_SRC);
+	writeq(dst, dd->bar + EDU_REG_DMA_DST);
+	writeq(len, dd->bar + EDU_REG_DMA_COUNT);
+	writeq(cmd | EDU_CMD_START, dd->bar + EDU_REG_DMA_CMD);
+
+	if (dd->irq >= 0 &&
+	    !wait_for_completion_timeout(&dd->edu_done,
+					 msecs_to_jiffies(DMASTRESS_EDU_TIMEOUT_MS)))
+		dev_warn_ratelimited(dd->dev, "edu DMA: no interrupt in %u ms\n",
+				     DMASTRESS_EDU_TIMEOUT_MS);
+	/*
+	 * The command register is the truth: polling mode, a lost interrupt,
+	 * or a late one from an earlier transfer completing edu_done early.
+	 */
+	ret = dmastress_edu_wait_idle(dd);
+	if (ret) {
+		dev_err_ratelimited(dd->dev,
+				    "edu DMA timed out (dma %#llx len %zu)\n",
+				    (cmd & EDU_CMD_TO_RAM) ? dst : src, len);
+		return -ETIMEDOUT;
+	}
+	return 0;
+}
+
+static int dmastress_edu_xfer(struct dmastress_dev *dd, dma_addr_t dma,
+			      void *devbuf, size_t len,
+			      enum dmastress_xfer_dir dir)
+{
+	int ret;
+
+	if (!len)
+		return 0;
+	if (len > DMASTRESS_EDU_MAX_XFER)
+		return -EINVAL;
+	ret = mutex_lock_killable(&dd->edu_lock);
+	if (ret)
+		return ret;
+	if (dir == DMASTRESS_MEM_TO_DEV) {
+		ret = dmastress_edu_run(dd, dma, EDU_BUF_OFFSET, len, 0);
+		if (!ret)
+			memcpy_fromio(devbuf, dd->bar + EDU_BUF_OFFSET, len);
+	} else {
+		memcpy_toio(dd->bar + EDU_BUF_OFFSET, devbuf, len);
+		ret = dmastress_edu_run(dd, EDU_BUF_OFFSET, dma, len,
+					EDU_CMD_TO_RAM);
+	}
+	mutex_unlock(&dd->edu_lock);
+	return ret;
+}
+
+/**
+ * dmastress_edu_init() - set up the edu engine of a bound device
+ * @dd: the device, with @dd->pdev enabled and @dd->bar mapping BAR0
+ *
+ * Checks the id register, then asks for one MSI (or INTx) vector; without
+ * one the engine polls. Interrupt vector and handler are device-managed.
+ * Process context (probe).
+ *
+ * Return: 0, or -ENODEV when BAR0 does not look like edu.
+ */
+int dmastress_edu_init(struct dmastress_dev *dd)
+{
+	struct pci_dev *pdev = dd->pdev;
+	u32 id = readl(dd->bar + EDU_REG_ID);
+	int irq, ret;
+
+	mutex_init(&dd->edu_lock);
+	init_completion(&dd->edu_done);
+	dd->irq = -1;
+	if ((id & 0xff) != EDU_ID_MAGIC) {
+		dev_err(dd->dev, "edu id register reads %#x\n", id);
+		return -ENODEV;
+	}
+
+	ret = pci_alloc_irq_vectors(pdev, 1, 1, PCI_IRQ_MSI | PCI_IRQ_INTX);
+	if (ret < 0) {
+		dev_warn(dd->dev, "no interrupt (%d), polling\n", ret);
+		return 0;
+	}
+	irq = pci_irq_vector(pdev, 0);
+	ret = devm_request_irq(dd->dev, irq, dmastress_edu_irq, IRQF_SHARED,
+			       dd->name, dd);
+	if (ret) {
+		dev_warn(dd->dev, "cannot request irq %d (%d), polling\n", irq,
+			 ret);
+		return 0;
+	}
+	dd->irq = irq;
+	return 0;
+}
+
+/**
+ * dmastress_edu_exit() - quiesce the edu engine before unbind
+ * @dd: the device
+ *
+ * Waits (bounded by DMASTRESS_EDU_TIMEOUT_MS) for a running transfer to end
+ * so that no DMA targets memory about to be freed. Process context.
+ */
+void dmastress_edu_exit(struct dmastress_dev *dd)
+{
+	mutex_lock(&dd->edu_lock);
+	if (dmastress_edu_wait_idle(dd))
+		dev_err(dd->dev, "edu DMA still running at unbind\n");
+	mutex_unlock(&dd->edu_lock);
+}
+
+const struct dmastress_engine dmastress_engine_edu = {
+	.name = "edu",
+	.id = DMASTRESS_ENGINE_EDU,
+	.max_xfer = DMASTRESS_EDU_MAX_XFER,
+	.usable = dmastress_edu_usable,
+	.xfer = dmastress_edu_xfer,
+};
