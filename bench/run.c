@@ -563,6 +563,7 @@ static int dmastress_run_check(struct dmastress_run_opts *o)
 {
 	struct dmastress_run_params *p = &o->p;
 	uint32_t path = p->path;
+	double alive;
 
 	if (!o->have_path || !o->have_engine || !o->have_dir || !o->have_size) {
 		dmastress_usage_error("run", "--path, --engine, --dir and --size are required");
@@ -611,6 +612,15 @@ static int dmastress_run_check(struct dmastress_run_opts *o)
 	}
 	if (!p->threads)
 		p->threads = 1;
+	/* Buffers alive at once; each factor is bounded, so no overflow. */
+	alive = (double)p->threads * (double)p->len_bytes *
+		((p->flags & DMASTRESS_RUN_BATCH) ? p->batch : 1);
+	if (alive > (double)DMASTRESS_MAX_RUN_BYTES) {
+		dmastress_usage_error("run", "--threads x --size x --batch is %.0f bytes alive at once, over %llu",
+				      alive,
+				      (unsigned long long)DMASTRESS_MAX_RUN_BYTES);
+		return -1;
+	}
 	if (!o->have_seed)
 		p->seed = dmastress_random_seed();
 	return 0;
