@@ -672,8 +672,10 @@ static void dmastress_run_table(const struct dmastress_run_opts *o,
 	}
 	printf("\n");
 #define KV(k, fmt, ...)	printf("%-22s " fmt "\n", k, __VA_ARGS__)
-	KV("status", "%d%s%s", out->run.status, out->run.status ? " " : "",
-	   out->run.status ? strerror(-out->run.status) : "");
+	KV("status", "%d%s%s%s%s", out->run.status,
+	   out->run.status ? " " : "",
+	   out->run.status ? strerror(-out->run.status) : "",
+	   r->skip_reason[0] ? ": " : "", r->skip_reason);
 	KV("ops", "%llu", (unsigned long long)r->ops);
 	KV("bytes", "%llu", (unsigned long long)r->bytes);
 	KV("elapsed_ns", "%llu", (unsigned long long)r->elapsed_ns);
@@ -780,9 +782,11 @@ static void dmastress_run_json(const struct dmastress_run_opts *o,
 	       (p->flags & DMASTRESS_RUN_HUGE) ? "true" : "false",
 	       (p->flags & DMASTRESS_RUN_NO_VERIFY) ? "false" : "true");
 
-	printf(", \"status\": %d, \"ops\": %llu, \"bytes\": %llu, \"elapsed_ns\": %llu",
-	       out->run.status, (unsigned long long)r->ops,
-	       (unsigned long long)r->bytes, (unsigned long long)r->elapsed_ns);
+	printf(", \"status\": %d, \"status_reason\": ", out->run.status);
+	dmastress_json_str(stdout, r->skip_reason);
+	printf(", \"ops\": %llu, \"bytes\": %llu, \"elapsed_ns\": %llu",
+	       (unsigned long long)r->ops, (unsigned long long)r->bytes,
+	       (unsigned long long)r->elapsed_ns);
 	printf(", \"bw_mib_s\": %.3f, \"xfer_bw_mib_s\": %.3f",
 	       out->bw_mib_s, out->xfer_bw_mib_s);
 	for (i = 0; i < DMASTRESS_NR_ERR_FIELDS; i++)
@@ -956,8 +960,10 @@ int dmastress_run_main(int argc, char **argv)
 	}
 
 	if (out->run.status) {
-		fprintf(stderr, "dmastress: run: failed with status %d (%s)\n",
-			out->run.status, strerror(-out->run.status));
+		fprintf(stderr, "dmastress: run: failed with status %d (%s)%s%s\n",
+			out->run.status, strerror(-out->run.status),
+			out->run.result.skip_reason[0] ? ": " : "",
+			out->run.result.skip_reason);
 	} else if (dmastress_run_errors(&out->run.result)) {
 		dmastress_run_print_errors(stderr, "dmastress: run: errors: ",
 					   &out->run.result);

@@ -155,8 +155,9 @@ dmastress_sc_run(int fd, const struct dmastress_run_params *p, unsigned int n,
 		return DMASTRESS_SC_SKIP;
 	}
 	if (run.status) {
-		printf("# %s: status=%d (%s)\n", name, run.status,
-		       strerror(-run.status));
+		printf("# %s: status=%d (%s)%s%s\n", name, run.status,
+		       strerror(-run.status), r->skip_reason[0] ? ": " : "",
+		       r->skip_reason);
 		dmastress_run_print_errors(stdout, "# ", r);
 		goto fail;
 	}
