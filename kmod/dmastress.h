@@ -245,6 +245,11 @@ extern const struct dmastress_path dmastress_path_noncontig;
 
 int dmastress_op_add_seg(struct dmastress_op *op, dma_addr_t dma, size_t len,
 			 void *cpu, phys_addr_t phys);
+/* dmastress_coherent.c: DMA allocations limited to contiguous memory */
+bool dmastress_alloc_needs_contig(struct device *dev, bool force);
+/* dmastress_sg.c: the DMA segments of a mapped table, from byte @skip on */
+int dmastress_op_add_sgtable(struct dmastress_op *op, struct sg_table *sgt,
+			     size_t skip, size_t len);
 void dmastress_op_add_guard(struct dmastress_op *op, void *start, size_t len);
 
 /* dmastress_pattern.c */

@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * dmastress_noncontig.c - dma_alloc_noncontiguous() and its vmap
+ *
+ * One dma_alloc_noncontiguous() of len + 2 * DMASTRESS_GUARD_BYTES per
+ * op, in the op's direction. Its CPU view is dma_vmap_noncontiguous(); the
+ * payload starts DMASTRESS_GUARD_BYTES into it. Under an IOMMU the pages
+ * are scattered and the sg_table has one DMA segment (one IOVA range);
+ * under dma-direct it is one contiguous block (above 4 MiB only with CMA).
+ * op->nents_cpu is the table's CPU entries.
+ *
+ * Ownership moves with dma_sync_sgtable_for_{device,cpu}(), and the vmap
+ * alias is written back with flush_kernel_vmap_range() before the device
+ * gets the buffer and dropped with invalidate_kernel_vmap_range() after,
+ * as Documentation/core-api/dma-api.rst asks. The run core fills the
+ * buffer after setup(), so every direction syncs both ways.
+ */
+#include <linux/highmem.h>
+#include <linux/scatterlist.h>
+#include <linux/slab.h>
+
+#include "dmastress.h"
+
+/**
+ * struct dmastress_noncontig - private state of one noncontig op
+ * @sgt: what dma_alloc_noncontiguous() returned
+ * @view: dma_vmap_noncontiguous() of it
+ * @size: bytes allocated, len + 2 guards
+ */
+struct dmastress_noncontig {
+	struct sg_table *sgt;
+	void *view;
+	size_t size;
+};
+
+static bool dmastress_noncontig_usable(struct dmastress_dev *dd,
+				       const struct dmastress_run_params *p,
+				       const char **why)
+{
+	u64 size = p->len_bytes + 2 * DMASTRESS_GUARD_BYTES;
+
+	if (!IS_ENABLED(CONFIG_DMA_CMA) && size > DMASTRESS_MAX_CONTIG_BYTES &&
+	    dmastress_alloc_needs_contig(dd->dev, false)) {
+		*why = "needs contiguous memory above 4 MiB and there is no CMA";
+		return false;
+	}
+	return true;
+}
+
+static void dmastress_noncontig_free(struct dmastress_op *op)
+{
+	struct dmastress_noncontig *nc = op->priv;
+	struct device *dev = op->dd->dev;
+
+	if (!nc)
+		return;
+	if (nc->view)
+		dma_vunmap_noncontiguous(dev, nc->view);
+	dma_free_noncontiguous(dev, nc->size, nc->sgt, op->dir);
+	kfree(nc);
+	op->priv = NULL;
+	op->vaddr = NULL;
+}
+
+static int dmastress_noncontig_setup(struct dmastress_op *op)
+{
+	struct device *dev = op->dd->dev;
+	struct dmastress_noncontig *nc;
+	unsigned int first = op->nsegs;
+	int ret;
+
+	nc = kzalloc(sizeof(*nc), GFP_KERNEL);
+	if (!nc)
+		return -ENOMEM;
+	nc->size = op->len + 2 * DMASTRESS_GUARD_BYTES;
+	nc->sgt = dma_alloc_noncontiguous(dev, nc->size, op->dir,
+					  GFP_KERNEL | __GFP_NOWARN, 0);
+	if (!nc->sgt) {
+		kfree(nc);
+		return -ENOMEM;
+	}
+	op->priv = nc;
+	nc->view = dma_vmap_noncontiguous(dev, nc->size, nc->sgt);
+	if (!nc->view) {
+		ret = -ENOMEM;
+		goto err;
+	}
+	op->vaddr = nc->view + DMASTRESS_GUARD_BYTES;
+	ret = dmastress_op_add_sgtable(op, nc->sgt, DMASTRESS_GUARD_BYTES,
+				       op->len);
+	if (ret)
+		goto err;
+	if (nc->sgt->sgl->length > DMASTRESS_GUARD_BYTES)
+		op->segs[first].phys = sg_phys(nc->sgt->sgl) +
+				       DMASTRESS_GUARD_BYTES;
+	op->nents_cpu = nc->sgt->orig_nents;
+	dmastress_op_add_guard(op, nc->view, DMASTRESS_GUARD_BYTES);
+	dmastress_op_add_guard(op, op->vaddr + op->len, DMASTRESS_GUARD_BYTES);
+	return 0;
+
+err:
+	op->nsegs = first;
+	dmastress_noncontig_free(op);
+	return ret;
+}
+
+static void dmastress_noncontig_sync_for_device(struct dmastress_op *op)
+{
+	struct dmastress_noncontig *nc = op->priv;
+
+	if (!nc)
+		return;
+	flush_kernel_vmap_range(nc->view, nc->size);
+	dma_sync_sgtable_for_device(op->dd->dev, nc->sgt, op->dir);
+}
+
+static void dmastress_noncontig_sync_for_cpu(struct dmastress_op *op)
+{
+	struct dmastress_noncontig *nc = op->priv;
+
+	if (!nc)
+		return;
+	dma_sync_sgtable_for_cpu(op->dd->dev, nc->sgt, op->dir);
+	invalidate_kernel_vmap_range(nc->view, nc->size);
+}
+
+/**
+ * DOC: dmastress_path_noncontig - dma_alloc_noncontiguous() and its vmap
+ *
+ * setup() allocates len + 2 guards with dma_alloc_noncontiguous(), maps
+ * the CPU view with dma_vmap_noncontiguous() and describes the DMA
+ * segments from byte DMASTRESS_GUARD_BYTES on. Returns -ENOMEM when the
+ * allocation or the vmap fails, -EIO when the DMA segments are shorter
+ * than the allocation. teardown() is dma_vunmap_noncontiguous() and
+ * dma_free_noncontiguous(). Process context.
+ */
+const struct dmastress_path dmastress_path_noncontig = {
+	.name = "noncontig",
+	.id = DMASTRESS_PATH_NONCONTIG,
+	.usable = dmastress_noncontig_usable,
+	.setup = dmastress_noncontig_setup,
+	.sync_for_device = dmastress_noncontig_sync_for_device,
+	.sync_for_cpu = dmastress_noncontig_sync_for_cpu,
+	.teardown = dmastress_noncontig_free,
+};

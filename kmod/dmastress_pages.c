@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * dmastress_pages.c - dma_alloc_pages() and dma_alloc_noncoherent()
+ *
+ * Both allocate len + 2 * DMASTRESS_GUARD_BYTES of memory owned by the
+ * device until synced, with the payload in the middle. The memory is not
+ * coherent in the DMA API's sense, so ownership moves with
+ * dma_sync_single_range_for_{device,cpu}() over the payload only (offset
+ * DMASTRESS_GUARD_BYTES into the allocation), in the allocation's
+ * direction. The run core fills the buffer after setup(), so the buffer
+ * goes to the device with a sync in every direction, FROM_DEVICE included.
+ *
+ * The memory is physically contiguous under dma-direct and iommu-dma
+ * alike: above 4 MiB it needs CMA.
+ */
+#include <linux/gfp.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+
+#include "dmastress.h"
+
+/**
+ * struct dmastress_pages - private state of one pages or noncoherent op
+ * @page: the dma_alloc_pages() pages (pages path)
+ * @cpu: CPU address of the allocation
+ * @dma: DMA address of the allocation
+ * @size: bytes allocated, len + 2 guards
+ * @noncoherent: allocated with dma_alloc_noncoherent()
+ */
+struct dmastress_pages {
+	struct page *page;
+	void *cpu;
+	dma_addr_t dma;
+	size_t size;
+	bool noncoherent;
+};
+
+static bool dmastress_pages_usable(struct dmastress_dev *dd,
+				   const struct dmastress_run_params *p,
+				   const char **why)
+{
+	u64 size = p->len_bytes + 2 * DMASTRESS_GUARD_BYTES;
+
+	if (!IS_ENABLED(CONFIG_DMA_CMA) && size > DMASTRESS_MAX_CONTIG_BYTES) {
+		*why = "needs contiguous memory above 4 MiB and there is no CMA";
+		return false;
+	}
+	return true;
+}
+
+static void dmastress_pages_free(struct dmastress_op *op)
+{
+	struct dmastress_pages *pg = op->priv;
+	struct device *dev = op->dd->dev;
+
+	if (!pg)
+		return;
+	if (pg->noncoherent)
+		dma_free_noncoherent(dev, pg->size, pg->cpu, pg->dma, op->dir);
+	else
+		dma_free_pages(dev, pg->size, pg->page, pg->dma, op->dir);
+	kfree(pg);
+	op->priv = NULL;
+	op->vaddr = NULL;
+}
+
+static int dmastress_pages_setup_common(struct dmastress_op *op,
+					bool noncoherent)
+{
+	gfp_t gfp = GFP_KERNEL | __GFP_NOWARN;
+	struct device *dev = op->dd->dev;
+	struct dmastress_pages *pg;
+	void *payload;
+
+	pg = kzalloc(sizeof(*pg), GFP_KERNEL);
+	if (!pg)
+		return -ENOMEM;
+	pg->size = op->len + 2 * DMASTRESS_GUARD_BYTES;
+	pg->noncoherent = noncoherent;
+	if (noncoherent) {
+		pg->cpu = dma_alloc_noncoherent(dev, pg->size, &pg->dma, op->dir,
+						gfp);
+	} else {
+		pg->page = dma_alloc_pages(dev, pg->size, &pg->dma, op->dir, gfp);
+		if (pg->page)
+			pg->cpu = page_address(pg->page);
+	}
+	if (!pg->cpu) {
+		kfree(pg);
+		return -ENOMEM;
+	}
+	op->priv = pg;
+	payload = pg->cpu + DMASTRESS_GUARD_BYTES;
+	if (dmastress_op_add_seg(op, pg->dma + DMASTRESS_GUARD_BYTES, op->len,
+				 payload, virt_to_phys(payload))) {
+		dmastress_pages_free(op);
+		return -ENOMEM;
+	}
+	op->vaddr = payload;
+	dmastress_op_add_guard(op, pg->cpu, DMASTRESS_GUARD_BYTES);
+	dmastress_op_add_guard(op, payload + op->len, DMASTRESS_GUARD_BYTES);
+	return 0;
+}
+
+static int dmastress_pages_setup(struct dmastress_op *op)
+{
+	return dmastress_pages_setup_common(op, false);
+}
+
+static int dmastress_noncoherent_setup(struct dmastress_op *op)
+{
+	return dmastress_pages_setup_common(op, true);
+}
+
+static void dmastress_pages_sync_for_device(struct dmastress_op *op)
+{
+	struct dmastress_pages *pg = op->priv;
+
+	if (pg)
+		dma_sync_single_range_for_device(op->dd->dev, pg->dma,
+						 DMASTRESS_GUARD_BYTES, op->len,
+						 op->dir);
+}
+
+static void dmastress_pages_sync_for_cpu(struct dmastress_op *op)
+{
+	struct dmastress_pages *pg = op->priv;
+
+	if (pg)
+		dma_sync_single_range_for_cpu(op->dd->dev, pg->dma,
+					      DMASTRESS_GUARD_BYTES, op->len,
+					      op->dir);
+}
+
+/**
+ * DOC: dmastress_path_pages - dma_alloc_pages() with explicit syncs
+ *
+ * setup() allocates len + 2 guards with dma_alloc_pages() in the op's
+ * direction (-ENOMEM on failure) and exposes the middle; the syncs cover
+ * the payload with dma_sync_single_range_for_{device,cpu}(); teardown()
+ * is dma_free_pages(). Above 4 MiB without CMA the run is skipped with a
+ * reason. Process context.
+ */
+const struct dmastress_path dmastress_path_pages = {
+	.name = "pages",
+	.id = DMASTRESS_PATH_PAGES,
+	.usable = dmastress_pages_usable,
+	.setup = dmastress_pages_setup,
+	.sync_for_device = dmastress_pages_sync_for_device,
+	.sync_for_cpu = dmastress_pages_sync_for_cpu,
+	.teardown = dmastress_pages_free,
+};
+
+/**
+ * DOC: dmastress_path_noncoherent - dma_alloc_noncoherent() with syncs
+ *
+ * As the pages path, with dma_alloc_noncoherent() and
+ * dma_free_noncoherent(). Process context.
+ */
+const struct dmastress_path dmastress_path_noncoherent = {
+	.name = "noncoherent",
+	.id = DMASTRESS_PATH_NONCOHERENT,
+	.usable = dmastress_pages_usable,
+	.setup = dmastress_noncoherent_setup,
+	.sync_for_device = dmastress_pages_sync_for_device,
+	.sync_for_cpu = dmastress_pages_sync_for_cpu,
+	.teardown = dmastress_pages_free,
+};

@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * dmastress_pool.c - dma_pool_create()/dma_pool_alloc()/dma_pool_zalloc()
+ *
+ * Each op creates its own pool of len-byte blocks with the run's
+ * pool_align and pool_boundary, takes DMASTRESS_POOL_BLOCKS blocks from it,
+ * alternating dma_pool_alloc() and dma_pool_zalloc(), and uses the middle
+ * one (by address) as the payload. Every block is checked: its DMA address
+ * aligned to pool_align, its bytes not crossing a pool_boundary multiple
+ * (each failure one op->seg_violations), and a zalloc'd block all zero
+ * (each non-zero byte one op->mismatches). The check is part of setup()
+ * and so of the MAP phase, as are dma_pool_create() and the pool's first
+ * page.
+ *
+ * A private pool means every byte of a fresh pool page up to the last
+ * block taken is ours, handed out in address order: where the blocks
+ * before and after the payload are adjacent to it, their bytes serve as
+ * the payload's guards. Pool memory is coherent: no syncs.
+ */
+#include <linux/dmapool.h>
+#include <linux/minmax.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/string.h>
+
+#include "dmastress.h"
+
+/* Blocks per op: the payload and a neighbour on each side. */
+#define DMASTRESS_POOL_BLOCKS	3
+/* Largest block the pool path accepts, bytes: pools are for small blocks. */
+#define DMASTRESS_POOL_MAX_BYTES	SZ_64K
+/* mm/dmapool.c keeps its free list in the blocks: never smaller than this. */
+#define DMASTRESS_POOL_MIN_BLOCK	(sizeof(void *) + sizeof(dma_addr_t))
+
+/**
+ * struct dmastress_pool_blk - one block taken from the pool
+ * @cpu: its CPU address
+ * @dma: its DMA address
+ */
+struct dmastress_pool_blk {
+	void *cpu;
+	dma_addr_t dma;
+};
+
+/**
+ * struct dmastress_pool - private state of one pool op
+ * @pool: the op's pool
+ * @blk: the blocks taken, sorted by CPU address once all are in
+ * @nblk: entries used in @blk
+ */
+struct dmastress_pool {
+	struct dma_pool *pool;
+	struct dmastress_pool_blk blk[DMASTRESS_POOL_BLOCKS];
+	unsigned int nblk;
+};
+
+/* The pool's block size for @len bytes: what dma_pool_create() makes it. */
+static size_t dmastress_pool_bsize(size_t len, u32 align)
+{
+	return ALIGN(max_t(size_t, len, DMASTRESS_POOL_MIN_BLOCK),
+		     align ? align : 1);
+}
+
+static bool dmastress_pool_usable(struct dmastress_dev *dd,
+				  const struct dmastress_run_params *p,
+				  const char **why)
+{
+	if (p->len_bytes > DMASTRESS_POOL_MAX_BYTES) {
+		*why = "dma_pool blocks above 64 KiB";
+		return false;
+	}
+	if ((p->pool_align & (p->pool_align - 1)) ||
+	    (p->pool_boundary & (p->pool_boundary - 1))) {
+		*why = "pool_align and pool_boundary must be powers of two";
+		return false;
+	}
+	if (p->pool_boundary &&
+	    p->pool_boundary < dmastress_pool_bsize(p->len_bytes, p->pool_align)) {
+		*why = "pool_boundary below the block size";
+		return false;
+	}
+	return true;
+}
+
+static int dmastress_pool_cmp(const void *a, const void *b)
+{
+	const struct dmastress_pool_blk *x = a, *y = b;
+
+	if (x->cpu == y->cpu)
+		return 0;
+	return x->cpu < y->cpu ? -1 : 1;
+}
+
+/* Check one block; count what is wrong with it in @op. */
+static void dmastress_pool_check(struct dmastress_op *op,
+				 const struct dmastress_pool_blk *b, bool zeroed)
+{
+	const struct dmastress_run_params *p = op->params;
+	size_t bsize = dmastress_pool_bsize(op->len, p->pool_align);
+	u64 last = (u64)b->dma + bsize - 1;
+
+	if (p->pool_align && (b->dma & (p->pool_align - 1)))
+		op->seg_violations++;
+	if (p->pool_boundary &&
+	    (b->dma & ~((u64)p->pool_boundary - 1)) !=
+	    (last & ~((u64)p->pool_boundary - 1)))
+		op->seg_violations++;
+	if (zeroed && memchr_inv(b->cpu, 0, op->len)) {
+		const u8 *c = b->cpu;
+		size_t i;
+
+		for (i = 0; i < op->len; i++)
+			op->mismatches += c[i] != 0;
+	}
+}
+
+/*
+ * Guards around the middle block: bytes of the blocks next to it when
+ * they are adjacent (one block size apart), and its own tail padding.
+ */
+static void dmastress_pool_guards(struct dmastress_op *op,
+				  struct dmastress_pool *pl)
+{
+	size_t bsize = dmastress_pool_bsize(op->len, op->params->pool_align);
+	u8 *prev = pl->blk[0].cpu, *mid = pl->blk[1].cpu, *next = pl->blk[2].cpu;
+
+	if (prev + bsize == mid) {
+		size_t g = min_t(size_t, DMASTRESS_GUARD_BYTES, bsize);
+
+		dmastress_op_add_guard(op, mid - g, g);
+	}
+	if (mid + bsize == next) {
+		size_t g = min_t(size_t, DMASTRESS_GUARD_BYTES,
+				 2 * bsize - op->len);
+
+		dmastress_op_add_guard(op, mid + op->len, g);
+	}
+}
+
+static void dmastress_pool_free(struct dmastress_op *op)
+{
+	struct dmastress_pool *pl = op->priv;
+	unsigned int i;
+
+	if (!pl)
+		return;
+	for (i = 0; i < pl->nblk; i++)
+		dma_pool_free(pl->pool, pl->blk[i].cpu, pl->blk[i].dma);
+	dma_pool_destroy(pl->pool);
+	kfree(pl);
+	op->priv = NULL;
+	op->vaddr = NULL;
+}
+
+static int dmastress_pool_setup(struct dmastress_op *op)
+{
+	const struct dmastress_run_params *p = op->params;
+	struct dmastress_pool *pl;
+	unsigned int i;
+	int ret;
+
+	pl = kzalloc(sizeof(*pl), GFP_KERNEL);
+	if (!pl)
+		return -ENOMEM;
+	op->priv = pl;
+	pl->pool = dma_pool_create("dmastress", op->dd->dev, op->len,
+				   p->pool_align, p->pool_boundary);
+	if (!pl->pool)
+		goto err_nomem;
+	for (i = 0; i < DMASTRESS_POOL_BLOCKS; i++) {
+		struct dmastress_pool_blk *b = &pl->blk[i];
+		bool zero = (i + op->rng) & 1;
+
+		if (zero)
+			b->cpu = dma_pool_zalloc(pl->pool, GFP_KERNEL, &b->dma);
+		else
+			b->cpu = dma_pool_alloc(pl->pool, GFP_KERNEL, &b->dma);
+		if (!b->cpu)
+			goto err_nomem;
+		pl->nblk++;
+		dmastress_pool_check(op, b, zero);
+	}
+	sort(pl->blk, pl->nblk, sizeof(pl->blk[0]), dmastress_pool_cmp, NULL);
+	ret = dmastress_op_add_seg(op, pl->blk[1].dma, op->len, pl->blk[1].cpu,
+				   0);
+	if (ret)
+		goto err_nomem;
+	op->vaddr = pl->blk[1].cpu;
+	dmastress_pool_guards(op, pl);
+	return 0;
+
+err_nomem:
+	dmastress_pool_free(op);
+	return -ENOMEM;
+}
+
+/* Pool memory is coherent: the device sees CPU stores without a sync. */
+static void dmastress_pool_sync(struct dmastress_op *op)
+{
+}
+
+/**
+ * DOC: dmastress_path_pool - dma_pool blocks with align and boundary
+ *
+ * setup() creates a private pool (block size len, the run's pool_align and
+ * pool_boundary, 0 for the defaults), takes three blocks alternating
+ * dma_pool_alloc() and dma_pool_zalloc(), checks them (see the file
+ * comment) and exposes the middle one. Returns -ENOMEM when the pool or a
+ * block cannot be had. teardown() frees the blocks and destroys the pool.
+ * Blocks above 64 KiB and a boundary below the block size are skipped with
+ * a reason. Process context.
+ */
+const struct dmastress_path dmastress_path_pool = {
+	.name = "pool",
+	.id = DMASTRESS_PATH_POOL,
+	.usable = dmastress_pool_usable,
+	.setup = dmastress_pool_setup,
+	.sync_for_device = dmastress_pool_sync,
+	.sync_for_cpu = dmastress_pool_sync,
+	.teardown = dmastress_pool_free,
+};

@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * dmastress_single.c - dma_map_single() and dma_map_page()
+ *
+ * single: a kmalloc'd buffer (with DMASTRESS_RUN_HUGE a block of at least
+ * 2 MiB from the page allocator) holds a guard, offset_bytes of slack, the
+ * payload and a second guard. The payload starts at GUARD + offset_bytes
+ * and may have any length, odd ones included.
+ *
+ * page: an order-N page block. The payload starts at page offset
+ * offset_bytes of its first page, or of its second page when the leading
+ * guard does not fit in front of it, and crosses as many pages as its
+ * length needs. dma_map_page() gets the page and the sub-page offset.
+ *
+ * prepare() allocates (not timed), setup() maps, teardown() unmaps and
+ * frees. The single path syncs the whole payload; the page path syncs it
+ * in two halves with dma_sync_single_range_for_{device,cpu}(), which must
+ * together cover it. Syncs use the mapping's own direction, in both
+ * directions of ownership, as the DMA API allows.
+ */
+#include <linux/gfp.h>
+#include <linux/mm.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+
+#include "dmastress.h"
+
+/**
+ * struct dmastress_single - private state of one single or page op
+ * @buf: start of the CPU buffer (kmalloc'd, or page_address(@page))
+ * @page: the page block, or NULL when @buf is kmalloc'd
+ * @order: order of @page
+ * @payload: first payload byte, @buf + the leading guard and offset
+ * @dma: DMA address of @payload while @mapped
+ * @by_page: mapped with dma_map_page() (else dma_map_single())
+ * @mapped: the mapping succeeded and is not undone
+ */
+struct dmastress_single {
+	void *buf;
+	struct page *page;
+	unsigned int order;
+	void *payload;
+	dma_addr_t dma;
+	bool by_page;
+	bool mapped;
+};
+
+/* Bytes before the payload: guard plus offset (single). */
+static size_t dmastress_single_head(const struct dmastress_run_params *p)
+{
+	return DMASTRESS_GUARD_BYTES + p->offset_bytes;
+}
+
+/*
+ * Bytes before the payload in the page block: its page offset is
+ * offset_bytes, in the second page when the guard does not fit in front.
+ */
+static size_t dmastress_page_head(const struct dmastress_run_params *p)
+{
+	if (p->offset_bytes >= DMASTRESS_GUARD_BYTES)
+		return p->offset_bytes;
+	return PAGE_SIZE + p->offset_bytes;
+}
+
+static unsigned int dmastress_single_order(size_t total, bool huge)
+{
+	unsigned int order = get_order(total);
+
+	if (huge)
+		order = max_t(unsigned int, order, get_order(SZ_2M));
+	return order;
+}
+
+static bool dmastress_single_fits(struct dmastress_dev *dd,
+				  const struct dmastress_run_params *p,
+				  size_t head, size_t limit, const char **why)
+{
+	size_t total = head + p->len_bytes + DMASTRESS_GUARD_BYTES;
+
+	if (total > limit) {
+		*why = "needs a linear buffer above the 4 MiB the page allocator gives";
+		return false;
+	}
+	if (p->len_bytes > dma_max_mapping_size(dd->dev)) {
+		*why = "len_bytes above dma_max_mapping_size()";
+		return false;
+	}
+	return true;
+}
+
+static bool dmastress_single_usable(struct dmastress_dev *dd,
+				    const struct dmastress_run_params *p,
+				    const char **why)
+{
+	size_t limit = KMALLOC_MAX_SIZE;
+
+	if (p->flags & DMASTRESS_RUN_HUGE)
+		limit = DMASTRESS_MAX_CONTIG_BYTES;
+	return dmastress_single_fits(dd, p, dmastress_single_head(p), limit,
+				     why);
+}
+
+static bool dmastress_page_usable(struct dmastress_dev *dd,
+				  const struct dmastress_run_params *p,
+				  const char **why)
+{
+	return dmastress_single_fits(dd, p, dmastress_page_head(p),
+				     DMASTRESS_MAX_CONTIG_BYTES, why);
+}
+
+/*
+ * Allocate @head + len + guard bytes (kmalloc unless @pages), place the
+ * payload at @head and register the guards on both sides of it.
+ */
+static int dmastress_single_alloc(struct dmastress_op *op, size_t head,
+				  bool pages)
+{
+	size_t total = head + op->len + DMASTRESS_GUARD_BYTES;
+	bool huge = op->params->flags & DMASTRESS_RUN_HUGE;
+	struct dmastress_single *s;
+
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return -ENOMEM;
+	if (pages || huge) {
+		s->order = dmastress_single_order(total, huge);
+		if (s->order > MAX_PAGE_ORDER)
+			goto err_free;
+		s->page = alloc_pages(GFP_KERNEL | __GFP_NOWARN, s->order);
+		if (!s->page)
+			goto err_free;
+		s->buf = page_address(s->page);
+	} else {
+		s->buf = kmalloc(total, GFP_KERNEL | __GFP_NOWARN);
+		if (!s->buf)
+			goto err_free;
+	}
+	s->payload = s->buf + head;
+	s->by_page = pages;
+	op->priv = s;
+	op->vaddr = s->payload;
+	dmastress_op_add_guard(op, s->payload - DMASTRESS_GUARD_BYTES,
+			       DMASTRESS_GUARD_BYTES);
+	dmastress_op_add_guard(op, s->payload + op->len, DMASTRESS_GUARD_BYTES);
+	return 0;
+
+err_free:
+	kfree(s);
+	return -ENOMEM;
+}
+
+static int dmastress_single_prepare(struct dmastress_op *op)
+{
+	return dmastress_single_alloc(op, dmastress_single_head(op->params),
+				      false);
+}
+
+static int dmastress_page_prepare(struct dmastress_op *op)
+{
+	return dmastress_single_alloc(op, dmastress_page_head(op->params),
+				      true);
+}
+
+/* Describe the mapping as one segment; on failure undo the mapping. */
+static int dmastress_single_describe(struct dmastress_op *op,
+				     struct dmastress_single *s)
+{
+	int ret;
+
+	s->mapped = true;
+	ret = dmastress_op_add_seg(op, s->dma, op->len, s->payload,
+				   virt_to_phys(s->payload));
+	if (ret)
+		return -ENOMEM;
+	return 0;
+}
+
+static void dmastress_single_unmap(struct dmastress_op *op,
+				   struct dmastress_single *s)
+{
+	if (!s->mapped)
+		return;
+	if (s->by_page)
+		dma_unmap_page(op->dd->dev, s->dma, op->len, op->dir);
+	else
+		dma_unmap_single(op->dd->dev, s->dma, op->len, op->dir);
+	s->mapped = false;
+}
+
+static int dmastress_single_setup(struct dmastress_op *op)
+{
+	struct dmastress_single *s = op->priv;
+	int ret;
+
+	if (!s)
+		return -ENOMEM;
+	s->dma = dma_map_single(op->dd->dev, s->payload, op->len, op->dir);
+	if (dma_mapping_error(op->dd->dev, s->dma))
+		return -EIO;
+	ret = dmastress_single_describe(op, s);
+	if (ret)
+		dmastress_single_unmap(op, s);
+	return ret;
+}
+
+static int dmastress_page_setup(struct dmastress_op *op)
+{
+	struct dmastress_single *s = op->priv;
+	size_t head;
+	int ret;
+
+	if (!s)
+		return -ENOMEM;
+	head = s->payload - s->buf;
+	s->dma = dma_map_page(op->dd->dev, nth_page(s->page, head >> PAGE_SHIFT),
+			      offset_in_page(head), op->len, op->dir);
+	if (dma_mapping_error(op->dd->dev, s->dma))
+		return -EIO;
+	ret = dmastress_single_describe(op, s);
+	if (ret)
+		dmastress_single_unmap(op, s);
+	return ret;
+}
+
+static void dmastress_single_sync_for_device(struct dmastress_op *op)
+{
+	struct dmastress_single *s = op->priv;
+
+	if (s && s->mapped)
+		dma_sync_single_for_device(op->dd->dev, s->dma, op->len,
+					   op->dir);
+}
+
+static void dmastress_single_sync_for_cpu(struct dmastress_op *op)
+{
+	struct dmastress_single *s = op->priv;
+
+	if (s && s->mapped)
+		dma_sync_single_for_cpu(op->dd->dev, s->dma, op->len, op->dir);
+}
+
+/* The two halves the page path syncs separately: [0, h) and [h, len). */
+static size_t dmastress_page_half(const struct dmastress_op *op)
+{
+	return op->len / 2;
+}
+
+static void dmastress_page_sync_for_device(struct dmastress_op *op)
+{
+	struct dmastress_single *s = op->priv;
+	size_t h = dmastress_page_half(op);
+
+	if (!s || !s->mapped)
+		return;
+	if (h)
+		dma_sync_single_range_for_device(op->dd->dev, s->dma, 0, h,
+						 op->dir);
+	dma_sync_single_range_for_device(op->dd->dev, s->dma, h, op->len - h,
+					 op->dir);
+}
+
+static void dmastress_page_sync_for_cpu(struct dmastress_op *op)
+{
+	struct dmastress_single *s = op->priv;
+	size_t h = dmastress_page_half(op);
+
+	if (!s || !s->mapped)
+		return;
+	if (h)
+		dma_sync_single_range_for_cpu(op->dd->dev, s->dma, 0, h,
+					      op->dir);
+	dma_sync_single_range_for_cpu(op->dd->dev, s->dma, h, op->len - h,
+				      op->dir);
+}
+
+static void dmastress_single_teardown(struct dmastress_op *op)
+{
+	struct dmastress_single *s = op->priv;
+
+	if (!s)
+		return;
+	dmastress_single_unmap(op, s);
+	if (s->page)
+		__free_pages(s->page, s->order);
+	else
+		kfree(s->buf);
+	kfree(s);
+	op->priv = NULL;
+	op->vaddr = NULL;
+}
+
+/**
+ * DOC: dmastress_path_single - dma_map_single() of a kmalloc'd buffer
+ *
+ * The payload sits at DMASTRESS_GUARD_BYTES + offset_bytes in a kmalloc'd
+ * buffer (a page block of at least 2 MiB with DMASTRESS_RUN_HUGE) with a
+ * guard after it. Lengths up to KMALLOC_MAX_SIZE (4 MiB on x86-64) minus
+ * the guards and offset, and up to dma_max_mapping_size(); longer runs are
+ * skipped with a reason. setup() returns -EIO when dma_mapping_error() says
+ * so. Process context.
+ */
+const struct dmastress_path dmastress_path_single = {
+	.name = "single",
+	.id = DMASTRESS_PATH_SINGLE,
+	.usable = dmastress_single_usable,
+	.prepare = dmastress_single_prepare,
+	.setup = dmastress_single_setup,
+	.sync_for_device = dmastress_single_sync_for_device,
+	.sync_for_cpu = dmastress_single_sync_for_cpu,
+	.teardown = dmastress_single_teardown,
+};
+
+/**
+ * DOC: dmastress_path_page - dma_map_page() at a sub-page offset, across pages
+ *
+ * The payload starts at page offset offset_bytes in an order-N page block
+ * (order >= 9 with DMASTRESS_RUN_HUGE) and may cross pages; syncs go in two
+ * halves through dma_sync_single_range_for_{device,cpu}(). Blocks above
+ * DMASTRESS_MAX_CONTIG_BYTES and lengths above dma_max_mapping_size() are
+ * skipped with a reason. setup() returns -EIO on dma_mapping_error().
+ * Process context.
+ */
+const struct dmastress_path dmastress_path_page = {
+	.name = "page",
+	.id = DMASTRESS_PATH_PAGE,
+	.usable = dmastress_page_usable,
+	.prepare = dmastress_page_prepare,
+	.setup = dmastress_page_setup,
+	.sync_for_device = dmastress_page_sync_for_device,
+	.sync_for_cpu = dmastress_page_sync_for_cpu,
+	.teardown = dmastress_single_teardown,
+};
