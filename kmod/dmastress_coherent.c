@@ -212,6 +212,7 @@ static int dmastress_coherent_setup(struct dmastress_op *op)
 	gfp_t gfp = GFP_KERNEL | __GFP_NOWARN;
 	struct device *dev = op->dd->dev;
 	struct dmastress_coherent *c;
+	phys_addr_t phys = 0;
 	void *payload;
 	int ret;
 
@@ -241,8 +242,11 @@ static int dmastress_coherent_setup(struct dmastress_op *op)
 	if (ret)
 		goto err_free;
 	payload += DMASTRESS_GUARD_BYTES;
+	/* lowmem coherent memory has a meaningful physical address */
+	if (!c->view && !is_vmalloc_addr(c->cpu))
+		phys = virt_to_phys(payload);
 	ret = dmastress_op_add_seg(op, c->dma + DMASTRESS_GUARD_BYTES, op->len,
-				   payload, 0);
+				   payload, phys);
 	if (ret) {
 		ret = -ENOMEM;
 		goto err_free;

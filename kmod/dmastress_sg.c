@@ -87,12 +87,13 @@ static size_t dmastress_sg_piece_len(const struct dmastress_sg_plan *pl,
 	return hi - lo;
 }
 
-/* Fewest and most entries a piece of @l bytes can hold. */
+/* Fewest entries a piece of @l bytes needs. */
 static size_t dmastress_sg_need(const struct dmastress_sg_plan *pl, size_t l)
 {
 	return DIV_ROUND_UP(l, pl->maxent);
 }
 
+/* Most entries it can hold: a lone entry may be shorter than the minimum. */
 static size_t dmastress_sg_cap(size_t l)
 {
 	return max_t(size_t, 1, l / DMASTRESS_SG_MIN_ENTRY);
