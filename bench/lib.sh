@@ -1,0 +1,61 @@
+# shellcheck shell=bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# bench/lib.sh: host-side helpers shared by bench/matrix, bench/anchor,
+# bench/report and bench/compare (sourced, not run).
+
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+guest_bin=$top/build/guest-bin
+
+# Human-readable duration of $1 seconds: 75 -> 1m15s.
+fmt_s() {
+	local s=${1%.*}
+	[ -n "$s" ] || s=0
+	if [ "$s" -ge 60 ]; then
+		printf '%dm%02ds' $((s / 60)) $((s % 60))
+	else
+		printf '%ds' "$s"
+	fi
+}
+
+# Static helpers for the guest, in build/guest-bin (scripts/initramfs copies
+# them to the guest's /usr/bin): memcpy_bw, and dma_map_benchmark built from
+# the kernel's own selftest source when that source is unpacked.
+build_guest_bins() {
+	local ksrc=${KSRC:-$top/build/linux-source-6.12} tmp
+	mkdir -p "$guest_bin"
+	if [ ! -x "$guest_bin/memcpy_bw" ] || [ "$top/bench/memcpy_bw.c" -nt "$guest_bin/memcpy_bw" ]; then
+		gcc -static -O2 -Wall -Wextra -o "$guest_bin/memcpy_bw" "$top/bench/memcpy_bw.c" || return 1
+	fi
+	local mb=$ksrc/tools/testing/selftests/dma/dma_map_benchmark.c
+	if [ -f "$mb" ] && { [ ! -x "$guest_bin/dma_map_benchmark" ] || [ "$mb" -nt "$guest_bin/dma_map_benchmark" ]; }; then
+		# The tool includes <linux/map_benchmark.h>, a kernel-internal
+		# header: give it that one file, and the libc's UAPI headers.
+		tmp=$(mktemp -d)
+		mkdir -p "$tmp/linux"
+		cp "$ksrc/include/linux/map_benchmark.h" "$tmp/linux/"
+		gcc -static -O2 -I"$tmp" -o "$guest_bin/dma_map_benchmark" "$mb" || { rm -rf "$tmp"; return 1; }
+		rm -rf "$tmp"
+	fi
+}
+
+# The modes table (scripts/modes): the names, in file order.
+all_modes() {
+	grep -v '^#' "$top/scripts/modes" | cut -d'|' -f1
+}
+
+# Concatenate CSV files $2.. into $1, keeping the first header only.
+cat_csv() {
+	local dst=$1 f first=1
+	shift
+	: > "$dst"
+	for f in "$@"; do
+		[ -s "$f" ] || continue
+		if [ "$first" = 1 ]; then
+			cat "$f" >> "$dst"
+			first=0
+		else
+			sed 1d "$f" >> "$dst"
+		fi
+	done
+}

@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * memcpy_bw.c - the guest's own memcpy bandwidth, the limit the cpu engine's
+ * bandwidth is compared with (bench/run, bandwidth.csv memcpy_mib_s).
+ *
+ * usage: memcpy_bw [-t SECONDS] SIZE...
+ *
+ * For each SIZE (bytes, 1..1 GiB) copies one page-aligned buffer of that size
+ * into another, over and over, in 5 rounds of SECONDS / 5 each (default 0.5 s
+ * in all), and prints "size_bytes,memcpy_mib_s" with the median round. Both
+ * buffers are touched first, so page faults are not timed. Built statically
+ * for the guest (bench/lib.sh); no dependency beyond libc.
+ *
+ * Exit: 0 ok, 1 allocation failure, 2 bad command line.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define MEMCPY_BW_ROUNDS	5
+#define MEMCPY_BW_MAX_BYTES	(1ULL << 30)
+
+static double memcpy_bw_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+static int memcpy_bw_cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Median MiB/s of MEMCPY_BW_ROUNDS rounds of @round_ns each. */
+static int memcpy_bw_measure(size_t size, double round_ns, double *mib_s)
+{
+	double rate[MEMCPY_BW_ROUNDS];
+	unsigned char *src, *dst;
+	unsigned int r;
+
+	src = aligned_alloc(4096, (size + 4095) & ~(size_t)4095);
+	dst = aligned_alloc(4096, (size + 4095) & ~(size_t)4095);
+	if (!src || !dst) {
+		free(src);
+		free(dst);
+		return -1;
+	}
+	memset(src, 0x5a, size);
+	memset(dst, 0xa5, size);
+
+	for (r = 0; r < MEMCPY_BW_ROUNDS; r++) {
+		double start = memcpy_bw_now_ns(), elapsed;
+		uint64_t copies = 0;
+
+		do {
+			memcpy(dst, src, size);
+			/* Keep the compiler from dropping or merging copies. */
+			__asm__ __volatile__("" : : "r"(dst) : "memory");
+			copies++;
+			elapsed = memcpy_bw_now_ns() - start;
+		} while (elapsed < round_ns);
+		rate[r] = (double)size * copies / elapsed * 1e9 / (1024.0 * 1024.0);
+	}
+	qsort(rate, MEMCPY_BW_ROUNDS, sizeof(rate[0]), memcpy_bw_cmp);
+	*mib_s = rate[MEMCPY_BW_ROUNDS / 2];
+	free(src);
+	free(dst);
+	return 0;
+}
+
+static void memcpy_bw_usage(void)
+{
+	fprintf(stderr, "usage: memcpy_bw [-t SECONDS] SIZE...\n");
+}
+
+int main(int argc, char **argv)
+{
+	double seconds = 0.5;
+	int i = 1;
+
+	if (i + 1 < argc && !strcmp(argv[i], "-t")) {
+		char *end;
+
+		seconds = strtod(argv[i + 1], &end);
+		if (*end || !(seconds > 0 && seconds <= 60)) {
+			memcpy_bw_usage();
+			return 2;
+		}
+		i += 2;
+	}
+	if (i >= argc) {
+		memcpy_bw_usage();
+		return 2;
+	}
+	printf("size_bytes,memcpy_mib_s\n");
+	for (; i < argc; i++) {
+		unsigned long long size;
+		double mib_s;
+		char *end;
+
+		size = strtoull(argv[i], &end, 0);
+		if (*end || size == 0 || size > MEMCPY_BW_MAX_BYTES) {
+			fprintf(stderr, "memcpy_bw: bad size '%s'\n", argv[i]);
+			return 2;
+		}
+		if (memcpy_bw_measure(size, seconds * 1e9 / MEMCPY_BW_ROUNDS,
+				      &mib_s)) {
+			fprintf(stderr, "memcpy_bw: cannot allocate %llu bytes\n",
+				size);
+			return 1;
+		}
+		printf("%llu,%.1f\n", size, mib_s);
+		fflush(stdout);
+	}
+	return 0;
+}
