@@ -38,9 +38,14 @@ const struct dmastress_path *const dmastress_paths[DMASTRESS_NR_PATHS] = {
 	[DMASTRESS_PATH_NONCONTIG] = &dmastress_path_noncontig,
 };
 
-/* A run's kthread is asked to stop; a user task got a fatal signal. */
-static bool dmastress_engine_interrupted(void)
+/*
+ * The device is being unbound, a run's kthread is asked to stop, or a user
+ * task got a fatal signal.
+ */
+static bool dmastress_engine_interrupted(struct dmastress_dev *dd)
 {
+	if (READ_ONCE(dd->gone))
+		return true;
 	if (current->flags & PF_KTHREAD)
 		return kthread_should_stop();
 	return fatal_signal_pending(current);
@@ -57,8 +62,8 @@ static bool dmastress_engine_interrupted(void)
  *
  * Splits the range into transfers of at most @eng->max_xfer bytes and stops
  * at the first error. Between transfers it gives up the CPU and checks for
- * kthread_stop() (a run's thread) or a fatal signal (a user task). Process
- * context, may sleep.
+ * an unbind (@dd->gone), kthread_stop() (a run's thread) or a fatal signal
+ * (a user task). Process context, may sleep.
  *
  * Return: 0, -EINTR when stopped, or the engine's error (-EFAULT for an
  * address that does not translate, -ETIMEDOUT, -EIO).
@@ -75,7 +80,7 @@ int dmastress_engine_xfer(struct dmastress_dev *dd,
 
 		if (done) {
 			cond_resched();
-			if (dmastress_engine_interrupted())
+			if (dmastress_engine_interrupted(dd))
 				return -EINTR;
 		}
 		ret = eng->xfer(dd, dma + done, devbuf + done, n, dir);

@@ -592,7 +592,8 @@ static bool dmastress_thread_more(struct dmastress_thread *t)
 {
 	struct dmastress_ctx *ctx = t->ctx;
 
-	if (t->stop || READ_ONCE(ctx->abort) || kthread_should_stop())
+	if (t->stop || READ_ONCE(ctx->abort) || READ_ONCE(ctx->dd->gone) ||
+	    kthread_should_stop())
 		return false;
 	if (ctx->deadline_ns)
 		return ktime_get_ns() < ctx->deadline_ns;

@@ -32,6 +32,7 @@
 #define DMASTRESS_MAX_ITERATIONS	_BITULL(32)
 #define DMASTRESS_MAX_BATCH		4096		/* ops timed together */
 #define DMASTRESS_MAX_VIEWS		16		/* mmap views per open file */
+#define DMASTRESS_MAX_VIEW_BYTES	(64ULL << 20)	/* one view, bytes */
 #define DMASTRESS_MIN_MASK_BITS		24
 #define DMASTRESS_MAX_MASK_BITS		64
 #define DMASTRESS_MAX_LIVE		64		/* stress: mappings alive per thread */
@@ -383,7 +384,7 @@ struct dmastress_run {
  * @size: sizeof(struct dmastress_view)
  * @path: DMASTRESS_PATH_COHERENT (dma_mmap_coherent), _PAGES
  *	(dma_mmap_pages) or _NONCONTIG (dma_mmap_noncontiguous)
- * @len_bytes: buffer length, PAGE_SIZE multiple, <= 64 MiB
+ * @len_bytes: buffer length, PAGE_SIZE multiple, <= DMASTRESS_MAX_VIEW_BYTES
  * @flags: out, DMASTRESS_VIEW_*
  * @id: out, view id, 0..DMASTRESS_MAX_VIEWS-1
  * @mmap_offset: out, offset to pass to mmap() for the right view
