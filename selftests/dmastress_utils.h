@@ -1,0 +1,508 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * dmastress_utils.h - helpers shared by the dmastress selftests
+ *
+ * Helpers come in threes, as in the iommufd selftests:
+ *   _dmastress_x(...)           returns 0 or -errno and asserts nothing;
+ *   dmastress_x(...)            asserts success;
+ *   dmastress_err_x(ERR, ...)   expects the call to fail with errno ERR.
+ * The asserting forms use the harness's _metadata, so they work only inside
+ * FIXTURE_SETUP, TEST and TEST_F bodies.
+ *
+ * Environment: DMASTRESS_DEV (default /dev/dmastress0), DMASTRESS_KO (the
+ * module file reloaded by the fuzz test, default /lib/dmastress.ko),
+ * DMASTRESS_SEED (seed of the randomised tests).
+ */
+#ifndef DMASTRESS_UTILS_H
+#define DMASTRESS_UTILS_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "dmastress_uapi.h"
+
+#define DMASTRESS_DEFAULT_DEV	"/dev/dmastress0"
+#define DMASTRESS_DEFAULT_KO	"/lib/dmastress.ko"
+#define DMASTRESS_SYSFS_MODULE	"/sys/module/dmastress"
+#define DMASTRESS_MIB		(1024 * 1024)
+
+/* Error counters of a run that must stay zero when it verified its data. */
+#define DMASTRESS_RUN_CLEAN_FIELDS(X)					\
+	X(mismatches) X(guard_errors) X(src_errors) X(device_faults)	\
+	X(map_errors) X(alloc_errors) X(mask_violations) X(seg_violations)
+
+static inline const char *dmastress_dev_path(void)
+{
+	const char *p = getenv("DMASTRESS_DEV");
+
+	return p && *p ? p : DMASTRESS_DEFAULT_DEV;
+}
+
+static inline const char *dmastress_ko_path(void)
+{
+	const char *p = getenv("DMASTRESS_KO");
+
+	return p && *p ? p : DMASTRESS_DEFAULT_KO;
+}
+
+static inline size_t dmastress_page_size(void)
+{
+	return (size_t)sysconf(_SC_PAGESIZE);
+}
+
+/* The seed of a randomised test: DMASTRESS_SEED, else the clock. */
+static inline __u32 dmastress_seed(void)
+{
+	const char *s = getenv("DMASTRESS_SEED");
+	struct timespec ts;
+
+	if (s && *s)
+		return (__u32)strtoul(s, NULL, 0);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (__u32)(ts.tv_nsec ^ ts.tv_sec ^ ((__u32)getpid() << 16));
+}
+
+/* xorshift32: the selftests' own reproducible random numbers. */
+static inline __u32 dmastress_rand(__u32 *state)
+{
+	__u32 x = *state ? *state : 0x9e3779b9U;
+
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	*state = x;
+	return x;
+}
+
+/* ---- the device ---------------------------------------------------- */
+
+/**
+ * dmastress_missing() - why the selftests cannot run here, or NULL
+ *
+ * Return: a reason when the module is not loaded, no device is bound or the
+ * caller may not open the device; NULL when the device opens.
+ */
+static inline const char *dmastress_missing(void)
+{
+	static char why[256];
+	const char *dev = dmastress_dev_path();
+	int fd = open(dev, O_RDWR | O_CLOEXEC);
+
+	if (fd >= 0) {
+		close(fd);
+		return NULL;
+	}
+	if (errno == ENOENT || errno == ENXIO || errno == ENODEV) {
+		if (access(DMASTRESS_SYSFS_MODULE, F_OK))
+			snprintf(why, sizeof(why),
+				 "dmastress module not loaded (no %s)",
+				 DMASTRESS_SYSFS_MODULE);
+		else
+			snprintf(why, sizeof(why),
+				 "%s: no device bound to dmastress (%s)", dev,
+				 strerror(errno));
+		return why;
+	}
+	if (errno == EACCES || errno == EPERM) {
+		snprintf(why, sizeof(why),
+			 "%s: needs root with CAP_SYS_RAWIO (%s)", dev,
+			 strerror(errno));
+		return why;
+	}
+	return NULL;	/* let the tests report the error */
+}
+
+/*
+ * main() of every dmastress selftest: a missing module or device is a SKIP
+ * of the whole program (exit 4, "1..0 # SKIP reason"), never a pass.
+ */
+#define DMASTRESS_HARNESS_MAIN						\
+	int main(int argc, char **argv)					\
+	{								\
+		const char *why = NULL;					\
+		int i, listing = 0;					\
+									\
+		for (i = 1; i < argc; i++)				\
+			if (!strcmp(argv[i], "-l") || !strcmp(argv[i], "-h")) \
+				listing = 1;				\
+		if (!listing)						\
+			why = dmastress_missing();			\
+		if (why) {						\
+			ksft_print_header();				\
+			ksft_exit_skip("%s\n", why);			\
+		}							\
+		return test_harness_run(argc, argv);			\
+	}
+
+static inline int _dmastress_open(int *fd)
+{
+	*fd = open(dmastress_dev_path(), O_RDWR | O_CLOEXEC);
+	return *fd < 0 ? -errno : 0;
+}
+
+#define dmastress_open(fd) ASSERT_EQ(0, _dmastress_open(fd))
+#define dmastress_err_open(err, fd) EXPECT_EQ(-(err), _dmastress_open(fd))
+
+/* Any ioctl, 0 or -errno. */
+static inline int _dmastress_ioctl(int fd, unsigned long cmd, void *arg)
+{
+	return ioctl(fd, cmd, arg) ? -errno : 0;
+}
+
+/* EXPECT_ERRNO(ERR, call): the call returns -1 with errno ERR. */
+#define EXPECT_ERRNO(expected_errno, cmd)				\
+	({								\
+		ASSERT_EQ(-1, cmd);					\
+		EXPECT_EQ(expected_errno, errno);			\
+	})
+
+/* ---- INFO ----------------------------------------------------------- */
+
+static inline int _dmastress_get_info(int fd, struct dmastress_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->size = sizeof(*info);
+	return _dmastress_ioctl(fd, DMASTRESS_IOC_INFO, info);
+}
+
+#define dmastress_get_info(fd, info) \
+	ASSERT_EQ(0, _dmastress_get_info(fd, info))
+#define dmastress_err_get_info(err, fd, info) \
+	EXPECT_EQ(-(err), _dmastress_get_info(fd, info))
+
+/* ---- RUN ------------------------------------------------------------ */
+
+/* A verified run of @iterations operations of @len bytes, one thread. */
+static inline void dmastress_run_init(struct dmastress_run *run, __u32 path,
+				      __u32 engine, __u32 dir, __u64 len,
+				      __u64 iterations, __u32 seed)
+{
+	memset(run, 0, sizeof(*run));
+	run->size = sizeof(*run);
+	run->params.path = path;
+	run->params.engine = engine;
+	run->params.dir = dir;
+	run->params.len_bytes = len;
+	run->params.threads = 1;
+	run->params.iterations = iterations;
+	run->params.seed = seed;
+}
+
+static inline int _dmastress_run(int fd, struct dmastress_run *run)
+{
+	return _dmastress_ioctl(fd, DMASTRESS_IOC_RUN, run);
+}
+
+#define dmastress_run(fd, run) ASSERT_EQ(0, _dmastress_run(fd, run))
+#define dmastress_err_run(err, fd, run) \
+	EXPECT_EQ(-(err), _dmastress_run(fd, run))
+
+/* The number of nonzero error counters of a run's result. */
+static inline int dmastress_run_errors(const struct dmastress_run_result *r)
+{
+	int n = 0;
+
+#define DMASTRESS_COUNT_ONE(f) n += r->f != 0;
+	DMASTRESS_RUN_CLEAN_FIELDS(DMASTRESS_COUNT_ONE)
+#undef DMASTRESS_COUNT_ONE
+	return n;
+}
+
+static inline void dmastress_run_log(const struct dmastress_run *run)
+{
+	const struct dmastress_run_result *r = &run->result;
+
+	ksft_print_msg("run: status=%d ops=%llu bytes=%llu mismatches=%llu guard_errors=%llu src_errors=%llu device_faults=%llu map_errors=%llu alloc_errors=%llu mask_violations=%llu seg_violations=%llu first_mismatch_offset=%llu expected=0x%02x actual=0x%02x skip_reason=%.64s\n",
+		       run->status, (unsigned long long)r->ops,
+		       (unsigned long long)r->bytes,
+		       (unsigned long long)r->mismatches,
+		       (unsigned long long)r->guard_errors,
+		       (unsigned long long)r->src_errors,
+		       (unsigned long long)r->device_faults,
+		       (unsigned long long)r->map_errors,
+		       (unsigned long long)r->alloc_errors,
+		       (unsigned long long)r->mask_violations,
+		       (unsigned long long)r->seg_violations,
+		       (unsigned long long)r->first_mismatch_offset,
+		       r->first_expected, r->first_actual, r->skip_reason);
+}
+
+/*
+ * dmastress_run_verified(fd, run): issue the run and require that it was
+ * carried out with every byte verified and no error counted. A run the
+ * kernel cannot do here (-EOPNOTSUPP with a reason) is a SKIP with that
+ * reason.
+ */
+#define dmastress_run_verified(fd, run)					\
+	do {								\
+		dmastress_run(fd, run);					\
+		if ((run)->status == -EOPNOTSUPP)			\
+			SKIP(return, "%.64s", (run)->result.skip_reason); \
+		if ((run)->status || dmastress_run_errors(&(run)->result)) \
+			dmastress_run_log(run);				\
+		ASSERT_EQ(0, (run)->status);				\
+		EXPECT_EQ((run)->params.iterations *			\
+			  (run)->params.threads, (run)->result.ops);	\
+		EXPECT_EQ(0, (run)->result.mismatches);			\
+		EXPECT_EQ(0, (run)->result.guard_errors);		\
+		EXPECT_EQ(0, (run)->result.src_errors);			\
+		EXPECT_EQ(0, (run)->result.device_faults);		\
+		EXPECT_EQ(0, (run)->result.map_errors);			\
+		EXPECT_EQ(0, (run)->result.alloc_errors);		\
+		EXPECT_EQ(0, (run)->result.mask_violations);		\
+		EXPECT_EQ(0, (run)->result.seg_violations);		\
+	} while (0)
+
+/* ---- views ---------------------------------------------------------- */
+
+static inline int _dmastress_view_create(int fd, __u32 path, __u64 len,
+					 struct dmastress_view *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->size = sizeof(*v);
+	v->path = path;
+	v->len_bytes = len;
+	return _dmastress_ioctl(fd, DMASTRESS_IOC_VIEW_CREATE, v);
+}
+
+#define dmastress_view_create(fd, path, len, v) \
+	ASSERT_EQ(0, _dmastress_view_create(fd, path, len, v))
+#define dmastress_err_view_create(err, fd, path, len, v) \
+	EXPECT_EQ(-(err), _dmastress_view_create(fd, path, len, v))
+
+static inline int _dmastress_view_xfer(int fd, __u32 id, __u32 op,
+				       __u32 engine, __u32 seed, __u64 len,
+				       struct dmastress_view_xfer *x)
+{
+	memset(x, 0, sizeof(*x));
+	x->size = sizeof(*x);
+	x->id = id;
+	x->op = op;
+	x->engine = engine;
+	x->seed = seed;
+	x->len_bytes = len;
+	return _dmastress_ioctl(fd, DMASTRESS_IOC_VIEW_XFER, x);
+}
+
+#define dmastress_view_xfer(fd, id, op, engine, seed, len, x) \
+	ASSERT_EQ(0, _dmastress_view_xfer(fd, id, op, engine, seed, len, x))
+#define dmastress_err_view_xfer(err, fd, id, op, engine, seed, len, x) \
+	EXPECT_EQ(-(err), _dmastress_view_xfer(fd, id, op, engine, seed, len, x))
+
+static inline int _dmastress_view_destroy(int fd, __u32 id)
+{
+	struct dmastress_view_destroy d = { .size = sizeof(d), .id = id };
+
+	return _dmastress_ioctl(fd, DMASTRESS_IOC_VIEW_DESTROY, &d);
+}
+
+#define dmastress_view_destroy(fd, id) \
+	ASSERT_EQ(0, _dmastress_view_destroy(fd, id))
+#define dmastress_err_view_destroy(err, fd, id) \
+	EXPECT_EQ(-(err), _dmastress_view_destroy(fd, id))
+
+/* mmap() of a view: 0 with *@addr set, or -errno. */
+static inline int _dmastress_mmap(int fd, __u64 offset, size_t len, int prot,
+				  void **addr)
+{
+	void *p = mmap(NULL, len, prot, MAP_SHARED, fd, (off_t)offset);
+
+	if (p == MAP_FAILED)
+		return -errno;
+	*addr = p;
+	return 0;
+}
+
+#define dmastress_mmap(fd, offset, len, prot, addr) \
+	ASSERT_EQ(0, _dmastress_mmap(fd, offset, len, prot, addr))
+#define dmastress_err_mmap(err, fd, offset, len, prot, addr) \
+	EXPECT_EQ(-(err), _dmastress_mmap(fd, offset, len, prot, addr))
+
+/* ---- the data pattern (dmastress_uapi.h), in user space -------------- */
+
+static inline void dmastress_pattern_fill(volatile __u8 *buf, size_t len,
+					  __u32 seed)
+{
+	size_t off;
+	__u32 x = 0;
+
+	for (off = 0; off < len; off++) {
+		if (!(off & 3) || !off)
+			x = dmastress_pattern_word(seed, off >> 2);
+		buf[off] = dmastress_pattern_wbyte(x, off & 3);
+	}
+}
+
+/* Bytes of @buf that differ from the pattern; the first one in *@first. */
+static inline size_t dmastress_pattern_check(const volatile __u8 *buf,
+					     size_t len, __u32 seed,
+					     size_t *first)
+{
+	size_t off, bad = 0;
+	__u32 x = 0;
+
+	*first = len;
+	for (off = 0; off < len; off++) {
+		if (!(off & 3) || !off)
+			x = dmastress_pattern_word(seed, off >> 2);
+		if (buf[off] != dmastress_pattern_wbyte(x, off & 3)) {
+			if (!bad)
+				*first = off;
+			bad++;
+		}
+	}
+	return bad;
+}
+
+/* ---- sysfs, procfs and the kernel log -------------------------------- */
+
+/* Read a small text file into @buf without the trailing newline. */
+static inline int dmastress_read_str(const char *path, char *buf, size_t n)
+{
+	ssize_t len;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	len = read(fd, buf, n - 1);
+	close(fd);
+	if (len < 0)
+		return -errno;
+	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == ' '))
+		len--;
+	buf[len] = '\0';
+	return 0;
+}
+
+static inline int dmastress_read_u64(const char *path, __u64 *v)
+{
+	char buf[64], *end;
+	int ret = dmastress_read_str(path, buf, sizeof(buf));
+
+	if (ret)
+		return ret;
+	errno = 0;
+	*v = strtoull(buf, &end, 0);
+	return errno || end == buf ? -EINVAL : 0;
+}
+
+/* /sys/bus/pci/devices/DDDD:BB:DD.F[/leaf] of a dmastress_info.bdf */
+static inline void dmastress_sysfs_dev(__u32 bdf, const char *leaf, char *buf,
+				       size_t n)
+{
+	snprintf(buf, n, "/sys/bus/pci/devices/%04x:%02x:%02x.%x%s%s",
+		 bdf >> 16, (bdf >> 8) & 0xff, (bdf >> 3) & 0x1f, bdf & 7,
+		 leaf ? "/" : "", leaf ? leaf : "");
+}
+
+/* The group type sysfs shows for the device, as enum dmastress_group_type. */
+static inline int dmastress_sysfs_group(__u32 bdf, char *name, size_t n)
+{
+	char path[256];
+	int ret;
+
+	dmastress_sysfs_dev(bdf, "iommu_group", path, sizeof(path));
+	if (access(path, F_OK)) {
+		snprintf(name, n, "none");
+		return DMASTRESS_GROUP_NONE;
+	}
+	dmastress_sysfs_dev(bdf, "iommu_group/type", path, sizeof(path));
+	ret = dmastress_read_str(path, name, n);
+	if (ret)
+		return ret;
+	if (!strcmp(name, "identity"))
+		return DMASTRESS_GROUP_IDENTITY;
+	if (!strcmp(name, "DMA"))
+		return DMASTRESS_GROUP_DMA;
+	if (!strcmp(name, "DMA-FQ"))
+		return DMASTRESS_GROUP_DMA_FQ;
+	return DMASTRESS_GROUP_BLOCKED;
+}
+
+/* The group types in which a dma_addr_t is an IOVA, not a physical address. */
+static inline bool dmastress_group_translates(int group)
+{
+	return group == DMASTRESS_GROUP_DMA || group == DMASTRESS_GROUP_DMA_FQ;
+}
+
+static inline __u64 dmastress_mask_of_bits(unsigned int bits)
+{
+	return bits >= 64 ? ~0ULL : (1ULL << bits) - 1;
+}
+
+/* The module's reference count, or -errno. */
+static inline long long dmastress_module_refcnt(void)
+{
+	__u64 v;
+	int ret = dmastress_read_u64(DMASTRESS_SYSFS_MODULE "/refcnt", &v);
+
+	return ret ? ret : (long long)v;
+}
+
+/* /dev/kmsg positioned at its end: later reads see only new records. */
+static inline int dmastress_kmsg_open(void)
+{
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd >= 0)
+		lseek(fd, 0, SEEK_END);
+	return fd;
+}
+
+/*
+ * Kernel log records since dmastress_kmsg_open() that report a kernel bug:
+ * an oops, BUG, WARNING, KASAN/UBSAN/KFENCE report or a DMA-API debug error.
+ * Returns their number; the first is copied to @first.
+ */
+static inline int dmastress_kmsg_bad(int fd, char *first, size_t n)
+{
+	static const char *const bad[] = {
+		"Oops", "BUG:", "WARNING:", "KASAN", "UBSAN", "KFENCE",
+		"general protection fault", "DMA-API:", "Call Trace",
+		"kernel BUG", "refcount_t:", "list_add corruption",
+		"list_del corruption",
+	};
+	char rec[2048];
+	int found = 0;
+	ssize_t len;
+	size_t i;
+
+	if (n)
+		first[0] = '\0';
+	for (;;) {
+		const char *msg;
+
+		len = read(fd, rec, sizeof(rec) - 1);
+		if (len < 0 && errno == EPIPE)	/* overwritten: go on */
+			continue;
+		if (len <= 0)
+			break;
+		rec[len] = '\0';
+		msg = strchr(rec, ';');
+		msg = msg ? msg + 1 : rec;
+		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			if (!strstr(msg, bad[i]))
+				continue;
+			if (!found++ && n)
+				snprintf(first, n, "%.*s", (int)strcspn(msg, "\n"),
+					 msg);
+			break;
+		}
+	}
+	return found;
+}
+
+#endif /* DMASTRESS_UTILS_H */

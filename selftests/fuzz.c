@@ -1,0 +1,686 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * fuzz.c - random arguments, then the module must unload and load cleanly.
+ *
+ * module: loaded without parameters, the module offers no wrong view
+ *         (pfn_pitfall is off by default); then it is loaded again with the
+ *         parameters it had.
+ * fuzz:   a seeded loop of at least 10,000 ioctls (and mmap/munmap/close)
+ *         with random, mostly out-of-range arguments; every answer is one of
+ *         the documented ones, every run that was carried out verified clean.
+ *         It ends by unloading the module (rmmod) and loading it again
+ *         (insmod DMASTRESS_KO) with the parameters it had, and the kernel
+ *         log since the start shows no oops, BUG, WARNING, KASAN, UBSAN or
+ *         DMA-API report. Replay with DMASTRESS_SEED=<seed>.
+ */
+#include <dirent.h>
+#include <stdarg.h>
+
+#include "dmastress_utils.h"
+
+#define FUZZ_MIN_IOCTLS		10000
+#define FUZZ_MAX_MAPS		32
+#define FUZZ_MAX_VIEW_BYTES	(256 * 1024)
+
+/* ---- loading and unloading ----------------------------------------- */
+
+/* The module's current parameters as "name=value ..." for insmod. */
+static int module_params(char *buf, size_t n)
+{
+	char path[512], val[128];
+	struct dirent *de;
+	size_t len = 0;
+	DIR *d;
+
+	buf[0] = '\0';
+	d = opendir(DMASTRESS_SYSFS_MODULE "/parameters");
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/parameters/%s",
+			 DMASTRESS_SYSFS_MODULE, de->d_name);
+		if (dmastress_read_str(path, val, sizeof(val)))
+			continue;	/* write-only: keep the default */
+		len += snprintf(buf + len, n - len, "%s%s=%s", len ? " " : "",
+				de->d_name, val);
+		if (len >= n) {
+			closedir(d);
+			return -E2BIG;
+		}
+	}
+	closedir(d);
+	return 0;
+}
+
+/* Why the module cannot be reloaded here, or NULL. */
+static const char *not_reloadable(void)
+{
+	static char why[300];
+
+	if (access(DMASTRESS_SYSFS_MODULE "/initstate", F_OK))
+		return "dmastress is built in, not a module";
+	if (access(dmastress_ko_path(), R_OK)) {
+		snprintf(why, sizeof(why), "no module file %s (set DMASTRESS_KO)",
+			 dmastress_ko_path());
+		return why;
+	}
+	return NULL;
+}
+
+static int _dmastress_rmmod(void)
+{
+	int i;
+
+	/* The last close may still be finishing on another CPU. */
+	for (i = 0; i < 50; i++) {
+		if (!syscall(SYS_delete_module, "dmastress", O_NONBLOCK))
+			return 0;
+		if (errno != EWOULDBLOCK && errno != EAGAIN)
+			break;
+		usleep(100 * 1000);
+	}
+	return -errno;
+}
+
+/* insmod DMASTRESS_KO @params, then wait for the device node. */
+static int _dmastress_insmod(const char *params)
+{
+	int fd = open(dmastress_ko_path(), O_RDONLY | O_CLOEXEC);
+	int i, ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (syscall(SYS_finit_module, fd, params, 0))
+		ret = -errno;
+	close(fd);
+	for (i = 0; !ret && i < 100; i++) {
+		if (!access(dmastress_dev_path(), F_OK))
+			return 0;
+		usleep(100 * 1000);
+	}
+	return ret ? ret : -ENODEV;
+}
+
+#define dmastress_rmmod() ASSERT_EQ(0, _dmastress_rmmod())
+#define dmastress_insmod(params) ASSERT_EQ(0, _dmastress_insmod(params))
+
+/* ---- module: the default is safe ------------------------------------ */
+
+FIXTURE(module) {
+	char params[512];
+	bool reloaded;
+};
+
+FIXTURE_SETUP(module)
+{
+	const char *why = not_reloadable();
+
+	if (why)
+		SKIP(return, "%s", why);
+	ASSERT_EQ(0, module_params(self->params, sizeof(self->params)));
+}
+
+FIXTURE_TEARDOWN(module)
+{
+	/* Leave the module as it was found, whatever happened. */
+	if (self->reloaded && access(dmastress_dev_path(), F_OK) == 0) {
+		_dmastress_rmmod();
+		_dmastress_insmod(self->params);
+	} else if (self->reloaded) {
+		_dmastress_insmod(self->params);
+	}
+}
+
+TEST_F(module, default_offers_no_wrong_view)
+{
+	struct dmastress_info info;
+	struct dmastress_view v;
+	void *p = NULL;
+	int fd;
+
+	ksft_print_msg("parameters: '%s'\n", self->params);
+	dmastress_rmmod();
+	self->reloaded = true;
+	dmastress_insmod("");
+	dmastress_open(&fd);
+	dmastress_get_info(fd, &info);
+	EXPECT_EQ(0, info.flags & DMASTRESS_INFO_PFN_PITFALL);
+	dmastress_view_create(fd, DMASTRESS_PATH_COHERENT, 4096, &v);
+	EXPECT_EQ(0, v.flags & DMASTRESS_VIEW_WRONG_PFN);
+	dmastress_err_mmap(EPERM, fd, v.wrong_mmap_offset, 4096, PROT_READ, &p);
+	/* The right view is there as always. */
+	dmastress_mmap(fd, v.mmap_offset, 4096, PROT_READ | PROT_WRITE, &p);
+	munmap(p, 4096);
+	close(fd);
+
+	dmastress_rmmod();
+	dmastress_insmod(self->params);
+	self->reloaded = false;
+}
+
+/* ---- fuzz ------------------------------------------------------------ */
+
+struct fuzz_view {
+	bool live;
+	__u32 id;
+	__u64 len;
+	__u64 mmap_offset;
+	__u64 wrong_mmap_offset;
+};
+
+struct fuzz_map {
+	void *addr;
+	size_t len;
+};
+
+struct fuzz {
+	__u32 rng;
+	int fd;
+	size_t page;
+	struct fuzz_view views[DMASTRESS_MAX_VIEWS];
+	struct fuzz_map maps[FUZZ_MAX_MAPS];
+	void *none;			/* a PROT_NONE page: never accessible */
+	struct dmastress_hist *hists;
+	unsigned long ioctls, calls, ok, runs, runs_done, reopens;
+	unsigned long err[256];
+	int failures;
+	char first[256];
+};
+
+static __u32 r32(struct fuzz *f)
+{
+	return dmastress_rand(&f->rng);
+}
+
+static __u64 r64(struct fuzz *f)
+{
+	return (__u64)r32(f) << 32 | r32(f);
+}
+
+static bool one_in(struct fuzz *f, __u32 n)
+{
+	return r32(f) % n == 0;
+}
+
+/* A value that is often on or just past a boundary. */
+static __u64 interesting(struct fuzz *f)
+{
+	static const __u64 v[] = {
+		0, 1, 2, 3, 7, 23, 24, 25, 63, 64, 65, 4095, 4096, 4097,
+		DMASTRESS_MAX_NENTS, DMASTRESS_MAX_NENTS + 1,
+		DMASTRESS_MAX_THREADS + 1, DMASTRESS_MAX_SECONDS + 1,
+		DMASTRESS_MAX_BATCH + 1, DMASTRESS_MAX_LEN_BYTES,
+		DMASTRESS_MAX_LEN_BYTES + 1, DMASTRESS_MAX_ITERATIONS + 1,
+		0x7fffffffULL, 0x80000000ULL, 0xffffffffULL, 1ULL << 32,
+		1ULL << 63, ~0ULL,
+	};
+
+	switch (r32(f) % 4) {
+	case 0:
+		return r32(f);
+	case 1:
+		return r64(f);
+	default:
+		return v[r32(f) % (sizeof(v) / sizeof(v[0]))];
+	}
+}
+
+/* Corrupt up to three places of the first @len bytes of @s. */
+static void corrupt(struct fuzz *f, void *s, size_t len)
+{
+	static const unsigned int widths[] = { 1, 4, 8 };
+	unsigned int i, n = 1 + r32(f) % 3;
+
+	for (i = 0; i < n; i++) {
+		unsigned int w = widths[r32(f) % 3];
+		size_t off;
+		__u64 v;
+
+		if (len < w)
+			continue;
+		off = (r32(f) % (len - w + 1)) & ~(size_t)(w - 1);
+		v = interesting(f);
+		memcpy((char *)s + off, &v, w);
+	}
+}
+
+static void fuzz_fail(struct fuzz *f, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void fuzz_fail(struct fuzz *f, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!f->failures++) {
+		va_start(ap, fmt);
+		vsnprintf(f->first, sizeof(f->first), fmt, ap);
+		va_end(ap);
+	}
+}
+
+/* Account for one answer; answers outside @allowed are failures. */
+static void answer(struct fuzz *f, const char *what, int ret,
+		   const int *allowed)
+{
+	f->calls++;
+	if (!ret) {
+		f->ok++;
+		return;
+	}
+	f->err[-ret & 0xff]++;
+	for (; *allowed; allowed++)
+		if (*allowed == -ret)
+			return;
+	fuzz_fail(f, "%s: unexpected %d (%s)", what, ret, strerror(-ret));
+}
+
+/* The same for an ioctl: those are what the loop counts. */
+static void ioctl_answer(struct fuzz *f, const char *what, int ret)
+{
+	static const int ioctl_errs[] = {
+		EINVAL, ENOTTY, EFAULT, EBUSY, ENOSPC, ENOMEM, EOPNOTSUPP, 0
+	};
+
+	f->ioctls++;
+	answer(f, what, ret, ioctl_errs);
+}
+
+static const int mmap_errs[] = {
+	EINVAL, EPERM, EACCES, ENXIO, ENOMEM, EOVERFLOW, EBUSY, 0
+};
+
+/* A user pointer: mostly good, sometimes NULL, inaccessible or kernel. */
+static void *pointer(struct fuzz *f, void *good)
+{
+	switch (r32(f) % 16) {
+	case 0:
+		return NULL;
+	case 1:
+		return f->none;
+	case 2:
+		return (void *)0xffffffff81000000ULL;
+	default:
+		return good;
+	}
+}
+
+/* Keep valid values cheap: no run may last long or move much. */
+static void bound_cost(struct dmastress_run_params *p)
+{
+	if (p->len_bytes >= 1 && p->len_bytes <= DMASTRESS_MAX_LEN_BYTES)
+		p->len_bytes = 1 + p->len_bytes % 65536;
+	if (p->iterations >= 1 && p->iterations <= DMASTRESS_MAX_ITERATIONS)
+		p->iterations = 1 + p->iterations % 3;
+	if (p->seconds >= 1 && p->seconds <= DMASTRESS_MAX_SECONDS) {
+		p->seconds = 0;
+		if (!p->iterations)
+			p->iterations = 1;
+	}
+	if (p->threads >= 1 && p->threads <= DMASTRESS_MAX_THREADS)
+		p->threads = 1 + p->threads % 2;
+	if (p->batch >= 1 && p->batch <= DMASTRESS_MAX_BATCH)
+		p->batch = 1 + p->batch % 4;
+	if (p->live >= 1 && p->live <= DMASTRESS_MAX_LIVE)
+		p->live = 1 + p->live % 4;
+	if (p->nents <= DMASTRESS_MAX_NENTS)
+		p->nents %= 64;
+	/* Negative controls make faults on purpose: not here. */
+	p->flags &= ~(DMASTRESS_RUN_SKIP_SYNC_FOR_CPU | DMASTRESS_RUN_OOB_XFER);
+	if (p->engine == DMASTRESS_ENGINE_EDU) {
+		/* 100 ms of virtual time per 2 KiB. */
+		if (p->len_bytes > 2048 && p->len_bytes <= DMASTRESS_MAX_LEN_BYTES)
+			p->len_bytes = 1 + p->len_bytes % 2048;
+		if (p->iterations >= 1 && p->iterations <= DMASTRESS_MAX_ITERATIONS)
+			p->iterations = 1;
+		if (p->threads >= 1 && p->threads <= DMASTRESS_MAX_THREADS)
+			p->threads = 1;
+		p->flags &= ~DMASTRESS_RUN_STRESS;
+		p->batch = p->batch ? 1 : 0;
+	}
+}
+
+static void fuzz_run(struct fuzz *f)
+{
+	static const __u32 flag_bits[] = {
+		DMASTRESS_RUN_BATCH, DMASTRESS_RUN_NO_VERIFY,
+		DMASTRESS_RUN_HUGE, DMASTRESS_RUN_STRESS,
+	};
+	struct dmastress_run run;
+	struct dmastress_run_params *p = &run.params;
+	const struct dmastress_run_result *r = &run.result;
+	bool verify;
+	int ret;
+
+	dmastress_run_init(&run, r32(f) % DMASTRESS_NR_PATHS,
+			   one_in(f, 64) ? DMASTRESS_ENGINE_EDU :
+					   DMASTRESS_ENGINE_CPU,
+			   r32(f) % 3, 1 + r32(f) % 65536, 1 + r32(f) % 3,
+			   r32(f));
+	if (one_in(f, 4))
+		p->flags = flag_bits[r32(f) % 4];
+	if (p->flags & DMASTRESS_RUN_BATCH)
+		p->batch = 1 + r32(f) % 4;
+	if (p->flags & DMASTRESS_RUN_STRESS) {
+		p->live = 1 + r32(f) % 4;
+		p->paths = r32(f) & ((1U << DMASTRESS_NR_PATHS) - 1);
+	}
+	p->nents = r32(f) % 64;
+	p->offset_bytes = one_in(f, 2) ? 0 : r32(f) % 4096;
+	if (one_in(f, 4))
+		p->mask_bits = 24 + r32(f) % 41;
+	if (one_in(f, 4))
+		p->coherent_mask_bits = 24 + r32(f) % 41;
+	if (p->path == DMASTRESS_PATH_COHERENT)
+		p->attrs = r32(f) & DMASTRESS_ATTRS_ALL;
+	if (p->path == DMASTRESS_PATH_POOL) {
+		p->pool_align = one_in(f, 2) ? 0 : 1U << (r32(f) % 13);
+		p->pool_boundary = one_in(f, 2) ? 0 : 1U << (12 + r32(f) % 5);
+	}
+	if (one_in(f, 4)) {
+		run.hist_ptr = (__u64)(uintptr_t)pointer(f, f->hists);
+		run.hist_size = sizeof(struct dmastress_hist);
+	}
+	if (!one_in(f, 3))
+		corrupt(f, &run, offsetof(struct dmastress_run, result));
+	bound_cost(p);
+
+	f->runs++;
+	ret = _dmastress_ioctl(f->fd, DMASTRESS_IOC_RUN,
+			       pointer(f, &run));
+	ioctl_answer(f, "run", ret);
+	if (ret)
+		return;
+	f->runs_done++;
+	if (run.status == -EOPNOTSUPP || run.status == -ENOMEM ||
+	    run.status == -EIO)
+		return;	/* not here, no memory, a mask too small to map */
+	if (run.status) {
+		fuzz_fail(f, "run path %u engine %u len %llu: status %d",
+			  p->path, p->engine, (unsigned long long)p->len_bytes,
+			  run.status);
+		return;
+	}
+	verify = !(p->flags & DMASTRESS_RUN_NO_VERIFY);
+	if ((verify && (r->mismatches || r->guard_errors || r->src_errors)) ||
+	    r->device_faults || r->mask_violations || r->seg_violations) {
+		dmastress_run_log(&run);
+		fuzz_fail(f, "run path %u engine %u dir %u len %llu flags 0x%x: errors counted",
+			  p->path, p->engine, p->dir,
+			  (unsigned long long)p->len_bytes, p->flags);
+	}
+}
+
+static void fuzz_info(struct fuzz *f)
+{
+	struct dmastress_info info;
+
+	memset(&info, 0, sizeof(info));
+	info.size = sizeof(info);
+	if (one_in(f, 2))
+		corrupt(f, &info, sizeof(info));
+	ioctl_answer(f, "info", _dmastress_ioctl(f->fd, DMASTRESS_IOC_INFO,
+					   pointer(f, &info)));
+}
+
+static struct fuzz_view *any_view(struct fuzz *f)
+{
+	return &f->views[r32(f) % DMASTRESS_MAX_VIEWS];
+}
+
+static void fuzz_view_create(struct fuzz *f)
+{
+	static const __u32 paths[] = {
+		DMASTRESS_PATH_COHERENT, DMASTRESS_PATH_PAGES,
+		DMASTRESS_PATH_NONCONTIG,
+	};
+	struct dmastress_view v;
+	int ret;
+
+	memset(&v, 0, sizeof(v));
+	v.size = sizeof(v);
+	v.path = paths[r32(f) % 3];
+	v.len_bytes = f->page * (1 + r32(f) % (FUZZ_MAX_VIEW_BYTES / f->page));
+	if (one_in(f, 2))
+		corrupt(f, &v, sizeof(v));
+	if (v.len_bytes > FUZZ_MAX_VIEW_BYTES &&
+	    v.len_bytes <= 64 * DMASTRESS_MIB && !(v.len_bytes % f->page))
+		v.len_bytes = FUZZ_MAX_VIEW_BYTES;
+	ret = _dmastress_ioctl(f->fd, DMASTRESS_IOC_VIEW_CREATE,
+			       pointer(f, &v));
+	ioctl_answer(f, "view_create", ret);
+	if (ret)
+		return;
+	if (v.id >= DMASTRESS_MAX_VIEWS || f->views[v.id].live) {
+		fuzz_fail(f, "view_create: id %u is out of range or in use",
+			  v.id);
+		return;
+	}
+	f->views[v.id] = (struct fuzz_view){
+		.live = true, .id = v.id, .len = v.len_bytes,
+		.mmap_offset = v.mmap_offset,
+		.wrong_mmap_offset = v.wrong_mmap_offset,
+	};
+}
+
+static void fuzz_view_xfer(struct fuzz *f)
+{
+	struct fuzz_view *fv = any_view(f);
+	struct dmastress_view_xfer x;
+	int ret;
+
+	memset(&x, 0, sizeof(x));
+	x.size = sizeof(x);
+	x.id = fv->live ? fv->id : r32(f) % (DMASTRESS_MAX_VIEWS + 2);
+	x.op = r32(f) % 2;
+	x.engine = one_in(f, 64) ? DMASTRESS_ENGINE_EDU : DMASTRESS_ENGINE_CPU;
+	x.seed = r32(f);
+	x.len_bytes = 1 + r32(f) % (fv->live ? fv->len : 8192);
+	if (x.engine == DMASTRESS_ENGINE_EDU && x.len_bytes > 4096)
+		x.len_bytes = 4096;
+	if (one_in(f, 2))
+		corrupt(f, &x, sizeof(x));
+	if (x.engine == DMASTRESS_ENGINE_EDU && x.len_bytes > 4096 &&
+	    x.len_bytes <= FUZZ_MAX_VIEW_BYTES)
+		x.len_bytes = 4096;
+	ret = _dmastress_ioctl(f->fd, DMASTRESS_IOC_VIEW_XFER,
+			       pointer(f, &x));
+	ioctl_answer(f, "view_xfer", ret);
+	if (!ret && x.device_faults)
+		fuzz_fail(f, "view_xfer id %u: %llu device faults", x.id,
+			  (unsigned long long)x.device_faults);
+}
+
+static void fuzz_view_destroy(struct fuzz *f)
+{
+	struct fuzz_view *fv = any_view(f);
+	struct dmastress_view_destroy d;
+	int ret;
+
+	memset(&d, 0, sizeof(d));
+	d.size = sizeof(d);
+	d.id = fv->live ? fv->id : r32(f) % (DMASTRESS_MAX_VIEWS + 2);
+	if (one_in(f, 3))
+		corrupt(f, &d, sizeof(d));
+	ret = _dmastress_ioctl(f->fd, DMASTRESS_IOC_VIEW_DESTROY,
+			       pointer(f, &d));
+	ioctl_answer(f, "view_destroy", ret);
+	if (!ret && d.id < DMASTRESS_MAX_VIEWS)
+		f->views[d.id].live = false;
+}
+
+static void fuzz_mmap(struct fuzz *f)
+{
+	struct fuzz_view *fv = any_view(f);
+	struct fuzz_map *m = &f->maps[r32(f) % FUZZ_MAX_MAPS];
+	bool wrong = one_in(f, 4);
+	int prot = PROT_READ;
+	__u64 off;
+	size_t len;
+	void *p = NULL;
+	int ret;
+
+	if (m->addr)
+		return;
+	off = fv->live ? (wrong ? fv->wrong_mmap_offset : fv->mmap_offset) :
+			 (__u64)(r32(f) % 64) * f->page;
+	len = f->page * (1 + r32(f) % 64);
+	if (fv->live && !one_in(f, 4))
+		len = fv->len;
+	if (one_in(f, 8))
+		off += f->page * (1 + r32(f) % 8);
+	if (one_in(f, 2))
+		prot |= PROT_WRITE;
+	ret = _dmastress_mmap(f->fd, off, len, prot, &p);
+	answer(f, "mmap", ret, mmap_errs);
+	if (ret)
+		return;
+	*m = (struct fuzz_map){ .addr = p, .len = len };
+	/*
+	 * Touch only the right view: the wrong one may be any physical
+	 * address (that is its point).
+	 */
+	if (fv->live && !wrong && off == fv->mmap_offset && len <= fv->len) {
+		volatile __u8 *b = p;
+
+		if (prot & PROT_WRITE)
+			b[len - 1] = b[0];
+		else
+			(void)b[len - 1];
+	}
+}
+
+static void fuzz_munmap(struct fuzz *f)
+{
+	struct fuzz_map *m = &f->maps[r32(f) % FUZZ_MAX_MAPS];
+
+	if (!m->addr)
+		return;
+	if (munmap(m->addr, m->len))
+		fuzz_fail(f, "munmap: %s", strerror(errno));
+	m->addr = NULL;
+}
+
+static void fuzz_unknown(struct fuzz *f)
+{
+	static __u8 zero[1024];
+	unsigned int nr = 5 + r32(f) % 251;
+	unsigned long cmd;
+
+	cmd = _IOC(r32(f) % 4, DMASTRESS_IOC_MAGIC, nr, r32(f) % 512);
+	memset(zero, 0, sizeof(zero));
+	ioctl_answer(f, "unknown", _dmastress_ioctl(f->fd, cmd, zero));
+}
+
+/* Close the file with its views and mappings alive, and open it again. */
+static void fuzz_reopen(struct fuzz *f)
+{
+	close(f->fd);
+	memset(f->views, 0, sizeof(f->views));
+	if (_dmastress_open(&f->fd))
+		fuzz_fail(f, "reopen: %s", strerror(errno));
+	f->reopens++;
+}
+
+static void fuzz_one(struct fuzz *f)
+{
+	__u32 r = r32(f) % 100;
+
+	if (r < 35)
+		fuzz_run(f);
+	else if (r < 50)
+		fuzz_info(f);
+	else if (r < 62)
+		fuzz_view_create(f);
+	else if (r < 72)
+		fuzz_view_xfer(f);
+	else if (r < 80)
+		fuzz_view_destroy(f);
+	else if (r < 88)
+		fuzz_unknown(f);
+	else if (r < 93)
+		fuzz_mmap(f);
+	else if (r < 98)
+		fuzz_munmap(f);
+	else if (r < 99)
+		fuzz_reopen(f);
+	else
+		fuzz_info(f);
+}
+
+FIXTURE(fuzz) {
+	struct fuzz f;
+	int kmsg;
+	char params[512];
+};
+
+FIXTURE_SETUP(fuzz)
+{
+	const char *why = not_reloadable();
+
+	if (why)
+		SKIP(return, "%s", why);
+	self->kmsg = dmastress_kmsg_open();
+	ASSERT_LE(0, self->kmsg) TH_LOG("/dev/kmsg: %s", strerror(errno));
+	ASSERT_EQ(0, module_params(self->params, sizeof(self->params)));
+	self->f.rng = dmastress_seed();
+	ksft_print_msg("seed=0x%08x (replay: DMASTRESS_SEED=0x%08x)\n",
+		       self->f.rng, self->f.rng);
+	self->f.page = dmastress_page_size();
+	self->f.none = mmap(NULL, self->f.page, PROT_NONE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, self->f.none);
+	self->f.hists = calloc(DMASTRESS_NR_HISTS, sizeof(*self->f.hists));
+	ASSERT_NE(NULL, self->f.hists);
+	dmastress_open(&self->f.fd);
+}
+
+FIXTURE_TEARDOWN(fuzz)
+{
+	if (self->kmsg >= 0)
+		close(self->kmsg);
+	if (access(dmastress_dev_path(), F_OK))	/* left unloaded */
+		_dmastress_insmod(self->params);
+}
+
+TEST_F_TIMEOUT(fuzz, random_ioctls_then_reload, 1500)
+{
+	struct fuzz *f = &self->f;
+	struct dmastress_info info;
+	char bad[512];
+	int i, nbad, fd;
+
+	while (f->ioctls < FUZZ_MIN_IOCTLS)
+		fuzz_one(f);
+	ksft_print_msg("fuzz: %lu ioctls, %lu calls (%lu runs, %lu carried out), %lu ok, %lu reopens; EINVAL %lu ENOTTY %lu EFAULT %lu EBUSY %lu ENOSPC %lu EOPNOTSUPP %lu EPERM %lu\n",
+		       f->ioctls, f->calls, f->runs, f->runs_done, f->ok, f->reopens,
+		       f->err[EINVAL], f->err[ENOTTY], f->err[EFAULT],
+		       f->err[EBUSY], f->err[ENOSPC], f->err[EOPNOTSUPP],
+		       f->err[EPERM]);
+	EXPECT_EQ(0, f->failures) TH_LOG("%d failures, first: %s",
+					 f->failures, f->first);
+	/* It did more than bounce off the argument checks. */
+	EXPECT_LT(100, f->runs_done);
+	EXPECT_LT(f->calls / 10, f->err[EINVAL]);
+
+	/* Still answering. */
+	dmastress_get_info(f->fd, &info);
+
+	/* Unload with everything released, load again as it was. */
+	for (i = 0; i < FUZZ_MAX_MAPS; i++) {
+		if (f->maps[i].addr)
+			munmap(f->maps[i].addr, f->maps[i].len);
+	}
+	close(f->fd);
+	dmastress_rmmod();
+	dmastress_insmod(self->params);
+	dmastress_open(&fd);
+	dmastress_get_info(fd, &info);
+	close(fd);
+
+	nbad = dmastress_kmsg_bad(self->kmsg, bad, sizeof(bad));
+	EXPECT_EQ(0, nbad) TH_LOG("kernel log: %s", bad);
+}
+
+DMASTRESS_HARNESS_MAIN

@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * info.c - DMASTRESS_IOC_INFO is sane and agrees with what sysfs, procfs and
+ * the guest's configured mode say about the same device.
+ */
+#include "dmastress_utils.h"
+
+/* Written by scripts/vm into every guest: the group type the mode must show. */
+#define DMASTRESS_GUEST_GROUP	"/etc/dmastress/group"
+
+FIXTURE(info) {
+	int fd;
+	struct dmastress_info info;
+	char sysfs[256];
+};
+
+FIXTURE_SETUP(info)
+{
+	dmastress_open(&self->fd);
+	dmastress_get_info(self->fd, &self->info);
+	dmastress_sysfs_dev(self->info.bdf, NULL, self->sysfs,
+			    sizeof(self->sysfs));
+}
+
+FIXTURE_TEARDOWN(info)
+{
+	close(self->fd);
+}
+
+static bool is_pow2(__u64 v)
+{
+	return v && !(v & (v - 1));
+}
+
+/* A mask is 2^n - 1 (n >= 1). */
+static bool is_mask(__u64 v)
+{
+	return v && !(v & (v + 1));
+}
+
+TEST_F(info, reply_is_complete)
+{
+	unsigned int i;
+
+	EXPECT_EQ(sizeof(self->info), self->info.size);
+	for (i = 0; i < sizeof(self->info.reserved) / sizeof(self->info.reserved[0]); i++) {
+		EXPECT_EQ(0, self->info.reserved[i]);
+	}
+	EXPECT_NE(0, self->info.engines & (1U << DMASTRESS_ENGINE_CPU));
+	EXPECT_EQ(!!(self->info.flags & DMASTRESS_INFO_EDU),
+		  !!(self->info.engines & (1U << DMASTRESS_ENGINE_EDU)));
+	EXPECT_EQ(0, self->info.engines & ~((1U << DMASTRESS_NR_ENGINES) - 1));
+	EXPECT_GE(DMASTRESS_GROUP_BLOCKED, self->info.group_type);
+}
+
+TEST_F(info, device_is_bound_in_sysfs)
+{
+	char path[300], link[256], val[32];
+	bool edu;
+	ssize_t n;
+
+	ASSERT_EQ(0, access(self->sysfs, F_OK))
+		TH_LOG("bdf 0x%x: no %s", self->info.bdf, self->sysfs);
+	snprintf(path, sizeof(path), "%s/driver", self->sysfs);
+	n = readlink(path, link, sizeof(link) - 1);
+	ASSERT_LT(0, n);
+	link[n] = '\0';
+	EXPECT_STREQ("dmastress", strrchr(link, '/') + 1);
+
+	snprintf(path, sizeof(path), "%s/vendor", self->sysfs);
+	ASSERT_EQ(0, dmastress_read_str(path, val, sizeof(val)));
+	edu = !strcmp(val, "0x1234");
+	snprintf(path, sizeof(path), "%s/device", self->sysfs);
+	ASSERT_EQ(0, dmastress_read_str(path, val, sizeof(val)));
+	edu = edu && !strcmp(val, "0x11e8");
+	EXPECT_EQ(edu, !!(self->info.flags & DMASTRESS_INFO_EDU));
+}
+
+TEST_F(info, group_type_matches_sysfs)
+{
+	char name[32];
+	int group = dmastress_sysfs_group(self->info.bdf, name, sizeof(name));
+
+	ASSERT_LE(0, group);
+	EXPECT_EQ(group, self->info.group_type)
+		TH_LOG("sysfs group type '%s', info says %u", name,
+		       self->info.group_type);
+}
+
+TEST_F(info, group_type_matches_mode)
+{
+	char want[32], name[32];
+
+	if (dmastress_read_str(DMASTRESS_GUEST_GROUP, want, sizeof(want)))
+		SKIP(return, "not a scripts/vm guest (no %s)",
+		     DMASTRESS_GUEST_GROUP);
+	ASSERT_LE(0, dmastress_sysfs_group(self->info.bdf, name, sizeof(name)));
+	EXPECT_STREQ(want, name);
+}
+
+TEST_F(info, masks_match_sysfs)
+{
+	char path[300];
+	__u64 bits;
+
+	snprintf(path, sizeof(path), "%s/dma_mask_bits", self->sysfs);
+	ASSERT_EQ(0, dmastress_read_u64(path, &bits));
+	EXPECT_EQ(dmastress_mask_of_bits(bits), self->info.dma_mask);
+	snprintf(path, sizeof(path), "%s/consistent_dma_mask_bits", self->sysfs);
+	ASSERT_EQ(0, dmastress_read_u64(path, &bits));
+	EXPECT_EQ(dmastress_mask_of_bits(bits), self->info.coherent_dma_mask);
+	EXPECT_TRUE(is_mask(self->info.dma_mask));
+	EXPECT_TRUE(is_mask(self->info.coherent_dma_mask));
+}
+
+TEST_F(info, masks_survive_a_run_with_other_masks)
+{
+	struct dmastress_info after;
+	struct dmastress_run run;
+	char path[300];
+	__u64 bits;
+
+	dmastress_run_init(&run, DMASTRESS_PATH_SINGLE, DMASTRESS_ENGINE_CPU,
+			   DMASTRESS_DIR_BIDIRECTIONAL, 4096, 1, 0x1f0);
+	run.params.mask_bits = 32;
+	run.params.coherent_mask_bits = 32;
+	dmastress_run_verified(self->fd, &run);
+
+	dmastress_get_info(self->fd, &after);
+	EXPECT_EQ(self->info.dma_mask, after.dma_mask);
+	EXPECT_EQ(self->info.coherent_dma_mask, after.coherent_dma_mask);
+	snprintf(path, sizeof(path), "%s/dma_mask_bits", self->sysfs);
+	ASSERT_EQ(0, dmastress_read_u64(path, &bits));
+	EXPECT_EQ(dmastress_mask_of_bits(bits), self->info.dma_mask);
+	snprintf(path, sizeof(path), "%s/consistent_dma_mask_bits", self->sysfs);
+	ASSERT_EQ(0, dmastress_read_u64(path, &bits));
+	EXPECT_EQ(dmastress_mask_of_bits(bits), self->info.coherent_dma_mask);
+}
+
+TEST_F(info, queries_are_sane)
+{
+	const struct dmastress_info *i = &self->info;
+
+	EXPECT_TRUE(is_mask(i->required_mask));
+	EXPECT_TRUE(is_mask(i->seg_boundary));
+	EXPECT_LT(0, i->max_seg_size);
+	EXPECT_TRUE(is_pow2(i->cache_alignment));
+	EXPECT_LT(0, i->max_mapping_size);
+	EXPECT_LT(0, i->opt_mapping_size);
+	EXPECT_LE(i->opt_mapping_size, i->max_mapping_size);
+	if (dmastress_group_translates(i->group_type)) {
+		/* dma-iommu merges segments on IOMMU granule boundaries. */
+		EXPECT_TRUE(is_pow2(i->iommu_granule));
+		EXPECT_EQ(i->iommu_granule - 1, i->merge_boundary);
+	} else {
+		/* dma-direct (also for identity domains) never merges. */
+		EXPECT_EQ(0, i->merge_boundary);
+	}
+	if (i->group_type == DMASTRESS_GROUP_NONE) {
+		EXPECT_EQ(0, i->iommu_granule);
+	}
+}
+
+TEST_F(info, swiotlb_matches_cmdline)
+{
+	char cmdline[4096];
+	bool forced;
+
+	ASSERT_EQ(0, dmastress_read_str("/proc/cmdline", cmdline,
+					sizeof(cmdline)));
+	forced = strstr(cmdline, "swiotlb=force") &&
+		 !dmastress_group_translates(self->info.group_type);
+	EXPECT_EQ(forced, !!(self->info.flags & DMASTRESS_INFO_SWIOTLB_FORCE));
+	if (forced) {
+		/* Every streaming mapping bounces: at most one slot segment. */
+		EXPECT_NE(0, self->info.flags & DMASTRESS_INFO_SWIOTLB_ACTIVE);
+		EXPECT_LT(0, self->info.swiotlb_nslabs);
+		EXPECT_GE(256 * 1024, self->info.max_mapping_size);
+		EXPECT_NE(0, self->info.flags & DMASTRESS_INFO_NEED_SYNC);
+	}
+}
+
+/* debugfs is mounted at /sys/kernel/debug (per /proc/mounts). */
+static bool debugfs_mounted(void)
+{
+	char line[512];
+	bool found = false;
+	FILE *f = fopen("/proc/mounts", "re");
+
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f))
+		found = strstr(line, " /sys/kernel/debug debugfs ") != NULL;
+	fclose(f);
+	return found;
+}
+
+TEST_F(info, dma_api_debug_matches_debugfs)
+{
+	if (!debugfs_mounted())
+		SKIP(return, "debugfs is not mounted at /sys/kernel/debug");
+	EXPECT_EQ(access("/sys/kernel/debug/dma-api", F_OK) == 0,
+		  !!(self->info.flags & DMASTRESS_INFO_DMA_API_DEBUG));
+}
+
+TEST_F(info, pfn_pitfall_matches_parameter)
+{
+	char val[16];
+
+	if (dmastress_read_str(DMASTRESS_SYSFS_MODULE "/parameters/pfn_pitfall",
+			       val, sizeof(val)))
+		SKIP(return, "pfn_pitfall parameter not readable in sysfs");
+	EXPECT_EQ(val[0] == 'Y' || val[0] == '1',
+		  !!(self->info.flags & DMASTRESS_INFO_PFN_PITFALL));
+}
+
+TEST_F(info, repeated_queries_agree)
+{
+	struct dmastress_info again;
+
+	dmastress_get_info(self->fd, &again);
+	EXPECT_EQ(self->info.bdf, again.bdf);
+	EXPECT_EQ(self->info.group_type, again.group_type);
+	EXPECT_EQ(self->info.dma_mask, again.dma_mask);
+	EXPECT_EQ(self->info.coherent_dma_mask, again.coherent_dma_mask);
+	EXPECT_EQ(self->info.max_mapping_size, again.max_mapping_size);
+	EXPECT_EQ(self->info.merge_boundary, again.merge_boundary);
+	EXPECT_EQ(self->info.flags, again.flags);
+}
+
+DMASTRESS_HARNESS_MAIN

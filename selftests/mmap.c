@@ -1,0 +1,519 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * mmap.c - what user space sees through mmap() of a DMA buffer.
+ *
+ * view:      buffers mapped with dma_mmap_coherent(), dma_mmap_pages() and
+ *            dma_mmap_noncontiguous(): the device writes, user space reads
+ *            through the mapping; user space writes, the device reads back.
+ *            Must hold in every IOMMU mode.
+ * pitfall:   the PFN pitfall (module parameter pfn_pitfall=1): the read-only
+ *            remap_pfn_range() of the dma_addr_t taken as a physical
+ *            address agrees with the right view when the dma_addr_t is a
+ *            physical address (no IOMMU, identity domain; swiotlb does not
+ *            bounce coherent buffers) and differs from it behind a
+ *            translating IOMMU (group type DMA, DMA-FQ), where the right view
+ *            still holds the device's data.
+ * bounds:    a length or offset beyond a view is refused.
+ * lifetime:  munmap() and close() in any order, with or without a run in
+ *            progress, lose no data and leak no reference.
+ */
+#include <pthread.h>
+
+#include "dmastress_utils.h"
+
+/* ---- view: the right mapping, in every mode ------------------------- */
+
+FIXTURE(view) {
+	int fd;
+	struct dmastress_info info;
+	struct dmastress_view v;
+	volatile __u8 *map;
+};
+
+FIXTURE_VARIANT(view) {
+	__u32 path;
+	__u32 engine;
+	__u64 len;
+};
+
+/* edu: 4 transfers of 2 KiB each way; cpu: a larger buffer. */
+#define VIEW_VARIANT(_p, _P, _e, _E, _len)				\
+	FIXTURE_VARIANT_ADD(view, _p##_##_e) {				\
+		.path = DMASTRESS_PATH_##_P,				\
+		.engine = DMASTRESS_ENGINE_##_E,			\
+		.len = (_len),						\
+	}
+
+VIEW_VARIANT(coherent, COHERENT, edu, EDU, 8192);
+VIEW_VARIANT(pages, PAGES, edu, EDU, 8192);
+VIEW_VARIANT(noncontig, NONCONTIG, edu, EDU, 8192);
+VIEW_VARIANT(coherent, COHERENT, cpu, CPU, DMASTRESS_MIB);
+VIEW_VARIANT(pages, PAGES, cpu, CPU, DMASTRESS_MIB);
+VIEW_VARIANT(noncontig, NONCONTIG, cpu, CPU, DMASTRESS_MIB);
+
+FIXTURE_SETUP(view)
+{
+	void *p = NULL;
+
+	dmastress_open(&self->fd);
+	dmastress_get_info(self->fd, &self->info);
+	if (!(self->info.engines & (1U << variant->engine)))
+		SKIP(return, "engine %u cannot run on this device",
+		     variant->engine);
+	dmastress_view_create(self->fd, variant->path, variant->len, &self->v);
+	dmastress_mmap(self->fd, self->v.mmap_offset, variant->len,
+		       PROT_READ | PROT_WRITE, &p);
+	self->map = p;
+}
+
+FIXTURE_TEARDOWN(view)
+{
+	if (self->map)
+		munmap((void *)self->map, self->v.len_bytes);
+	close(self->fd);
+}
+
+TEST_F(view, device_writes_user_reads)
+{
+	struct dmastress_view_xfer x;
+	size_t bad, first;
+
+	/* Something that is not the pattern, so a no-op transfer fails. */
+	memset((void *)self->map, 0, variant->len);
+	dmastress_view_xfer(self->fd, self->v.id, DMASTRESS_VIEW_DEVICE_WRITE,
+			    variant->engine, 0x5eed01, variant->len, &x);
+	EXPECT_EQ(0, x.device_faults);
+	bad = dmastress_pattern_check(self->map, variant->len, 0x5eed01, &first);
+	EXPECT_EQ(0, bad)
+		TH_LOG("%zu of %llu bytes differ, first at %zu: 0x%02x, expected 0x%02x",
+		       bad, (unsigned long long)variant->len, first,
+		       first < variant->len ? self->map[first] : 0,
+		       dmastress_pattern(0x5eed01, first));
+}
+
+TEST_F(view, user_writes_device_reads)
+{
+	struct dmastress_view_xfer x;
+
+	dmastress_pattern_fill(self->map, variant->len, 0x5eed02);
+	dmastress_view_xfer(self->fd, self->v.id, DMASTRESS_VIEW_DEVICE_READ,
+			    variant->engine, 0x5eed02, variant->len, &x);
+	EXPECT_EQ(0, x.device_faults);
+	EXPECT_EQ(0, x.mismatches)
+		TH_LOG("first mismatch at %llu: 0x%02x, expected 0x%02x",
+		       (unsigned long long)x.first_mismatch_offset,
+		       x.first_actual, x.first_expected);
+}
+
+/* The device's check is not vacuous: one changed byte is one mismatch. */
+TEST_F(view, device_read_finds_one_changed_byte)
+{
+	size_t at = variant->len / 2 + 3;
+	struct dmastress_view_xfer x;
+
+	dmastress_pattern_fill(self->map, variant->len, 0x5eed03);
+	self->map[at] ^= 0x01;
+	dmastress_view_xfer(self->fd, self->v.id, DMASTRESS_VIEW_DEVICE_READ,
+			    variant->engine, 0x5eed03, variant->len, &x);
+	EXPECT_EQ(1, x.mismatches);
+	EXPECT_EQ(at, x.first_mismatch_offset);
+	EXPECT_EQ(dmastress_pattern(0x5eed03, at), x.first_expected);
+	EXPECT_EQ(dmastress_pattern(0x5eed03, at) ^ 0x01, x.first_actual);
+}
+
+/* A dma_addr_t is the physical address exactly when nothing translates. */
+TEST_F(view, dma_addr_is_phys_unless_translated)
+{
+	ksft_print_msg("dma_addr=0x%llx phys_addr=0x%llx group_type=%u\n",
+		       (unsigned long long)self->v.dma_addr,
+		       (unsigned long long)self->v.phys_addr,
+		       self->info.group_type);
+	if (dmastress_group_translates(self->info.group_type)) {
+		EXPECT_NE(self->v.phys_addr, self->v.dma_addr);
+	} else {
+		EXPECT_EQ(self->v.phys_addr, self->v.dma_addr);
+	}
+	EXPECT_EQ(0, self->v.dma_addr & (dmastress_page_size() - 1));
+}
+
+/* ---- pitfall: the wrong view next to the right one ------------------ */
+
+FIXTURE(pitfall) {
+	int fd;
+	int group;
+	char group_name[32];
+	struct dmastress_view v;
+	volatile __u8 *right;
+	const volatile __u8 *wrong;
+};
+
+FIXTURE_VARIANT(pitfall) {
+	__u32 path;
+};
+
+FIXTURE_VARIANT_ADD(pitfall, coherent) {
+	.path = DMASTRESS_PATH_COHERENT,
+};
+
+FIXTURE_VARIANT_ADD(pitfall, pages) {
+	.path = DMASTRESS_PATH_PAGES,
+};
+
+FIXTURE_VARIANT_ADD(pitfall, noncontig) {
+	.path = DMASTRESS_PATH_NONCONTIG,
+};
+
+/*
+ * Two pages: small enough that the IOVA of a fresh domain lies just below
+ * 4 GiB (firmware ROM, never RAM), so the wrong view reads no one's data.
+ */
+#define PITFALL_LEN	8192
+#define PITFALL_SEED	0x9f9f
+
+FIXTURE_SETUP(pitfall)
+{
+	struct dmastress_info info;
+	void *p = NULL;
+
+	dmastress_open(&self->fd);
+	dmastress_get_info(self->fd, &info);
+	if (!(info.flags & DMASTRESS_INFO_PFN_PITFALL))
+		SKIP(return, "module loaded without pfn_pitfall=1");
+	if (!(info.engines & (1U << DMASTRESS_ENGINE_EDU)))
+		SKIP(return, "the bound device is not QEMU's edu");
+	self->group = dmastress_sysfs_group(info.bdf, self->group_name,
+					    sizeof(self->group_name));
+	ASSERT_LE(0, self->group);
+	ASSERT_EQ(info.group_type, self->group);
+
+	dmastress_view_create(self->fd, variant->path, PITFALL_LEN, &self->v);
+	ASSERT_NE(0, self->v.flags & DMASTRESS_VIEW_WRONG_PFN);
+	dmastress_mmap(self->fd, self->v.mmap_offset, PITFALL_LEN,
+		       PROT_READ | PROT_WRITE, &p);
+	self->right = p;
+	dmastress_mmap(self->fd, self->v.wrong_mmap_offset, PITFALL_LEN,
+		       PROT_READ, &p);
+	self->wrong = p;
+
+	/* The device writes the pattern into the buffer, through its view. */
+	memset((void *)self->right, 0, PITFALL_LEN);
+	{
+		struct dmastress_view_xfer x;
+
+		dmastress_view_xfer(self->fd, self->v.id,
+				    DMASTRESS_VIEW_DEVICE_WRITE,
+				    DMASTRESS_ENGINE_EDU, PITFALL_SEED,
+				    PITFALL_LEN, &x);
+		ASSERT_EQ(0, x.device_faults);
+	}
+	ksft_print_msg("group=%s dma_addr=0x%llx phys_addr=0x%llx\n",
+		       self->group_name, (unsigned long long)self->v.dma_addr,
+		       (unsigned long long)self->v.phys_addr);
+}
+
+FIXTURE_TEARDOWN(pitfall)
+{
+	if (self->wrong)
+		munmap((void *)self->wrong, PITFALL_LEN);
+	if (self->right)
+		munmap((void *)self->right, PITFALL_LEN);
+	close(self->fd);
+}
+
+TEST_F(pitfall, right_view_holds_device_data)
+{
+	size_t first, bad;
+
+	bad = dmastress_pattern_check(self->right, PITFALL_LEN, PITFALL_SEED,
+				      &first);
+	EXPECT_EQ(0, bad)
+		TH_LOG("right view: %zu bytes differ from what the device wrote, first at %zu",
+		       bad, first);
+}
+
+TEST_F(pitfall, wrong_view_agrees_only_without_translation)
+{
+	size_t i, differ = 0, first = PITFALL_LEN;
+
+	for (i = 0; i < PITFALL_LEN; i++) {
+		if (self->wrong[i] != self->right[i]) {
+			if (!differ++)
+				first = i;
+		}
+	}
+	ksft_print_msg("group=%s: wrong view differs in %zu of %d bytes (first at %zu); wrong[0..3]=%02x%02x%02x%02x right[0..3]=%02x%02x%02x%02x\n",
+		       self->group_name, differ, PITFALL_LEN, first,
+		       self->wrong[0], self->wrong[1], self->wrong[2],
+		       self->wrong[3], self->right[0], self->right[1],
+		       self->right[2], self->right[3]);
+	if (dmastress_group_translates(self->group)) {
+		/* The IOVA is not where the data is: most bytes differ. */
+		EXPECT_LT(PITFALL_LEN / 2, differ);
+	} else {
+		EXPECT_EQ(0, differ);
+	}
+}
+
+TEST_F(pitfall, wrong_view_is_read_only)
+{
+	void *p = NULL;
+	int ret;
+
+	ret = _dmastress_mmap(self->fd, self->v.wrong_mmap_offset, PITFALL_LEN,
+			      PROT_READ | PROT_WRITE, &p);
+	EXPECT_NE(0, ret);
+	if (!ret) {
+		munmap(p, PITFALL_LEN);
+	} else {
+		EXPECT_TRUE(ret == -EPERM || ret == -EACCES)
+			TH_LOG("writable mmap of the wrong view: %d", ret);
+	}
+	/* Nor can the read-only mapping be made writable afterwards. */
+	EXPECT_ERRNO(EACCES, mprotect((void *)self->wrong, PITFALL_LEN,
+				      PROT_READ | PROT_WRITE));
+}
+
+/* ---- bounds --------------------------------------------------------- */
+
+FIXTURE(bounds) {
+	int fd;
+	size_t page;
+	struct dmastress_view v;
+};
+
+#define BOUNDS_PAGES	2
+
+FIXTURE_SETUP(bounds)
+{
+	dmastress_open(&self->fd);
+	self->page = dmastress_page_size();
+	dmastress_view_create(self->fd, DMASTRESS_PATH_COHERENT,
+			      BOUNDS_PAGES * self->page, &self->v);
+}
+
+FIXTURE_TEARDOWN(bounds)
+{
+	close(self->fd);
+}
+
+TEST_F(bounds, whole_view_maps)
+{
+	void *p = NULL;
+
+	dmastress_mmap(self->fd, self->v.mmap_offset, BOUNDS_PAGES * self->page,
+		       PROT_READ | PROT_WRITE, &p);
+	EXPECT_EQ(0, munmap(p, BOUNDS_PAGES * self->page));
+}
+
+TEST_F(bounds, length_beyond_view_refused)
+{
+	void *p = NULL;
+
+	dmastress_err_mmap(EINVAL, self->fd, self->v.mmap_offset,
+			   (BOUNDS_PAGES + 1) * self->page,
+			   PROT_READ | PROT_WRITE, &p);
+	dmastress_err_mmap(EINVAL, self->fd, self->v.mmap_offset,
+			   64 * DMASTRESS_MIB, PROT_READ, &p);
+}
+
+TEST_F(bounds, offset_beyond_view_refused)
+{
+	void *p = NULL;
+
+	dmastress_err_mmap(EINVAL, self->fd,
+			   self->v.mmap_offset + BOUNDS_PAGES * self->page,
+			   self->page, PROT_READ, &p);
+	dmastress_err_mmap(EINVAL, self->fd,
+			   self->v.mmap_offset + self->page,
+			   BOUNDS_PAGES * self->page, PROT_READ, &p);
+}
+
+TEST_F(bounds, offset_of_no_view_refused)
+{
+	struct dmastress_view other;
+	void *p = NULL;
+
+	/* The view that would come next does not exist yet. */
+	dmastress_view_create(self->fd, DMASTRESS_PATH_COHERENT, self->page,
+			      &other);
+	dmastress_view_destroy(self->fd, other.id);
+	dmastress_err_mmap(EINVAL, self->fd, other.mmap_offset, self->page,
+			   PROT_READ, &p);
+	dmastress_err_mmap(EINVAL, self->fd, 1ULL << 40, self->page,
+			   PROT_READ, &p);
+}
+
+TEST_F(bounds, wrong_view_refused_or_bounded)
+{
+	struct dmastress_info info;
+	void *p = NULL;
+
+	dmastress_get_info(self->fd, &info);
+	if (info.flags & DMASTRESS_INFO_PFN_PITFALL) {
+		dmastress_err_mmap(EINVAL, self->fd, self->v.wrong_mmap_offset,
+				   (BOUNDS_PAGES + 1) * self->page, PROT_READ,
+				   &p);
+	} else {
+		EXPECT_EQ(0, self->v.flags & DMASTRESS_VIEW_WRONG_PFN);
+		dmastress_err_mmap(EPERM, self->fd, self->v.wrong_mmap_offset,
+				   self->page, PROT_READ, &p);
+	}
+}
+
+TEST_F(bounds, destroy_while_mapped_is_busy)
+{
+	void *p = NULL;
+
+	dmastress_mmap(self->fd, self->v.mmap_offset, self->page, PROT_READ,
+		       &p);
+	dmastress_err_view_destroy(EBUSY, self->fd, self->v.id);
+	ASSERT_EQ(0, munmap(p, self->page));
+	dmastress_view_destroy(self->fd, self->v.id);
+	dmastress_err_mmap(EINVAL, self->fd, self->v.mmap_offset, self->page,
+			   PROT_READ, &p);
+}
+
+TEST_F(bounds, views_per_file_are_bounded)
+{
+	struct dmastress_view v;
+	int i, ret = 0;
+
+	/* One exists already (setup). */
+	for (i = 1; i < DMASTRESS_MAX_VIEWS; i++) {
+		dmastress_view_create(self->fd, DMASTRESS_PATH_COHERENT,
+				      self->page, &v);
+	}
+	ret = _dmastress_view_create(self->fd, DMASTRESS_PATH_COHERENT,
+				     self->page, &v);
+	EXPECT_TRUE(ret == -ENOSPC || ret == -EBUSY)
+		TH_LOG("view %d of %d: %d", DMASTRESS_MAX_VIEWS + 1,
+		       DMASTRESS_MAX_VIEWS, ret);
+	/* Destroying one makes room again. */
+	dmastress_view_destroy(self->fd, v.id);
+	dmastress_view_create(self->fd, DMASTRESS_PATH_COHERENT, self->page,
+			      &v);
+}
+
+/* ---- lifetime ------------------------------------------------------- */
+
+FIXTURE(lifetime) {
+	int fd;
+	long long refcnt;
+	volatile __u8 *map;
+	struct dmastress_view v;
+	pthread_t runner;
+	bool running;
+	struct dmastress_run run;
+	int run_ret;
+};
+
+FIXTURE_VARIANT(lifetime) {
+	bool close_first;
+	bool run_active;
+};
+
+FIXTURE_VARIANT_ADD(lifetime, unmap_then_close) {
+	.close_first = false,
+};
+
+FIXTURE_VARIANT_ADD(lifetime, close_then_unmap) {
+	.close_first = true,
+};
+
+FIXTURE_VARIANT_ADD(lifetime, unmap_then_close_during_run) {
+	.close_first = false,
+	.run_active = true,
+};
+
+FIXTURE_VARIANT_ADD(lifetime, close_then_unmap_during_run) {
+	.close_first = true,
+	.run_active = true,
+};
+
+#define LIFETIME_LEN	(256 * 1024)
+#define LIFETIME_SEED	0x11fe
+
+static void *lifetime_run(void *arg)
+{
+	FIXTURE_DATA(lifetime) *self = arg;
+
+	self->run_ret = _dmastress_run(self->fd, &self->run);
+	return NULL;
+}
+
+FIXTURE_SETUP(lifetime)
+{
+	struct dmastress_view_xfer x;
+	void *p = NULL;
+
+	self->refcnt = dmastress_module_refcnt();
+	dmastress_open(&self->fd);
+	dmastress_view_create(self->fd, DMASTRESS_PATH_COHERENT, LIFETIME_LEN,
+			      &self->v);
+	dmastress_mmap(self->fd, self->v.mmap_offset, LIFETIME_LEN,
+		       PROT_READ | PROT_WRITE, &p);
+	self->map = p;
+	dmastress_view_xfer(self->fd, self->v.id, DMASTRESS_VIEW_DEVICE_WRITE,
+			    DMASTRESS_ENGINE_CPU, LIFETIME_SEED, LIFETIME_LEN,
+			    &x);
+	ASSERT_EQ(0, x.device_faults);
+}
+
+FIXTURE_TEARDOWN(lifetime)
+{
+	if (self->running)
+		pthread_join(self->runner, NULL);
+	if (self->map)
+		munmap((void *)self->map, LIFETIME_LEN);
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+TEST_F(lifetime, loses_nothing_leaks_nothing)
+{
+	size_t first, bad;
+	long long now;
+
+	if (variant->run_active) {
+		/* A one-second sg run that holds the device while we go. */
+		dmastress_run_init(&self->run, DMASTRESS_PATH_SG,
+				   DMASTRESS_ENGINE_CPU,
+				   DMASTRESS_DIR_BIDIRECTIONAL, 65536, 0, 0x11);
+		self->run.params.seconds = 1;
+		ASSERT_EQ(0, pthread_create(&self->runner, NULL, lifetime_run,
+					    self));
+		self->running = true;
+		usleep(200 * 1000);
+	}
+	if (variant->close_first) {
+		ASSERT_EQ(0, close(self->fd));
+		self->fd = -1;
+	}
+	/* The mapping still shows what the device wrote. */
+	bad = dmastress_pattern_check(self->map, LIFETIME_LEN, LIFETIME_SEED,
+				      &first);
+	EXPECT_EQ(0, bad) TH_LOG("%zu bytes lost, first at %zu", bad, first);
+	ASSERT_EQ(0, munmap((void *)self->map, LIFETIME_LEN));
+	self->map = NULL;
+	if (!variant->close_first) {
+		ASSERT_EQ(0, close(self->fd));
+		self->fd = -1;
+	}
+	if (variant->run_active) {
+		ASSERT_EQ(0, pthread_join(self->runner, NULL));
+		self->running = false;
+		ASSERT_EQ(0, self->run_ret);
+		if (self->run.status || dmastress_run_errors(&self->run.result))
+			dmastress_run_log(&self->run);
+		EXPECT_EQ(0, self->run.status);
+		EXPECT_LT(0, self->run.result.ops);
+		EXPECT_EQ(0, dmastress_run_errors(&self->run.result));
+	}
+	/* Every reference taken by the file and the mapping is gone. */
+	now = dmastress_module_refcnt();
+	if (self->refcnt >= 0) {
+		EXPECT_EQ(self->refcnt, now);
+	}
+}
+
+DMASTRESS_HARNESS_MAIN
