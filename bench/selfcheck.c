@@ -138,8 +138,10 @@ dmastress_sc_run(int fd, const struct dmastress_run_params *p, unsigned int n,
 	const struct dmastress_run_result *r;
 	struct dmastress_run run;
 	uint64_t want_bytes;
+	char prefix[112];
 	int ret;
 
+	snprintf(prefix, sizeof(prefix), "# %s: ", name);
 	ret = dmastress_run_ioctl(fd, p, NULL, &run);
 	r = &run.result;
 	if (ret) {
@@ -158,11 +160,11 @@ dmastress_sc_run(int fd, const struct dmastress_run_params *p, unsigned int n,
 		printf("# %s: status=%d (%s)%s%s\n", name, run.status,
 		       strerror(-run.status), r->skip_reason[0] ? ": " : "",
 		       r->skip_reason);
-		dmastress_run_print_errors(stdout, "# ", r);
+		dmastress_run_print_errors(stdout, prefix, r);
 		goto fail;
 	}
 	if (dmastress_run_errors(r)) {
-		dmastress_run_print_errors(stdout, "# ", r);
+		dmastress_run_print_errors(stdout, prefix, r);
 		goto fail;
 	}
 	if (r->ops != p->iterations) {

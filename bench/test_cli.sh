@@ -177,7 +177,7 @@ check "selfcheck --quick" 0 \
 mock=mismatch; cmd="selfcheck --device $dev --quick"
 check "selfcheck failures exit 1" 1 \
 	'grep -q "^not ok 1 - coherent to 1$" "$1"' \
-	'grep -q "^# mismatches=3 first_mismatch_offset=17" "$1"' \
+	'grep -q "^# coherent to 1: mismatches=3 first_mismatch_offset=17" "$1"' \
 	'test "$(tail -1 "$1")" = "selfcheck: 0 passed, 81 failed, 9 skipped"'
 
 mock=noreason; cmd="selfcheck --device $dev --quick"
