@@ -183,19 +183,24 @@ struct dmastress_path {
  * @index: N
  * @lock: serialises control ioctls (runs, views)
  * @edu_lock: serialises use of the edu DMA engine
- * @bar: BAR0 mapping (edu registers and its 4 KiB buffer), or NULL
+ * @bar: BAR0 mapping (edu registers; its 4 KiB buffer is not MMIO), or NULL
  * @bar_phys: BAR0 physical address (for dma_map_resource())
  * @bar_len: BAR0 length, bytes
  * @is_edu: the device is QEMU's edu (1234:11e8)
  * @irq: edu MSI vector, or -1 when polling
  * @edu_done: completed by the edu interrupt
+ * @edu_staging: coherent buffer through which the edu engine moves bytes
+ *	between its device buffer (reachable only by its own DMA) and the
+ *	kernel, DMASTRESS_EDU_MAX_XFER bytes
+ * @edu_staging_dma: its DMA address
  * @saved_dma_mask: streaming mask at bind time, restored after every run
  * @saved_coherent_mask: coherent mask at bind time, restored after every run
- * @gone: the device was unbound; set under @lock, ioctls then fail -ENODEV
+ * @gone: the device is being unbound: engines stop, then ioctls taking
+ *	@lock fail with -ENODEV
  * @name: "dmastress<N>"
  *
- * dmastress_run() needs only @dev, @lock held by the caller, @is_edu, @bar,
- * @edu_lock, @irq and @edu_done for the edu engine, and the saved masks
+ * dmastress_run() needs only @dev, @lock held by the caller, the edu fields
+ * (set by dmastress_edu_init()) for the edu engine, and the saved masks
  * (taken from @dev on the first run when zero): a KUnit suite may build one
  * around any device with @pdev NULL and use the cpu engine.
  */
@@ -212,6 +217,8 @@ struct dmastress_dev {
 	bool is_edu;
 	int irq;
 	struct completion edu_done;
+	void *edu_staging;
+	dma_addr_t edu_staging_dma;
 	u64 saved_dma_mask;
 	u64 saved_coherent_mask;
 	bool gone;

@@ -3,11 +3,23 @@
  * dmastress_engine_edu.c - QEMU's edu device as the bus-master
  *
  * edu has one DMA descriptor (source, destination, count, command) and a
- * 4 KiB device buffer at BAR0 offset 0x40000. A transfer completes after a
- * 100 ms virtual timer and raises interrupt status bit 0x100 (MSI, or INTx)
- * when asked to. QEMU 7.2 aborts on a 4096-byte transfer, so transfers are
- * at most DMASTRESS_EDU_MAX_XFER bytes. This is the only file that touches
- * edu's registers.
+ * 4 KiB device buffer, addressed as 0x40000 in the descriptor and reachable
+ * only by edu's own DMA (BAR0 reads there return ~0, writes are dropped).
+ * A transfer completes after a 100 ms virtual timer and raises interrupt
+ * status bit 0x100 (MSI, or INTx) when asked to. QEMU 7.2 aborts on a
+ * 4096-byte transfer, so transfers are at most DMASTRESS_EDU_MAX_XFER
+ * bytes. This is the only file that touches edu's registers.
+ *
+ * Moving bytes between a DMA address and the kernel therefore takes two edu
+ * DMAs through a small coherent staging buffer allocated at init:
+ *   MEM_TO_DEV: memory -> edu buffer -> staging -> devbuf (memcpy)
+ *   DEV_TO_MEM: devbuf -> staging (memcpy) -> edu buffer -> memory
+ * Without an IOMMU paging domain the staging buffer comes from below 16 MiB
+ * (ZONE_DMA) when it can, so it stays reachable whatever dma_mask edu is
+ * given. Behind an IOMMU it is allocated like any other buffer: a low IOVA
+ * limit would move the IOVA allocator's 32-bit cache and with it every
+ * later mapping below 16 MiB, hiding mask bugs. There the edu device needs
+ * a dma_mask of at least 32 bits.
  *
  * edu silently ignores a DMA that does not translate (the IOMMU logs a
  * fault); such an error shows up as a data mismatch, not as -EFAULT.
@@ -40,10 +52,14 @@
 
 /* Polling interval while waiting for the engine, us. */
 #define EDU_POLL_US		1000
+/* Staging buffer masks tried, lowest first (0: the device's own). */
+static const unsigned int dmastress_edu_staging_bits[] = {
+	DMASTRESS_MIN_MASK_BITS, 28, 32, 0,
+};
 
 static bool dmastress_edu_usable(struct dmastress_dev *dd, const char **why)
 {
-	if (dd->is_edu && dd->bar)
+	if (dd->is_edu && dd->bar && dd->edu_staging)
 		return true;
 	*why = "the device is not QEMU's edu";
 	return false;
@@ -126,25 +142,66 @@ static int dmastress_edu_xfer(struct dmastress_dev *dd, dma_addr_t dma,
 	if (dir == DMASTRESS_MEM_TO_DEV) {
 		ret = dmastress_edu_run(dd, dma, EDU_BUF_OFFSET, len, 0);
 		if (!ret)
-			memcpy_fromio(devbuf, dd->bar + EDU_BUF_OFFSET, len);
+			ret = dmastress_edu_run(dd, EDU_BUF_OFFSET,
+						dd->edu_staging_dma, len,
+						EDU_CMD_TO_RAM);
+		if (!ret)
+			memcpy(devbuf, dd->edu_staging, len);
 	} else {
-		memcpy_toio(dd->bar + EDU_BUF_OFFSET, devbuf, len);
-		ret = dmastress_edu_run(dd, EDU_BUF_OFFSET, dma, len,
-					EDU_CMD_TO_RAM);
+		memcpy(dd->edu_staging, devbuf, len);
+		ret = dmastress_edu_run(dd, dd->edu_staging_dma,
+					EDU_BUF_OFFSET, len, 0);
+		if (!ret)
+			ret = dmastress_edu_run(dd, EDU_BUF_OFFSET, dma, len,
+						EDU_CMD_TO_RAM);
 	}
 	mutex_unlock(&dd->edu_lock);
 	return ret;
+}
+
+/*
+ * The staging buffer. Without an IOMMU paging domain, as low as the
+ * platform gives: edu's DMA mask may be narrower than the driver was told.
+ */
+static int dmastress_edu_alloc_staging(struct dmastress_dev *dd)
+{
+	u64 mask = dd->dev->coherent_dma_mask;
+	unsigned int i = 0, bits;
+
+	switch (dmastress_group_type(dd->dev)) {
+	case DMASTRESS_GROUP_NONE:
+	case DMASTRESS_GROUP_IDENTITY:
+		break;
+	default:
+		i = ARRAY_SIZE(dmastress_edu_staging_bits) - 1;
+		break;
+	}
+	for (; i < ARRAY_SIZE(dmastress_edu_staging_bits); i++) {
+		bits = dmastress_edu_staging_bits[i];
+		if (bits && dma_set_coherent_mask(dd->dev, DMA_BIT_MASK(bits)))
+			continue;
+		dd->edu_staging = dma_alloc_coherent(dd->dev,
+						     DMASTRESS_EDU_MAX_XFER,
+						     &dd->edu_staging_dma,
+						     GFP_KERNEL | __GFP_NOWARN);
+		if (bits)
+			dma_set_coherent_mask(dd->dev, mask);
+		if (dd->edu_staging)
+			return 0;
+	}
+	return -ENOMEM;
 }
 
 /**
  * dmastress_edu_init() - set up the edu engine of a bound device
  * @dd: the device, with @dd->pdev enabled and @dd->bar mapping BAR0
  *
- * Checks the id register, then asks for one MSI (or INTx) vector; without
+ * Checks the id register, allocates the staging buffer (undone by
+ * dmastress_edu_exit()), then asks for one MSI (or INTx) vector; without
  * one the engine polls. Interrupt vector and handler are device-managed.
  * Process context (probe).
  *
- * Return: 0, or -ENODEV when BAR0 does not look like edu.
+ * Return: 0, -ENODEV when BAR0 does not look like edu, -ENOMEM.
  */
 int dmastress_edu_init(struct dmastress_dev *dd)
 {
@@ -159,6 +216,9 @@ int dmastress_edu_init(struct dmastress_dev *dd)
 		dev_err(dd->dev, "edu id register reads %#x\n", id);
 		return -ENODEV;
 	}
+	ret = dmastress_edu_alloc_staging(dd);
+	if (ret)
+		return ret;
 
 	ret = pci_alloc_irq_vectors(pdev, 1, 1, PCI_IRQ_MSI | PCI_IRQ_INTX);
 	if (ret < 0) {
@@ -178,17 +238,26 @@ int dmastress_edu_init(struct dmastress_dev *dd)
 }
 
 /**
- * dmastress_edu_exit() - quiesce the edu engine before unbind
- * @dd: the device
+ * dmastress_edu_exit() - quiesce the edu engine and free its staging buffer
+ * @dd: the device, after a successful dmastress_edu_init()
  *
  * Waits (bounded by DMASTRESS_EDU_TIMEOUT_MS) for a running transfer to end
- * so that no DMA targets memory about to be freed. Process context.
+ * so that no DMA targets memory about to be freed; if it does not end, the
+ * staging buffer is leaked rather than freed under the device. Process
+ * context.
  */
 void dmastress_edu_exit(struct dmastress_dev *dd)
 {
+	int ret;
+
 	mutex_lock(&dd->edu_lock);
-	if (dmastress_edu_wait_idle(dd))
+	ret = dmastress_edu_wait_idle(dd);
+	if (ret)
 		dev_err(dd->dev, "edu DMA still running at unbind\n");
+	else if (dd->edu_staging)
+		dma_free_coherent(dd->dev, DMASTRESS_EDU_MAX_XFER,
+				  dd->edu_staging, dd->edu_staging_dma);
+	dd->edu_staging = NULL;
 	mutex_unlock(&dd->edu_lock);
 }
 

@@ -627,8 +627,11 @@ static int dmastress_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	dd->misc.mode = 0600;
 	pci_set_drvdata(pdev, ref);
 	ret = misc_register(&dd->misc);
-	if (ret)
+	if (ret) {
+		if (dd->is_edu)
+			dmastress_edu_exit(dd);
 		return ret;
+	}
 
 	dev_info(dd->dev, "/dev/%s: %s, group type %s, mask %#llx, coherent %#llx%s\n",
 		 dd->name, dd->is_edu ? "edu" : "cpu engine only",
