@@ -381,7 +381,7 @@ TEST_F(bad_ioctl, view_xfer_fields)
 	EXPECT_EQ(0, einval_cases(self->fd, DMASTRESS_IOC_VIEW_XFER, &good,
 				  sizeof(good), cases, NCASES(cases)));
 	/* A view that was never created. */
-	dmastress_err_view_xfer(EINVAL, self->fd, v.id + 1,
+	dmastress_err_view_xfer(ENOENT, self->fd, v.id + 1,
 				DMASTRESS_VIEW_DEVICE_WRITE,
 				DMASTRESS_ENGINE_CPU, 0xbbbb, 4096, &x);
 	/* None of them wrote: the buffer still holds what user space put. */
@@ -412,10 +412,10 @@ TEST_F(bad_ioctl, view_destroy_fields)
 	good.id = v.id;
 	EXPECT_EQ(0, einval_cases(self->fd, DMASTRESS_IOC_VIEW_DESTROY, &good,
 				  sizeof(good), cases, NCASES(cases)));
-	dmastress_err_view_destroy(EINVAL, self->fd, v.id + 1);
+	dmastress_err_view_destroy(ENOENT, self->fd, v.id + 1);
 	/* The view survived all of that. */
 	dmastress_view_destroy(self->fd, v.id);
-	dmastress_err_view_destroy(EINVAL, self->fd, v.id);
+	dmastress_err_view_destroy(ENOENT, self->fd, v.id);
 }
 
 TEST_F(bad_ioctl, unknown_ioctl_is_enotty)

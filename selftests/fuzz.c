@@ -280,7 +280,8 @@ static void answer(struct fuzz *f, const char *what, int ret,
 static void ioctl_answer(struct fuzz *f, const char *what, int ret)
 {
 	static const int ioctl_errs[] = {
-		EINVAL, ENOTTY, EFAULT, EBUSY, ENOSPC, ENOMEM, EOPNOTSUPP, 0
+		EINVAL, ENOTTY, EFAULT, EBUSY, ENOSPC, ENOENT, ENOMEM, EOPNOTSUPP,
+		0
 	};
 
 	f->ioctls++;

@@ -164,8 +164,9 @@ FIXTURE_VARIANT_ADD(pitfall, noncontig) {
 };
 
 /*
- * Two pages: small enough that the IOVA of a fresh domain lies just below
- * 4 GiB (firmware ROM, never RAM), so the wrong view reads no one's data.
+ * Two pages. Behind an IOMMU the wrong view maps whatever physical page has
+ * the number of the IOVA (RAM of someone else, firmware, a hole): it is
+ * read-only and only ever compared, never trusted.
  */
 #define PITFALL_LEN	8192
 #define PITFALL_SEED	0x9f9f
