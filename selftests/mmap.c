@@ -143,6 +143,7 @@ FIXTURE(pitfall) {
 	int group;
 	char group_name[32];
 	struct dmastress_view v;
+	__u32 seed;
 	volatile __u8 *right;
 	const volatile __u8 *wrong;
 };
@@ -169,7 +170,6 @@ FIXTURE_VARIANT_ADD(pitfall, noncontig) {
  * read-only and only ever compared, never trusted.
  */
 #define PITFALL_LEN	8192
-#define PITFALL_SEED	0x9f9f
 
 FIXTURE_SETUP(pitfall)
 {
@@ -196,14 +196,18 @@ FIXTURE_SETUP(pitfall)
 		       PROT_READ, &p);
 	self->wrong = p;
 
-	/* The device writes the pattern into the buffer, through its view. */
-	memset((void *)self->right, 0, PITFALL_LEN);
+	/*
+	 * The device writes the pattern into the buffer. User space writes
+	 * nothing through the views: a seed of its own per test tells this
+	 * transfer's data from anything left in recycled memory.
+	 */
+	self->seed = dmastress_seed() | 1;
 	{
 		struct dmastress_view_xfer x;
 
 		dmastress_view_xfer(self->fd, self->v.id,
 				    DMASTRESS_VIEW_DEVICE_WRITE,
-				    DMASTRESS_ENGINE_EDU, PITFALL_SEED,
+				    DMASTRESS_ENGINE_EDU, self->seed,
 				    PITFALL_LEN, &x);
 		ASSERT_EQ(0, x.device_faults);
 	}
@@ -225,7 +229,7 @@ TEST_F(pitfall, right_view_holds_device_data)
 {
 	size_t first, bad;
 
-	bad = dmastress_pattern_check(self->right, PITFALL_LEN, PITFALL_SEED,
+	bad = dmastress_pattern_check(self->right, PITFALL_LEN, self->seed,
 				      &first);
 	EXPECT_EQ(0, bad)
 		TH_LOG("right view: %zu bytes differ from what the device wrote, first at %zu",
