@@ -1,0 +1,35 @@
+# plots/anchor.gp: dmastress against the kernel's dma_map_benchmark, same
+# boot, same device: dmastress's mean map and unmap time against
+# dma_map_benchmark's, one point per row of anchor_map_benchmark.csv, with
+# the agreement band of target 2 (within 20% or 100 ns, whichever is larger).
+#
+# usage: gnuplot -e "in='anchor_map_benchmark.csv'; out='anchor.png'" plots/anchor.gp
+# optional: modes='...'
+if (!exists("in")) in = "anchor_map_benchmark.csv"
+if (!exists("out")) out = "anchor.svg"
+if (!exists("width")) width = 1300
+if (!exists("height")) height = 650
+here = "."
+do for [i = strlen(ARG0):1:-1] { if (ARG0[i:i] eq "/") { here = ARG0[1:i - 1]; break } }
+load here . "/common.gp"
+
+hi(x) = x * 1.2 > x + 100 ? x * 1.2 : x + 100
+lo(x) = x * 0.8 < x - 100 ? x * 0.8 : (x - 100 > 1 ? x - 100 : 1)
+set logscale xy 10
+set format x "%g"
+set format y "%g"
+set key outside right top vertical
+set multiplot layout 1, 2 title "dmastress run --path single against dma_map_benchmark (same boot, same device); band: within 20% or 100 ns" font ",12"
+do for [ph in "map unmap"] {
+	set title sprintf("%s: mean time per operation", ph)
+	set xlabel sprintf("dma_map_benchmark mean %s (ns)", ph)
+	set ylabel sprintf("dmastress mean %s (ns)", ph)
+	mb = sprintf("mb_%s_ns", ph)
+	ds = sprintf("ds_%s_ns", ph)
+	plot x with lines lt 9 lw 1 title "equal", \
+	     hi(x) with lines lt 9 lw 1 dt 2 title "agreement band", \
+	     lo(x) with lines lt 9 lw 1 dt 2 notitle, \
+	     for [i = 1:words(modes)] in using (column(mb)):(strcol("mode") eq word(modes, i) ? column(ds) : NaN) \
+		with points lt i pt 7 ps 1.2 title word(modes, i)
+}
+unset multiplot

@@ -1,0 +1,42 @@
+# plots/common.gp: what every dmastress plot shares; the other scripts load
+# it. The terminal follows the suffix of out: .png (pngcairo) or .svg.
+# Binary units on size axes, the unit in every label, noenhanced text so
+# that column names such as p99_ns print as they are.
+if (!exists("width")) width = 1500
+if (!exists("height")) height = 900
+if (out[strlen(out) - 3:] eq ".png") {
+	set terminal pngcairo size width, height noenhanced font "sans,10"
+} else {
+	set terminal svg size width, height dynamic noenhanced font "sans,10"
+}
+set output out
+set datafile separator ","
+set datafile columnheaders
+set grid
+set key noautotitle top left
+# The modes of bench/matrix, in its order, and the paths of dmastress.
+if (!exists("modes")) modes = "nommu swiotlb pt lazy strict"
+if (!exists("paths")) paths = "coherent pool single page sg sgtable resource pages noncoherent noncontig"
+# One colour per mode position, the same in every plot.
+set linetype 1 lc rgb "#000000" lw 2 pt 7 ps 0.6
+set linetype 2 lc rgb "#1f77b4" lw 2 pt 5 ps 0.6
+set linetype 3 lc rgb "#2ca02c" lw 2 pt 9 ps 0.7
+set linetype 4 lc rgb "#ff7f0e" lw 2 pt 11 ps 0.7
+set linetype 5 lc rgb "#d62728" lw 2 pt 13 ps 0.7
+set linetype 6 lc rgb "#9467bd" lw 2 pt 15 ps 0.7
+set linetype 7 lc rgb "#8c564b" lw 2 pt 4 ps 0.7
+set linetype 8 lc rgb "#e377c2" lw 2 pt 6 ps 0.7
+set linetype 9 lc rgb "#7f7f7f" lw 2 pt 8 ps 0.7
+set linetype cycle 9
+# Panels of a multiplot: columns and rows for n panels.
+mp_cols(n) = n <= 3 ? n : (n <= 4 ? 2 : (n <= 6 ? 3 : (n <= 8 ? 4 : 5)))
+mp_rows(n) = int((n + mp_cols(n) - 1) / mp_cols(n))
+# Position of word w in list l (0: absent).
+word_index(l, w) = sum [i = 1:words(l)] (word(l, i) eq w ? i : 0)
+# An empty panel that says so, instead of gnuplot's "no valid points" error.
+no_data = "unset logscale; unset xtics; unset ytics; set xrange [0:1]; set yrange [0:1]; set label 99 'no data (skipped or not run)' at 0.5, 0.5 center; plot 2 notitle; unset label 99; set xtics; set ytics; set autoscale"
+# "p99_ns" -> "p99": a statistic's name without its unit.
+stat_name(s) = s[strlen(s) - 2:] eq "_ns" ? s[1:strlen(s) - 3] : s
+# Numbers written to a datablock with "with table" lose digits (%g, so
+# 1048576 becomes 1.04858e+06): write them as strings instead.
+num(x) = sprintf("%.10g", x)

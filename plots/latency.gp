@@ -1,0 +1,57 @@
+# plots/latency.gp: latency against operation size, one panel per path, one
+# line per mode, log-log. Reads latency.csv of bench/run or bench/matrix.
+#
+# usage: gnuplot -e "in='latency.csv'; out='latency.png'" plots/latency.gp
+# optional: phase='e2e' (map, sync_for_device, xfer, sync_for_cpu, unmap,
+#   e2e; map/unmap of coherent, pool, pages, noncoherent and noncontig are
+#   their allocation/free), stat='mean_ns' (or p50_ns, p99_ns, p999_ns...),
+#   dir='bidi' (to, from), threads=1, modes='nommu ...', paths='...'
+if (!exists("in")) in = "latency.csv"
+if (!exists("out")) out = "latency.svg"
+if (!exists("phase")) phase = "e2e"
+if (!exists("stat")) stat = "mean_ns"
+if (!exists("dir")) dir = "bidi"
+if (!exists("threads")) threads = 1
+here = "."
+do for [i = strlen(ARG0):1:-1] { if (ARG0[i:i] eq "/") { here = ARG0[1:i - 1]; break } }
+load here . "/common.gp"
+
+n = words(paths)
+set multiplot layout mp_rows(n), mp_cols(n) title \
+	sprintf("%s latency (%s) against operation size, dir %s, %d thread(s); one line per IOMMU mode", \
+		phase, stat_name(stat), dir, threads) font ",12"
+do for [p in paths] {
+	rows = 0
+	do for [i = 1:words(modes)] {
+		set datafile columnheaders
+		eval sprintf("set table $m%d separator comma", i)
+		plot in using (num(column("size_bytes"))):(num(column(stat) / 1000.0)) with table \
+			if (strcol("mode") eq word(modes, i) && strcol("path") eq p && \
+			    strcol("phase") eq phase && strcol("dir") eq dir && \
+			    column("threads") == threads && column("nents") == 0)
+		unset table
+		eval sprintf("rows = rows + |$m%d|", i)
+	}
+	set datafile nocolumnheaders
+	set title p
+	set xlabel "operation size (bytes)"
+	set ylabel sprintf("%s %s (us)", phase, stat_name(stat))
+	if (rows == 0) {
+		eval no_data
+	} else {
+		set logscale x 2
+		set logscale y 10
+		set xtics 4
+		set format x "%.0b%BB"
+		set format y "%g"
+		cmd = "plot "
+		do for [i = 1:words(modes)] {
+			eval sprintf("k = |$m%d|", i)
+			if (k > 0) {
+				cmd = cmd . sprintf("$m%d using 1:2 with linespoints lt %d title '%s', ", i, i, word(modes, i))
+			}
+		}
+		eval cmd[1:strlen(cmd) - 2]
+	}
+}
+unset multiplot

@@ -1,0 +1,66 @@
+# plots/ratio.gp: each mode's latency as a ratio to a base mode (nommu),
+# against operation size, one panel per path. Reads latency.csv.
+#
+# usage: gnuplot -e "in='latency.csv'; out='ratio.png'" plots/ratio.gp
+# optional: base='nommu', phase='e2e', stat='mean_ns', dir='bidi',
+#   threads=1, modes='...', paths='...'
+if (!exists("in")) in = "latency.csv"
+if (!exists("out")) out = "ratio.svg"
+if (!exists("base")) base = "nommu"
+if (!exists("phase")) phase = "e2e"
+if (!exists("stat")) stat = "mean_ns"
+if (!exists("dir")) dir = "bidi"
+if (!exists("threads")) threads = 1
+here = "."
+do for [i = strlen(ARG0):1:-1] { if (ARG0[i:i] eq "/") { here = ARG0[1:i - 1]; break } }
+load here . "/common.gp"
+
+# The base mode's value per (path, log2 size), looked up by the ratio.
+array ref[words(paths) * 64]
+do for [i = 1:words(paths) * 64] { ref[i] = NaN }
+slot(p, s) = (word_index(paths, p) - 1) * 64 + int(log(s) / log(2) + 0.5) + 1
+set datafile columnheaders
+stats in using ((strcol("mode") eq base && strcol("phase") eq phase && \
+		 strcol("dir") eq dir && column("threads") == threads && \
+		 column("nents") == 0 && word_index(paths, strcol("path")) > 0) ? \
+		(ref[slot(strcol("path"), column("size_bytes"))] = column(stat)) : 0) nooutput
+
+n = words(paths)
+set multiplot layout mp_rows(n), mp_cols(n) title \
+	sprintf("%s latency (%s) as a ratio to %s, dir %s, %d thread(s); one line per IOMMU mode", \
+		phase, stat_name(stat), base, dir, threads) font ",12"
+do for [p in paths] {
+	rows = 0
+	do for [i = 1:words(modes)] {
+		set datafile columnheaders
+		eval sprintf("set table $m%d separator comma", i)
+		plot in using (num(column("size_bytes"))):(num(column(stat) / ref[slot(p, column("size_bytes"))])) with table \
+			if (strcol("mode") eq word(modes, i) && strcol("path") eq p && \
+			    strcol("phase") eq phase && strcol("dir") eq dir && \
+			    column("threads") == threads && column("nents") == 0)
+		unset table
+		eval sprintf("rows = rows + |$m%d|", i)
+	}
+	set datafile nocolumnheaders
+	set title p
+	set xlabel "operation size (bytes)"
+	set ylabel sprintf("%s %s / %s's", phase, stat_name(stat), base)
+	if (rows == 0) {
+		eval no_data
+	} else {
+		set logscale x 2
+		set logscale y 2
+		set xtics 4
+		set format x "%.0b%BB"
+		set format y "%gx"
+		cmd = "plot 1 with lines lt 9 lw 1 dt 3 notitle, "
+		do for [i = 1:words(modes)] {
+			eval sprintf("k = |$m%d|", i)
+			if (k > 0 && word(modes, i) ne base) {
+				cmd = cmd . sprintf("$m%d using 1:2 with linespoints lt %d title '%s', ", i, i, word(modes, i))
+			}
+		}
+		eval cmd[1:strlen(cmd) - 2]
+	}
+}
+unset multiplot
