@@ -39,11 +39,6 @@
 #define DMASTRESS_SYSFS_MODULE	"/sys/module/dmastress"
 #define DMASTRESS_MIB		(1024 * 1024)
 
-/* Error counters of a run that must stay zero when it verified its data. */
-#define DMASTRESS_RUN_CLEAN_FIELDS(X)					\
-	X(mismatches) X(guard_errors) X(src_errors) X(device_faults)	\
-	X(map_errors) X(alloc_errors) X(mask_violations) X(seg_violations)
-
 static inline const char *dmastress_dev_path(void)
 {
 	const char *p = getenv("DMASTRESS_DEV");
@@ -210,15 +205,15 @@ static inline int _dmastress_run(int fd, struct dmastress_run *run)
 #define dmastress_err_run(err, fd, run) \
 	EXPECT_EQ(-(err), _dmastress_run(fd, run))
 
-/* The number of nonzero error counters of a run's result. */
+/*
+ * The number of nonzero error counters of a run's result: all of them must
+ * stay zero when the run verified its data.
+ */
 static inline int dmastress_run_errors(const struct dmastress_run_result *r)
 {
-	int n = 0;
-
-#define DMASTRESS_COUNT_ONE(f) n += r->f != 0;
-	DMASTRESS_RUN_CLEAN_FIELDS(DMASTRESS_COUNT_ONE)
-#undef DMASTRESS_COUNT_ONE
-	return n;
+	return !!r->mismatches + !!r->guard_errors + !!r->src_errors +
+	       !!r->device_faults + !!r->map_errors + !!r->alloc_errors +
+	       !!r->mask_violations + !!r->seg_violations;
 }
 
 static inline void dmastress_run_log(const struct dmastress_run *run)
@@ -333,7 +328,7 @@ static inline int _dmastress_mmap(int fd, __u64 offset, size_t len, int prot,
 
 /* ---- the data pattern (dmastress_uapi.h), in user space -------------- */
 
-static inline void dmastress_pattern_fill(volatile __u8 *buf, size_t len,
+static inline void dmastress_pattern_fill(__u8 *buf, size_t len,
 					  __u32 seed)
 {
 	size_t off;
@@ -347,7 +342,7 @@ static inline void dmastress_pattern_fill(volatile __u8 *buf, size_t len,
 }
 
 /* Bytes of @buf that differ from the pattern; the first one in *@first. */
-static inline size_t dmastress_pattern_check(const volatile __u8 *buf,
+static inline size_t dmastress_pattern_check(const __u8 *buf,
 					     size_t len, __u32 seed,
 					     size_t *first)
 {
@@ -493,7 +488,7 @@ static inline int dmastress_kmsg_bad(int fd, char *first, size_t n)
 		rec[len] = '\0';
 		msg = strchr(rec, ';');
 		msg = msg ? msg + 1 : rec;
-		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		for (i = 0; i < ARRAY_SIZE(bad); i++) {
 			if (!strstr(msg, bad[i]))
 				continue;
 			if (!found++ && n)

@@ -223,7 +223,7 @@ static __u64 interesting(struct fuzz *f)
 	case 1:
 		return r64(f);
 	default:
-		return v[r32(f) % (sizeof(v) / sizeof(v[0]))];
+		return v[r32(f) % ARRAY_SIZE(v)];
 	}
 }
 
@@ -246,10 +246,7 @@ static void corrupt(struct fuzz *f, void *s, size_t len)
 	}
 }
 
-static void fuzz_fail(struct fuzz *f, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void fuzz_fail(struct fuzz *f, const char *fmt, ...)
+static void __printf(2, 3) fuzz_fail(struct fuzz *f, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -421,8 +418,8 @@ static void fuzz_info(struct fuzz *f)
 	info.size = sizeof(info);
 	if (one_in(f, 2))
 		corrupt(f, &info, sizeof(info));
-	ioctl_answer(f, "info", _dmastress_ioctl(f->fd, DMASTRESS_IOC_INFO,
-					   pointer(f, &info)));
+	ioctl_answer(f, "info",
+		     _dmastress_ioctl(f->fd, DMASTRESS_IOC_INFO, pointer(f, &info)));
 }
 
 static struct fuzz_view *any_view(struct fuzz *f)
@@ -543,7 +540,7 @@ static void fuzz_mmap(struct fuzz *f)
 	 * address (that is its point).
 	 */
 	if (fv->live && !wrong && off == fv->mmap_offset && len <= fv->len) {
-		volatile __u8 *b = p;
+		__u8 *b = p;
 
 		if (prot & PROT_WRITE)
 			b[len - 1] = b[0];

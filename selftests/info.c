@@ -43,7 +43,7 @@ TEST_F(info, reply_is_complete)
 	unsigned int i;
 
 	EXPECT_EQ(sizeof(self->info), self->info.size);
-	for (i = 0; i < sizeof(self->info.reserved) / sizeof(self->info.reserved[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(self->info.reserved); i++) {
 		EXPECT_EQ(0, self->info.reserved[i]);
 	}
 	EXPECT_NE(0, self->info.engines & (1U << DMASTRESS_ENGINE_CPU));
@@ -190,7 +190,7 @@ static bool debugfs_mounted(void)
 	if (!f)
 		return false;
 	while (!found && fgets(line, sizeof(line), f))
-		found = strstr(line, " /sys/kernel/debug debugfs ") != NULL;
+		found = !!strstr(line, " /sys/kernel/debug debugfs ");
 	fclose(f);
 	return found;
 }

@@ -27,7 +27,7 @@ FIXTURE(view) {
 	int fd;
 	struct dmastress_info info;
 	struct dmastress_view v;
-	volatile __u8 *map;
+	__u8 *map;
 };
 
 FIXTURE_VARIANT(view) {
@@ -144,8 +144,8 @@ FIXTURE(pitfall) {
 	char group_name[32];
 	struct dmastress_view v;
 	__u32 seed;
-	volatile __u8 *right;
-	const volatile __u8 *wrong;
+	__u8 *right;
+	const __u8 *wrong;
 };
 
 FIXTURE_VARIANT(pitfall) {
@@ -404,7 +404,7 @@ TEST_F(bounds, views_per_file_are_bounded)
 FIXTURE(lifetime) {
 	int fd;
 	long long refcnt;
-	volatile __u8 *map;
+	__u8 *map;
 	struct dmastress_view v;
 	pthread_t runner;
 	bool running;
