@@ -311,5 +311,30 @@ long dmastress_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
 int dmastress_validate_params(const struct dmastress_run_params *p);
 int dmastress_run(struct dmastress_dev *dd, const struct dmastress_run_params *p,
 		  struct dmastress_run_result *res, struct dmastress_hist *hists);
+int dmastress_run_counts(struct dmastress_dev *dd,
+			 const struct dmastress_run_params *p,
+			 struct dmastress_run_result *res,
+			 struct dmastress_hist *hists,
+			 struct dmastress_path_counts *counts);
+
+/* dmastress_stress.c: per-path books of a run, fault-injection marking */
+void dmastress_stress_thread_start(void);
+void dmastress_counts_snap(struct dmastress_path_counts *snap,
+			   const struct dmastress_run_result *r);
+void dmastress_counts_account(struct dmastress_path_counts *pc,
+			      const struct dmastress_path_counts *snap,
+			      const struct dmastress_run_result *r);
+void dmastress_counts_draw(struct dmastress_path_counts *pc,
+			   const struct dmastress_run_params *q,
+			   unsigned int thread, u64 iter);
+void dmastress_counts_merge(struct dmastress_path_counts *dst,
+			    const struct dmastress_path_counts *src);
+void dmastress_counts_from_result(struct dmastress_path_counts *pc,
+				  const struct dmastress_run_result *r);
+
+/* dmastress_misuse.c: DMASTRESS_IOC_MISUSE and its cleanup at unbind */
+int dmastress_misuse(struct dmastress_dev *dd, struct dmastress_misuse *m);
+void dmastress_misuse_release_all(void);
+bool dmastress_misuse_allowed(void);
 
 #endif /* _DMASTRESS_H */

@@ -58,6 +58,7 @@ static int dmastress_ioc_info(struct file *file, void __user *arg)
 static int dmastress_ioc_run(struct file *file, void __user *arg)
 {
 	struct dmastress_dev *dd = dmastress_file_dev(file);
+	struct dmastress_path_counts *counts = NULL;
 	struct dmastress_hist *hists = NULL;
 	struct dmastress_run *run;
 	int ret, status;
@@ -69,9 +70,11 @@ static int dmastress_ioc_run(struct file *file, void __user *arg)
 	if (copy_from_user(run, arg, sizeof(*run)))
 		goto out;
 	ret = -EINVAL;
-	if (run->size != sizeof(*run) || run->pad ||
+	if (run->size != sizeof(*run) ||
 	    (run->hist_ptr ? run->hist_size != sizeof(*hists) :
-			     run->hist_size))
+			     run->hist_size) ||
+	    (run->counts_ptr ? run->counts_size != sizeof(*counts) :
+			       run->counts_size))
 		goto out;
 	ret = dmastress_validate_params(&run->params);
 	if (ret)
@@ -83,11 +86,19 @@ static int dmastress_ioc_run(struct file *file, void __user *arg)
 		if (!hists)
 			goto out;
 	}
+	if (run->counts_ptr) {
+		ret = -ENOMEM;
+		counts = kcalloc(DMASTRESS_NR_PATHS, sizeof(*counts),
+				 GFP_KERNEL);
+		if (!counts)
+			goto out;
+	}
 
 	ret = dmastress_lock(dd);
 	if (ret)
 		goto out;
-	status = dmastress_run(dd, &run->params, &run->result, hists);
+	status = dmastress_run_counts(dd, &run->params, &run->result, hists,
+				      counts);
 	mutex_unlock(&dd->lock);
 	if (status == -EINTR) {
 		ret = -EINTR;
@@ -101,8 +112,12 @@ static int dmastress_ioc_run(struct file *file, void __user *arg)
 	if (hists && copy_to_user(u64_to_user_ptr(run->hist_ptr), hists,
 				  DMASTRESS_NR_HISTS * sizeof(*hists)))
 		goto out;
+	if (counts && copy_to_user(u64_to_user_ptr(run->counts_ptr), counts,
+				   DMASTRESS_NR_PATHS * sizeof(*counts)))
+		goto out;
 	ret = 0;
 out:
+	kfree(counts);
 	kvfree(hists);
 	kfree(run);
 	return ret;
@@ -191,6 +206,32 @@ static int dmastress_ioc_view_destroy(struct file *file, void __user *arg)
 	return ret;
 }
 
+static int dmastress_ioc_misuse(struct file *file, void __user *arg)
+{
+	struct dmastress_dev *dd = dmastress_file_dev(file);
+	struct dmastress_misuse m;
+	int ret;
+
+	if (!dmastress_misuse_allowed())
+		return -EPERM;
+	if (!IS_ENABLED(CONFIG_DMA_API_DEBUG))
+		return -EOPNOTSUPP;
+	if (copy_from_user(&m, arg, sizeof(m)))
+		return -EFAULT;
+	if (m.size != sizeof(m) || m.pad || m.class_id >= DMASTRESS_NR_MISUSE ||
+	    !dmastress_zero(m.reserved, sizeof(m.reserved)))
+		return -EINVAL;
+
+	ret = dmastress_lock(dd);
+	if (ret)
+		return ret;
+	m.status = dmastress_misuse(dd, &m);
+	mutex_unlock(&dd->lock);
+	if (copy_to_user(arg, &m, sizeof(m)))
+		return -EFAULT;
+	return 0;
+}
+
 /**
  * dmastress_ioctl() - unlocked_ioctl of /dev/dmastress<N>
  * @file: the open file
@@ -202,7 +243,9 @@ static int dmastress_ioc_view_destroy(struct file *file, void __user *arg)
  * Return: 0, -ENOTTY for an unknown command, -EFAULT for unreadable or
  * unwritable user memory, -EINVAL for a bad size, reserved field or value,
  * -EINTR when a signal interrupted the wait for the device or a fatal
- * signal stopped a run, -ENODEV after unbind, or the command's error.
+ * signal stopped a run, -ENODEV after unbind, -EPERM for MISUSE without
+ * allow_misuse=1, -EOPNOTSUPP for MISUSE without CONFIG_DMA_API_DEBUG, or
+ * the command's error.
  */
 long dmastress_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
@@ -219,6 +262,8 @@ long dmastress_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return dmastress_ioc_view_xfer(file, uarg);
 	case DMASTRESS_IOC_VIEW_DESTROY:
 		return dmastress_ioc_view_destroy(file, uarg);
+	case DMASTRESS_IOC_MISUSE:
+		return dmastress_ioc_misuse(file, uarg);
 	default:
 		return -ENOTTY;
 	}

@@ -53,6 +53,11 @@ module_param(pfn_pitfall, bool, 0444);
 MODULE_PARM_DESC(pfn_pitfall,
 		 "Offer the read-only wrong-PFN mmap view (dma_addr_t taken as a physical address)");
 
+static bool allow_misuse;
+module_param(allow_misuse, bool, 0444);
+MODULE_PARM_DESC(allow_misuse,
+		 "Allow DMASTRESS_IOC_MISUSE: commit DMA API misuses for CONFIG_DMA_API_DEBUG to catch (test kernels only)");
+
 static DEFINE_IDA(dmastress_ida);
 
 /* A bound device and the references that keep its state alive. */
@@ -91,6 +96,18 @@ struct dmastress_file {
 bool dmastress_pfn_pitfall_enabled(void)
 {
 	return pfn_pitfall;
+}
+
+/**
+ * dmastress_misuse_allowed() - may DMASTRESS_IOC_MISUSE run?
+ *
+ * Any context.
+ *
+ * Return: the allow_misuse module parameter.
+ */
+bool dmastress_misuse_allowed(void)
+{
+	return allow_misuse;
 }
 
 /**
@@ -578,6 +595,8 @@ static int dmastress_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	struct dmastress_dev *dd;
 	int ret;
 
+	/* mappings a misuse kept for the leak report at the last unbind */
+	dmastress_misuse_release_all();
 	ref = kzalloc(sizeof(*ref), GFP_KERNEL);
 	if (!ref)
 		return -ENOMEM;
@@ -681,6 +700,7 @@ module_init(dmastress_init);
 static void __exit dmastress_exit(void)
 {
 	pci_unregister_driver(&dmastress_driver);
+	dmastress_misuse_release_all();
 	ida_destroy(&dmastress_ida);
 }
 module_exit(dmastress_exit);

@@ -31,6 +31,7 @@
 #include <linux/minmax.h>
 #include <linux/prandom.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -78,6 +79,7 @@ struct dmastress_thread {
 	struct dmastress_slot *slots;
 	unsigned int nslots;
 	struct dmastress_run_result res;
+	struct dmastress_path_counts *counts;	/* stress: per path */
 	struct dmastress_hist hists[DMASTRESS_NR_HISTS];
 };
 
@@ -106,8 +108,9 @@ static bool dmastress_mask_bits_ok(u32 bits)
  * batch <= DMASTRESS_MAX_BATCH and >= 1 with DMASTRESS_RUN_BATCH; pool
  * align and boundary 0 or powers of two; live <= DMASTRESS_MAX_LIVE and
  * >= 1 with DMASTRESS_RUN_STRESS; paths within the path ids; STRESS not
- * combined with BATCH or OOB_XFER; threads x len_bytes x (batch, live or
- * 1) <= DMASTRESS_MAX_RUN_BYTES; reserved fields zero. Any context.
+ * combined with BATCH or OOB_XFER; INLINE only with one thread; threads x
+ * len_bytes x (batch, live or 1) <= DMASTRESS_MAX_RUN_BYTES; reserved
+ * fields zero. Any context.
  *
  * Return: 0, or -EINVAL for the first field out of range.
  */
@@ -149,6 +152,8 @@ int dmastress_validate_params(const struct dmastress_run_params *p)
 	    (p->paths & ~GENMASK(DMASTRESS_NR_PATHS - 1, 0)))
 		return -EINVAL;
 	if (stress && (p->flags & (DMASTRESS_RUN_BATCH | DMASTRESS_RUN_OOB_XFER)))
+		return -EINVAL;
+	if ((p->flags & DMASTRESS_RUN_INLINE) && p->threads != 1)
 		return -EINVAL;
 	if (batch)
 		alive = p->batch;
@@ -592,8 +597,10 @@ static bool dmastress_thread_more(struct dmastress_thread *t)
 {
 	struct dmastress_ctx *ctx = t->ctx;
 
-	if (t->stop || READ_ONCE(ctx->abort) || READ_ONCE(ctx->dd->gone) ||
-	    kthread_should_stop())
+	if (t->stop || READ_ONCE(ctx->abort) || READ_ONCE(ctx->dd->gone))
+		return false;
+	if (current->flags & PF_KTHREAD ? kthread_should_stop() :
+					  fatal_signal_pending(current))
 		return false;
 	if (ctx->deadline_ns)
 		return ktime_get_ns() < ctx->deadline_ns;
@@ -729,6 +736,7 @@ static bool dmastress_stress_draw(struct dmastress_thread *t,
 
 static void dmastress_thread_stress(struct dmastress_thread *t)
 {
+	struct dmastress_path_counts snap, *pc;
 	unsigned int live = 0, i, k;
 	int ret;
 
@@ -745,8 +753,13 @@ static void dmastress_thread_stress(struct dmastress_thread *t)
 					break;
 			s = &t->slots[i];
 			if (dmastress_stress_draw(t, s)) {
+				pc = &t->counts[s->path->id];
+				dmastress_counts_draw(pc, &s->params, t->index,
+						      t->iter);
+				dmastress_counts_snap(&snap, &t->res);
 				dmastress_op_reset(t, s);
 				ret = dmastress_op_begin(t, s);
+				dmastress_counts_account(pc, &snap, &t->res);
 				if (ret)
 					dmastress_thread_error(t, ret);
 				else
@@ -758,7 +771,11 @@ static void dmastress_thread_stress(struct dmastress_thread *t)
 			for (i = 0; i < t->nslots; i++)
 				if (t->slots[i].active && !k--)
 					break;
-			dmastress_op_end(t, &t->slots[i]);
+			s = &t->slots[i];
+			dmastress_counts_snap(&snap, &t->res);
+			dmastress_op_end(t, s);
+			dmastress_counts_account(&t->counts[s->path->id], &snap,
+						 &t->res);
 			live--;
 		}
 		cond_resched();
@@ -770,6 +787,7 @@ static int dmastress_thread_fn(void *data)
 	struct dmastress_thread *t = data;
 	struct dmastress_ctx *ctx = t->ctx;
 
+	dmastress_stress_thread_start();
 	if (ctx->p->flags & DMASTRESS_RUN_STRESS)
 		dmastress_thread_stress(t);
 	else
@@ -789,6 +807,7 @@ static void dmastress_thread_free(struct dmastress_thread *t)
 		for (i = 0; i < t->nslots; i++)
 			kvfree(t->slots[i].op.segs);
 	kvfree(t->slots);
+	kvfree(t->counts);
 	kvfree(t->devbuf);
 	kvfree(t);
 }
@@ -814,7 +833,11 @@ dmastress_thread_alloc(struct dmastress_ctx *ctx, unsigned int index)
 		t->nslots = 1;
 	t->slots = kvcalloc(t->nslots, sizeof(*t->slots), GFP_KERNEL);
 	t->devbuf = kvzalloc(p->len_bytes, GFP_KERNEL);
-	if (!t->slots || !t->devbuf) {
+	if (p->flags & DMASTRESS_RUN_STRESS)
+		t->counts = kvcalloc(DMASTRESS_NR_PATHS, sizeof(*t->counts),
+				     GFP_KERNEL);
+	if (!t->slots || !t->devbuf ||
+	    (!t->counts && (p->flags & DMASTRESS_RUN_STRESS))) {
 		dmastress_thread_free(t);
 		return NULL;
 	}
@@ -830,12 +853,16 @@ dmastress_thread_alloc(struct dmastress_ctx *ctx, unsigned int index)
 
 static void dmastress_merge(struct dmastress_thread **threads,
 			    unsigned int n, struct dmastress_run_result *res,
-			    struct dmastress_hist *hists, int *status)
+			    struct dmastress_hist *hists,
+			    struct dmastress_path_counts *counts, int *status)
 {
 	unsigned int i, h;
 
 	for (i = 0; i < n; i++) {
 		const struct dmastress_run_result *r = &threads[i]->res;
+
+		if (counts && threads[i]->counts)
+			dmastress_counts_merge(counts, threads[i]->counts);
 
 		if (!*status)
 			*status = threads[i]->status;
@@ -883,6 +910,18 @@ static int dmastress_run_threads(struct dmastress_ctx *ctx,
 	unsigned int i, created = 0, ncpus = num_online_cpus();
 	u64 start;
 	int ret = 0;
+
+	if (ctx->p->flags & DMASTRESS_RUN_INLINE) {
+		/* one thread, in the caller: fail-nth reaches its allocations */
+		atomic_set(&ctx->running, 1);
+		start = ktime_get_ns();
+		if (ctx->p->seconds)
+			ctx->deadline_ns = start +
+					   (u64)ctx->p->seconds * NSEC_PER_SEC;
+		dmastress_thread_fn(threads[0]);
+		*elapsed = ktime_get_ns() - start;
+		return fatal_signal_pending(current) ? -EINTR : 0;
+	}
 
 	for (i = 0; i < n; i++) {
 		unsigned int cpu = cpumask_nth(i % ncpus, cpu_online_mask);
@@ -1003,6 +1042,29 @@ static int dmastress_run_usable(struct dmastress_ctx *ctx,
 int dmastress_run(struct dmastress_dev *dd, const struct dmastress_run_params *p,
 		  struct dmastress_run_result *res, struct dmastress_hist *hists)
 {
+	return dmastress_run_counts(dd, p, res, hists, NULL);
+}
+
+/**
+ * dmastress_run_counts() - dmastress_run() with per-path counts
+ * @dd: the device, as for dmastress_run()
+ * @p: the parameters
+ * @res: the results, zeroed first
+ * @hists: NULL, or DMASTRESS_NR_HISTS histograms filled on return (ns)
+ * @counts: NULL, or DMASTRESS_NR_PATHS &struct dmastress_path_counts,
+ *	zeroed first and filled when the threads ran: what each path of a
+ *	stress mix did, or the one path of another run
+ *
+ * Context and locking as for dmastress_run().
+ *
+ * Return: as dmastress_run().
+ */
+int dmastress_run_counts(struct dmastress_dev *dd,
+			 const struct dmastress_run_params *p,
+			 struct dmastress_run_result *res,
+			 struct dmastress_hist *hists,
+			 struct dmastress_path_counts *counts)
+{
 	struct dmastress_hist *own_hists = NULL;
 	struct dmastress_thread **threads;
 	struct dmastress_ctx ctx = {
@@ -1014,6 +1076,8 @@ int dmastress_run(struct dmastress_dev *dd, const struct dmastress_run_params *p
 	u64 elapsed = 0;
 
 	memset(res, 0, sizeof(*res));
+	if (counts)
+		memset(counts, 0, DMASTRESS_NR_PATHS * sizeof(*counts));
 	ret = dmastress_validate_params(p);
 	if (ret)
 		return ret;
@@ -1066,7 +1130,9 @@ int dmastress_run(struct dmastress_dev *dd, const struct dmastress_run_params *p
 
 	ret = dmastress_run_threads(&ctx, threads, n, &elapsed);
 	if (!ret) {
-		dmastress_merge(threads, n, res, hists, &status);
+		dmastress_merge(threads, n, res, hists, counts, &status);
+		if (counts && !(p->flags & DMASTRESS_RUN_STRESS))
+			dmastress_counts_from_result(&counts[p->path], res);
 		res->elapsed_ns = elapsed;
 		ret = status;
 	}

@@ -190,7 +190,8 @@ struct dmastress_info {
 #define DMASTRESS_RUN_STRESS		_BITUL(3) /* randomised mix, see stress */
 #define DMASTRESS_RUN_SKIP_SYNC_FOR_CPU	_BITUL(4) /* negative control: omit it */
 #define DMASTRESS_RUN_OOB_XFER		_BITUL(5) /* negative control: aim past the mapping */
-#define DMASTRESS_RUN_FLAGS_ALL		0x3f
+#define DMASTRESS_RUN_INLINE		_BITUL(6) /* threads == 1: run in the caller */
+#define DMASTRESS_RUN_FLAGS_ALL		0x7f
 
 /* &struct dmastress_run_params.attrs: DMA attributes for coherent */
 #define DMASTRESS_ATTR_WRITE_COMBINE	_BITUL(0)
@@ -204,7 +205,10 @@ struct dmastress_info {
  * @path: enum dmastress_path_id
  * @engine: enum dmastress_engine_id
  * @dir: DMASTRESS_DIR_*
- * @flags: DMASTRESS_RUN_*
+ * @flags: DMASTRESS_RUN_*; DMASTRESS_RUN_INLINE (with @threads 1) runs the
+ *	operations in the ioctl's own task instead of a kthread, so that
+ *	per-task fault injection (/proc/<pid>/task/<tid>/fail-nth) reaches
+ *	every allocation of the run
  * @len_bytes: bytes per operation, 1..DMASTRESS_MAX_LEN_BYTES
  * @nents: sg entries for sg/sgtable/noncontig (0: one per page), <= MAX_NENTS
  * @offset_bytes: offset into the first page, < PAGE_SIZE
@@ -342,15 +346,52 @@ struct dmastress_run_result {
 };
 
 /**
+ * struct dmastress_path_counts - what one path did in a run (stress mixes)
+ * @ops: operations of this path completed and verified
+ * @bytes: bytes moved by the engine and verified
+ * @started: operations drawn for this path and begun (completed or failed)
+ * @mismatches: bytes that did not match the expected pattern
+ * @guard_errors: guard bytes found changed
+ * @src_errors: source bytes changed by a transfer
+ * @device_faults: engine transfers that faulted or timed out
+ * @map_errors: dma_mapping_error()/dma_map_sg*() failures
+ * @alloc_errors: allocation failures (-ENOMEM)
+ * @mask_violations: DMA addresses beyond the mask
+ * @seg_violations: DMA segments over the max size or crossing the boundary
+ * @digest: sum over the drawn operations of a hash of their shape (path,
+ *	direction, length, offset, nents, seed): equal for two runs with the
+ *	same parameters and seed that drew the same operations
+ * @reserved: zero
+ */
+struct dmastress_path_counts {
+	__u64 ops;
+	__u64 bytes;
+	__u64 started;
+	__u64 mismatches;
+	__u64 guard_errors;
+	__u64 src_errors;
+	__u64 device_faults;
+	__u64 map_errors;
+	__u64 alloc_errors;
+	__u64 mask_violations;
+	__u64 seg_violations;
+	__u64 digest;
+	__u64 reserved[4];
+};
+
+/**
  * struct dmastress_run - DMASTRESS_IOC_RUN: parameters in, results out
  * @size: sizeof(struct dmastress_run)
  * @status: out, 0, or the -errno that ended the run after cleanup
  *	(-EOPNOTSUPP with @result.skip_reason set when the path or engine cannot
  *	run here)
  * @hist_size: sizeof(struct dmastress_hist) when @hist_ptr is set, else 0
- * @pad: must be zero
+ * @counts_size: sizeof(struct dmastress_path_counts) when @counts_ptr is
+ *	set, else 0
  * @hist_ptr: user pointer to struct dmastress_hist[DMASTRESS_NR_HISTS]
  *	filled on return (-EFAULT if unwritable), or 0 for none
+ * @counts_ptr: user pointer to struct
+ *	dmastress_path_counts[DMASTRESS_NR_PATHS] filled on return, or 0
  * @params: in
  * @result: out
  *
@@ -362,8 +403,9 @@ struct dmastress_run {
 	__u32 size;
 	__s32 status;
 	__u32 hist_size;
-	__u32 pad;
+	__u32 counts_size;
 	__u64 hist_ptr;
+	__u64 counts_ptr;
 	struct dmastress_run_params params;
 	struct dmastress_run_result result;
 };
@@ -505,11 +547,98 @@ struct dmastress_view_destroy {
 	__u64 reserved[2];
 };
 
+/**
+ * enum dmastress_misuse_class - one deliberate DMA API misuse
+ * @DMASTRESS_MISUSE_UNMAP_SIZE: dma_unmap_single() with another size
+ *	(same page count)
+ * @DMASTRESS_MISUSE_UNMAP_DIR: dma_unmap_single() with another direction
+ * @DMASTRESS_MISUSE_UNMAP_WRONG_FUNC: dma_map_resource() undone with
+ *	dma_unmap_page()
+ * @DMASTRESS_MISUSE_UNMAP_NEVER_MAPPED: dma_unmap_page() of an address
+ *	never mapped (dma-direct only: an IOMMU driver would WARN itself)
+ * @DMASTRESS_MISUSE_UNMAP_INVALID: dma_unmap_page() of DMA_MAPPING_ERROR
+ *	(dma-direct only)
+ * @DMASTRESS_MISUSE_NO_ERROR_CHECK: dma_map_single() without
+ *	dma_mapping_error(), then unmapped
+ * @DMASTRESS_MISUSE_SYNC_OUTSIDE: dma_sync_single_for_cpu() past the end of
+ *	a mapping (a dma_map_resource() one, which nothing bounces)
+ * @DMASTRESS_MISUSE_SYNC_NEVER_MAPPED: dma_sync_single_for_cpu() of an
+ *	address never mapped
+ * @DMASTRESS_MISUSE_SYNC_DIR: dma_sync_single_for_device() with another
+ *	direction
+ * @DMASTRESS_MISUSE_SYNC_RO_FOR_CPU: a DMA_TO_DEVICE mapping synced for the
+ *	CPU as DMA_FROM_DEVICE
+ * @DMASTRESS_MISUSE_SYNC_WO_FOR_DEVICE: a DMA_FROM_DEVICE mapping synced for
+ *	the device as DMA_TO_DEVICE
+ * @DMASTRESS_MISUSE_SYNC_SG_NENTS: dma_sync_sg_for_cpu() with another nents
+ * @DMASTRESS_MISUSE_SG_TOO_LONG: an sg segment longer than the device's
+ *	max segment size (lowered for the call)
+ * @DMASTRESS_MISUSE_SG_BOUNDARY: an sg segment across the device's segment
+ *	boundary (lowered for the call)
+ * @DMASTRESS_MISUSE_OVERLAP: one buffer mapped twice DMA_BIDIRECTIONAL
+ * @DMASTRESS_MISUSE_MAP_RODATA: kernel rodata mapped (DMA_TO_DEVICE)
+ * @DMASTRESS_MISUSE_MAP_STACK: stack memory mapped (DMA_TO_DEVICE; skipped
+ *	with CONFIG_VMAP_STACK, where the DMA API refuses it with a WARN)
+ * @DMASTRESS_MISUSE_HELD_AT_UNBIND: a mapping left alive; user space then
+ *	unbinds the device and the driver unmaps it at the next bind or unload
+ * @DMASTRESS_NR_MISUSE: number of classes
+ */
+enum dmastress_misuse_class {
+	DMASTRESS_MISUSE_UNMAP_SIZE,
+	DMASTRESS_MISUSE_UNMAP_DIR,
+	DMASTRESS_MISUSE_UNMAP_WRONG_FUNC,
+	DMASTRESS_MISUSE_UNMAP_NEVER_MAPPED,
+	DMASTRESS_MISUSE_UNMAP_INVALID,
+	DMASTRESS_MISUSE_NO_ERROR_CHECK,
+	DMASTRESS_MISUSE_SYNC_OUTSIDE,
+	DMASTRESS_MISUSE_SYNC_NEVER_MAPPED,
+	DMASTRESS_MISUSE_SYNC_DIR,
+	DMASTRESS_MISUSE_SYNC_RO_FOR_CPU,
+	DMASTRESS_MISUSE_SYNC_WO_FOR_DEVICE,
+	DMASTRESS_MISUSE_SYNC_SG_NENTS,
+	DMASTRESS_MISUSE_SG_TOO_LONG,
+	DMASTRESS_MISUSE_SG_BOUNDARY,
+	DMASTRESS_MISUSE_OVERLAP,
+	DMASTRESS_MISUSE_MAP_RODATA,
+	DMASTRESS_MISUSE_MAP_STACK,
+	DMASTRESS_MISUSE_HELD_AT_UNBIND,
+	DMASTRESS_NR_MISUSE,
+};
+
+/**
+ * struct dmastress_misuse - DMASTRESS_IOC_MISUSE: commit one misuse
+ *
+ * Refused with -EPERM unless the module was loaded with allow_misuse=1, and
+ * with -EOPNOTSUPP on a kernel without CONFIG_DMA_API_DEBUG. The misuse is
+ * chosen so that the memory stays intact and everything is undone before
+ * return (but for HELD_AT_UNBIND, see there); the kernel's DMA-API checker
+ * is expected to count and report it.
+ *
+ * @size: sizeof(struct dmastress_misuse)
+ * @class_id: enum dmastress_misuse_class
+ * @status: out, 0 when committed, -EOPNOTSUPP with @reason when the class
+ *	cannot be committed safely here, or the -errno of a failed setup
+ * @pad: must be zero
+ * @name: out, the class name, NUL-terminated
+ * @reason: out, why it was not committed, NUL-terminated
+ * @reserved: must be zero
+ */
+struct dmastress_misuse {
+	__u32 size;
+	__u32 class_id;
+	__s32 status;
+	__u32 pad;
+	char name[32];
+	char reason[64];
+	__u64 reserved[4];
+};
+
 #define DMASTRESS_IOC_INFO		_IOWR(DMASTRESS_IOC_MAGIC, 0x00, struct dmastress_info)
 #define DMASTRESS_IOC_RUN		_IOWR(DMASTRESS_IOC_MAGIC, 0x01, struct dmastress_run)
 #define DMASTRESS_IOC_VIEW_CREATE	_IOWR(DMASTRESS_IOC_MAGIC, 0x02, struct dmastress_view)
 #define DMASTRESS_IOC_VIEW_XFER		_IOWR(DMASTRESS_IOC_MAGIC, 0x03, struct dmastress_view_xfer)
 #define DMASTRESS_IOC_VIEW_DESTROY \
 	_IOWR(DMASTRESS_IOC_MAGIC, 0x04, struct dmastress_view_destroy)
+#define DMASTRESS_IOC_MISUSE		_IOWR(DMASTRESS_IOC_MAGIC, 0x05, struct dmastress_misuse)
 
 #endif /* _UAPI_DMASTRESS_H */

@@ -61,6 +61,7 @@ FIXTURE_VARIANT(bad_run) {
 	.width2 = sizeof(((struct dmastress_run *)0)->_field),		\
 	.value2 = (_value),
 
+#define HIST	.hist = true,
 #define STRESS	.flags = DMASTRESS_RUN_STRESS,
 #define BATCH	.flags = DMASTRESS_RUN_BATCH,
 #define PATH(p)	.path = DMASTRESS_PATH_##p,
@@ -68,11 +69,10 @@ FIXTURE_VARIANT(bad_run) {
 BAD_RUN(size_short, size, sizeof(struct dmastress_run) - 1);
 BAD_RUN(size_long, size, sizeof(struct dmastress_run) + 1);
 BAD_RUN(size_zero, size, 0);
-BAD_RUN(pad_nonzero, pad, 1);
+BAD_RUN(counts_size_without_ptr, counts_size, sizeof(struct dmastress_path_counts));
 BAD_RUN(hist_size_without_ptr, hist_size, sizeof(struct dmastress_hist));
-BAD_RUN(hist_size_wrong, hist_size, sizeof(struct dmastress_hist) - 8,
-	.hist = true,);
-BAD_RUN(hist_ptr_without_size, hist_size, 0, .hist = true,);
+BAD_RUN(hist_size_wrong, hist_size, sizeof(struct dmastress_hist) - 8, HIST);
+BAD_RUN(hist_ptr_without_size, hist_size, 0, HIST);
 BAD_RUN(path_out_of_range, params.path, DMASTRESS_NR_PATHS);
 BAD_RUN(path_all_ones, params.path, 0xffffffffU);
 BAD_RUN(engine_out_of_range, params.engine, DMASTRESS_NR_ENGINES);
@@ -269,7 +269,6 @@ static int einval_cases(int fd, unsigned long cmd, const void *good,
 	return bad;
 }
 
-#define NCASES(a)	(sizeof(a) / sizeof((a)[0]))
 #define CASE(type, f, v)	{ #f "=" #v, FIELD(type, f), (v) }
 
 FIXTURE(bad_ioctl) {
@@ -303,7 +302,7 @@ TEST_F(bad_ioctl, info_fields)
 	struct dmastress_info good = { .size = sizeof(good) };
 
 	EXPECT_EQ(0, einval_cases(self->fd, DMASTRESS_IOC_INFO, &good,
-				  sizeof(good), cases, NCASES(cases)));
+				  sizeof(good), cases, ARRAY_SIZE(cases)));
 }
 
 TEST_F(bad_ioctl, view_create_fields)
@@ -335,7 +334,7 @@ TEST_F(bad_ioctl, view_create_fields)
 	int i;
 
 	EXPECT_EQ(0, einval_cases(self->fd, DMASTRESS_IOC_VIEW_CREATE, &good,
-				  sizeof(good), cases, NCASES(cases)));
+				  sizeof(good), cases, ARRAY_SIZE(cases)));
 	/* Nothing was made: every view slot is still free. */
 	for (i = 0; i < DMASTRESS_MAX_VIEWS; i++) {
 		dmastress_view_create(self->fd, DMASTRESS_PATH_COHERENT, 4096,
@@ -379,7 +378,7 @@ TEST_F(bad_ioctl, view_xfer_fields)
 	good.seed = 0xbbbb;
 	good.len_bytes = 8192;
 	EXPECT_EQ(0, einval_cases(self->fd, DMASTRESS_IOC_VIEW_XFER, &good,
-				  sizeof(good), cases, NCASES(cases)));
+				  sizeof(good), cases, ARRAY_SIZE(cases)));
 	/* A view that was never created. */
 	dmastress_err_view_xfer(ENOENT, self->fd, v.id + 1,
 				DMASTRESS_VIEW_DEVICE_WRITE,
@@ -411,7 +410,7 @@ TEST_F(bad_ioctl, view_destroy_fields)
 	dmastress_view_create(self->fd, DMASTRESS_PATH_COHERENT, 4096, &v);
 	good.id = v.id;
 	EXPECT_EQ(0, einval_cases(self->fd, DMASTRESS_IOC_VIEW_DESTROY, &good,
-				  sizeof(good), cases, NCASES(cases)));
+				  sizeof(good), cases, ARRAY_SIZE(cases)));
 	dmastress_err_view_destroy(ENOENT, self->fd, v.id + 1);
 	/* The view survived all of that. */
 	dmastress_view_destroy(self->fd, v.id);
@@ -434,7 +433,7 @@ TEST_F(bad_ioctl, unknown_ioctl_is_enotty)
 	};
 	size_t i;
 
-	for (i = 0; i < NCASES(cmds); i++) {
+	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
 		memset(&info, 0, sizeof(info));
 		info.size = sizeof(info);
 		EXPECT_EQ(-ENOTTY, _dmastress_ioctl(self->fd, cmds[i], &info))
@@ -451,7 +450,7 @@ TEST_F(bad_ioctl, null_pointer_is_efault)
 {
 	size_t i;
 
-	for (i = 0; i < NCASES(all_cmds); i++) {
+	for (i = 0; i < ARRAY_SIZE(all_cmds); i++) {
 		EXPECT_EQ(-EFAULT, _dmastress_ioctl(self->fd, all_cmds[i], NULL))
 			TH_LOG("cmd 0x%lx", all_cmds[i]);
 	}
@@ -465,7 +464,7 @@ TEST_F(bad_ioctl, unmapped_pointer_is_efault)
 
 	ASSERT_NE(MAP_FAILED, p);
 	ASSERT_EQ(0, munmap(p + self->page, self->page));
-	for (i = 0; i < NCASES(all_cmds); i++) {
+	for (i = 0; i < ARRAY_SIZE(all_cmds); i++) {
 		/* Entirely unmapped. */
 		EXPECT_EQ(-EFAULT, _dmastress_ioctl(self->fd, all_cmds[i],
 						    p + self->page))
