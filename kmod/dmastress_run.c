@@ -515,6 +515,9 @@ static int dmastress_op_begin(struct dmastress_thread *t,
 		return ret;
 	}
 	dmastress_hist_add(&t->hists[DMASTRESS_PHASE_MAP], t1 - t0);
+	/* what the path's setup found wrong by itself (pool, coherent, sg) */
+	t->res.seg_violations += op->seg_violations;
+	t->res.mismatches += op->mismatches;
 
 	t0 = ktime_get_ns();
 	dmastress_guards_fill(op, nguards);
@@ -661,6 +664,10 @@ static int dmastress_batch(struct dmastress_thread *t)
 	for (i = 0; i < mapped; i++)
 		path->teardown(&t->slots[i].op);
 	t1 = ktime_get_ns();
+	for (i = 0; i < mapped; i++) {
+		t->res.seg_violations += t->slots[i].op.seg_violations;
+		t->res.mismatches += t->slots[i].op.mismatches;
+	}
 	if (!ret)
 		dmastress_hist_add(&t->hists[DMASTRESS_HIST_BATCH],
 				   div_u64(t1 - t0, n));
