@@ -35,11 +35,10 @@ do for [ph in "map unmap"] {
 		if (rows == 0) {
 			eval no_data
 		} else {
-			set logscale x 2
 			set logscale y 10
-			set xtics 4
-			set format x "%.0b%BB"
+			eval size_axis
 			set format y "%g"
+			eval panel_key(ph eq "map" && c eq word(cases, 1))
 			cmd = "plot "
 			do for [i = 1:words(modes)] {
 				eval sprintf("k = |$m%d|", i)

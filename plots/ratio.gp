@@ -48,11 +48,10 @@ do for [p in paths] {
 	if (rows == 0) {
 		eval no_data
 	} else {
-		set logscale x 2
 		set logscale y 2
-		set xtics 4
-		set format x "%.0b%BB"
+		eval size_axis
 		set format y "%gx"
+		eval panel_key(p eq word(paths, 1))
 		cmd = "plot 1 with lines lt 9 lw 1 dt 3 notitle, "
 		do for [i = 1:words(modes)] {
 			eval sprintf("k = |$m%d|", i)

@@ -42,6 +42,7 @@ do for [c in cases] {
 		set xtics 1
 		set format y "%g"
 		set yrange [0:*]
+		eval panel_key(c eq word(cases, 1))
 		cmd = "plot "
 		do for [i = 1:words(modes)] {
 			eval sprintf("k = |$m%d|", i)
