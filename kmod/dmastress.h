@@ -106,6 +106,9 @@ struct dmastress_seg {
  * @nents_cpu: CPU sg entries before mapping (sg paths), else 0
  * @priv: the path's private state (sg_table, pool, pages...)
  * @rng: per-op random state (stress)
+ * @guards: guard regions registered with dmastress_op_add_guard(): first
+ *	byte and length of each
+ * @nguards: entries used in @guards
  * @seg_violations: violations the path found itself (a dma_pool block
  *	misaligned or crossing its boundary, dma_get_sgtable() pages not
  *	covering a coherent buffer); the run core adds them to the result's

@@ -19,9 +19,13 @@
  *
  * Lifetime: the device state is reference counted by open files and views.
  * Unbind marks it gone (ioctls and new mmaps then fail with -ENODEV, running
- * engines stop), waits for the running ioctl, and leaves mapped views valid
- * until their last user goes; with CONFIG_DMA_API_DEBUG that reports
- * "pending DMA allocations" at unbind, which is then true.
+ * engines stop) and waits for the running ioctl. It then revokes the views:
+ * it waits out any mmap() still linking a VMA in each address space that
+ * maps a view (taking that mm's mmap_lock once), zaps every user mapping of
+ * the device node, and frees the buffers, so that no DMA allocation
+ * outlives the binding. A later access to a revoked mapping gets SIGBUS.
+ *
+ * Lock order: mmap_lock, then the device lock, then view_lock.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -36,6 +40,8 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/pci.h>
+#include <linux/mmap_lock.h>
+#include <linux/sched/mm.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
@@ -64,12 +70,25 @@ static DEFINE_IDA(dmastress_ida);
 struct dmastress_ref {
 	struct dmastress_dev dd;
 	struct kref kref;
+	struct mutex view_lock;		/* @views, views' @maps and buffers */
+	struct list_head views;
+};
+
+/* An address space that maps a view, and how many of its VMAs do. */
+struct dmastress_view_map {
+	struct list_head node;
+	struct mm_struct *mm;		/* mmgrab()ed */
+	struct address_space *mapping;	/* of the mapped file */
+	unsigned int nr_vmas;
 };
 
 /* An mmap view. */
 struct dmastress_view_state {
 	struct kref kref;
 	struct dmastress_ref *ref;
+	struct list_head node;		/* in ref->views */
+	struct list_head maps;		/* struct dmastress_view_map */
+	bool revoked;			/* buffer freed at unbind */
 	atomic_t nr_vmas;
 	u32 path;
 	size_t len;
@@ -160,7 +179,11 @@ static void dmastress_view_release(struct kref *kref)
 		container_of(kref, struct dmastress_view_state, kref);
 	struct dmastress_ref *ref = view->ref;
 
-	dmastress_view_free_buf(view);
+	mutex_lock(&ref->view_lock);
+	list_del(&view->node);
+	if (!view->revoked)
+		dmastress_view_free_buf(view);
+	mutex_unlock(&ref->view_lock);
 	kfree(view);
 	kref_put(&ref->kref, dmastress_ref_release);
 }
@@ -241,6 +264,7 @@ int dmastress_view_create(struct file *file, struct dmastress_view *v)
 	if (!view)
 		return -ENOMEM;
 	kref_init(&view->kref);
+	INIT_LIST_HEAD(&view->maps);
 	atomic_set(&view->nr_vmas, 0);
 	view->ref = f->ref;
 	view->path = v->path;
@@ -251,6 +275,9 @@ int dmastress_view_create(struct file *file, struct dmastress_view *v)
 		return ret;
 	}
 	kref_get(&f->ref->kref);
+	mutex_lock(&f->ref->view_lock);
+	list_add(&view->node, &f->ref->views);
+	mutex_unlock(&f->ref->view_lock);
 	f->views[id] = view;
 
 	v->flags = pfn_pitfall ? DMASTRESS_VIEW_WRONG_PFN : 0;
@@ -405,18 +432,49 @@ int dmastress_view_xfer(struct file *file, struct dmastress_view_xfer *x)
 	return ret == -EINTR ? -EINTR : 0;
 }
 
+static struct dmastress_view_map *
+dmastress_view_find_map(struct dmastress_view_state *view,
+			struct mm_struct *mm)
+{
+	struct dmastress_view_map *map;
+
+	list_for_each_entry(map, &view->maps, node)
+		if (map->mm == mm)
+			return map;
+	return NULL;
+}
+
+/*
+ * A VMA of a view appears: a split or mremap() in an address space that
+ * maps it already (fork does not copy it: VM_DONTCOPY).
+ */
 static void dmastress_vm_open(struct vm_area_struct *vma)
 {
 	struct dmastress_view_state *view = vma->vm_private_data;
+	struct dmastress_view_map *map;
 
 	kref_get(&view->kref);
 	atomic_inc(&view->nr_vmas);
+	mutex_lock(&view->ref->view_lock);
+	map = dmastress_view_find_map(view, vma->vm_mm);
+	if (!WARN_ON_ONCE(!map))
+		map->nr_vmas++;
+	mutex_unlock(&view->ref->view_lock);
 }
 
 static void dmastress_vm_close(struct vm_area_struct *vma)
 {
 	struct dmastress_view_state *view = vma->vm_private_data;
+	struct dmastress_view_map *map;
 
+	mutex_lock(&view->ref->view_lock);
+	map = dmastress_view_find_map(view, vma->vm_mm);
+	if (map && !--map->nr_vmas) {
+		list_del(&map->node);
+		mmdrop(map->mm);
+		kfree(map);
+	}
+	mutex_unlock(&view->ref->view_lock);
 	atomic_dec(&view->nr_vmas);
 	kref_put(&view->kref, dmastress_view_release);
 }
@@ -471,14 +529,19 @@ static int dmastress_mmap(struct file *file, struct vm_area_struct *vma)
 	unsigned long slot = vma->vm_pgoff / DMASTRESS_VIEW_SLOT_PAGES;
 	unsigned long pgoff = vma->vm_pgoff % DMASTRESS_VIEW_SLOT_PAGES;
 	unsigned long npages = vma_pages(vma);
+	struct dmastress_view_map *map, *new_map;
 	struct dmastress_view_state *view;
 	bool wrong = slot & 1;
 	int ret;
 
 	if (slot >= 2 * DMASTRESS_MAX_VIEWS)
 		return -EINVAL;
+	new_map = kzalloc(sizeof(*new_map), GFP_KERNEL);
+	if (!new_map)
+		return -ENOMEM;
+	ret = -EINTR;
 	if (mutex_lock_interruptible(&dd->lock))
-		return -EINTR;
+		goto out_free;
 	ret = -ENODEV;
 	if (dd->gone)
 		goto out;
@@ -498,10 +561,91 @@ static int dmastress_mmap(struct file *file, struct vm_area_struct *vma)
 		goto out;
 	vma->vm_private_data = view;
 	vma->vm_ops = &dmastress_vm_ops;
-	dmastress_vm_open(vma);
+
+	/* remember the address space for the revocation at unbind */
+	mutex_lock(&f->ref->view_lock);
+	map = dmastress_view_find_map(view, vma->vm_mm);
+	if (!map) {
+		map = new_map;
+		new_map = NULL;
+		mmgrab(vma->vm_mm);
+		map->mm = vma->vm_mm;
+		map->mapping = file->f_mapping;
+		list_add(&map->node, &view->maps);
+	}
+	map->nr_vmas++;
+	mutex_unlock(&f->ref->view_lock);
+	kref_get(&view->kref);
+	atomic_inc(&view->nr_vmas);
 out:
 	mutex_unlock(&dd->lock);
+out_free:
+	kfree(new_map);
 	return ret;
+}
+
+/*
+ * Unbind: take every view's buffer back from user space and free it. The
+ * caller has set @dd->gone and waited for the device lock, so no mmap() can
+ * start on a view any more; one that started may still be linking its VMA
+ * under its mm's mmap_lock, which we wait for before zapping.
+ */
+static void dmastress_revoke_views(struct dmastress_ref *ref)
+{
+	struct dmastress_view_state *view;
+	struct dmastress_view_map *map;
+	struct mm_struct **mms = NULL;
+	struct inode **inodes = NULL;
+	unsigned int n = 0, i;
+
+	mutex_lock(&ref->view_lock);
+	list_for_each_entry(view, &ref->views, node)
+		list_for_each_entry(map, &view->maps, node)
+			n++;
+	if (n) {
+		mms = kcalloc(n, sizeof(*mms), GFP_KERNEL);
+		inodes = kcalloc(n, sizeof(*inodes), GFP_KERNEL);
+	}
+	if (n && (!mms || !inodes)) {
+		/* cannot revoke safely: leave the buffers to their users */
+		mutex_unlock(&ref->view_lock);
+		dev_warn(ref->dd.dev, "views stay allocated until unmapped\n");
+		kfree(mms);
+		kfree(inodes);
+		return;
+	}
+	i = 0;
+	list_for_each_entry(view, &ref->views, node) {
+		list_for_each_entry(map, &view->maps, node) {
+			mmgrab(map->mm);
+			mms[i] = map->mm;
+			/* a VMA of this map holds the file, hence the inode */
+			inodes[i++] = igrab(map->mapping->host);
+		}
+	}
+	mutex_unlock(&ref->view_lock);
+
+	for (i = 0; i < n; i++) {
+		mmap_read_lock(mms[i]);		/* a racing mmap() has linked */
+		mmap_read_unlock(mms[i]);
+		mmdrop(mms[i]);
+	}
+	for (i = 0; i < n; i++) {
+		if (!inodes[i])
+			continue;
+		unmap_mapping_range(inodes[i]->i_mapping, 0, 0, 1);
+		iput(inodes[i]);
+	}
+
+	mutex_lock(&ref->view_lock);
+	list_for_each_entry(view, &ref->views, node) {
+		if (!view->revoked)
+			dmastress_view_free_buf(view);
+		view->revoked = true;
+	}
+	mutex_unlock(&ref->view_lock);
+	kfree(mms);
+	kfree(inodes);
 }
 
 static int dmastress_open(struct inode *inode, struct file *file)
@@ -601,6 +745,8 @@ static int dmastress_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (!ref)
 		return -ENOMEM;
 	kref_init(&ref->kref);
+	mutex_init(&ref->view_lock);
+	INIT_LIST_HEAD(&ref->views);
 	dd = &ref->dd;
 	dd->pdev = pdev;
 	dd->dev = get_device(&pdev->dev);
@@ -670,6 +816,7 @@ static void dmastress_remove(struct pci_dev *pdev)
 	WRITE_ONCE(dd->gone, true);
 	mutex_lock(&dd->lock);
 	mutex_unlock(&dd->lock);
+	dmastress_revoke_views(ref);
 	if (dd->is_edu)
 		dmastress_edu_exit(dd);
 }

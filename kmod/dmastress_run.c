@@ -1044,7 +1044,9 @@ static int dmastress_run_usable(struct dmastress_ctx *ctx,
  * for bad parameters, -EOPNOTSUPP with @res->skip_reason when the path or
  * engine cannot run here, -EIO when the kernel refuses a mask (reason
  * "mask N bits refused"), -ENOMEM, the first op error of a run without
- * DMASTRESS_RUN_STRESS, or -EINTR when a fatal signal stopped it.
+ * DMASTRESS_RUN_STRESS, -ENODEV when the device was unbound meanwhile (the
+ * counters hold what was done until then), or -EINTR when a fatal signal
+ * stopped it.
  */
 int dmastress_run(struct dmastress_dev *dd, const struct dmastress_run_params *p,
 		  struct dmastress_run_result *res, struct dmastress_hist *hists)
@@ -1142,6 +1144,8 @@ int dmastress_run_counts(struct dmastress_dev *dd,
 			dmastress_counts_from_result(&counts[p->path], res);
 		res->elapsed_ns = elapsed;
 		ret = status;
+		if (!ret && READ_ONCE(dd->gone))
+			ret = -ENODEV;
 	}
 out_threads:
 	for (i = 0; i < n; i++)

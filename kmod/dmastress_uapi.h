@@ -37,7 +37,7 @@
 #define DMASTRESS_MAX_MASK_BITS		64
 #define DMASTRESS_MAX_LIVE		64		/* stress: mappings alive per thread */
 /* Buffers alive at once in a run: threads x len_bytes x (batch, live or 1). */
-#define DMASTRESS_MAX_RUN_BYTES		(1ULL << 30)
+#define DMASTRESS_MAX_RUN_BYTES		_BITULL(30)
 
 /**
  * enum dmastress_path_id - the DMA API family a run exercises
@@ -511,6 +511,7 @@ static inline __u8 dmastress_pattern(__u32 seed, __u64 off)
  * @op: DMASTRESS_VIEW_DEVICE_WRITE or DMASTRESS_VIEW_DEVICE_READ
  * @engine: enum dmastress_engine_id
  * @seed: pattern seed
+ * @pad: must be zero
  * @len_bytes: bytes from the start of the view, 1..view length
  * @mismatches: out, bytes that differed (DEVICE_READ)
  * @first_mismatch_offset: out
