@@ -34,12 +34,12 @@ mp_rows(n) = int((n + mp_cols(n) - 1) / mp_cols(n))
 # Position of word w in list l (0: absent).
 word_index(l, w) = sum [i = 1:words(l)] (word(l, i) eq w ? i : 0)
 # An empty panel that says so, instead of gnuplot's "no valid points" error.
-no_data = "unset logscale; set offsets 0, 0, 0, 0; unset xtics; unset ytics; set xrange [0:1]; set yrange [0:1]; set label 99 'no data (skipped or not run)' at 0.5, 0.5 center; plot 2 notitle; unset label 99; set xtics; set ytics; set autoscale"
+no_data = "unset logscale; set offsets 0, 0, 0, 0; set xtics norotate; unset xtics; unset ytics; set xrange [0:1]; set yrange [0:1]; set label 99 'no data (skipped or not run)' at 0.5, 0.5 center; plot 2 notitle; unset label 99; set xtics; set ytics; set autoscale"
 # "p99_ns" -> "p99": a statistic's name without its unit.
 stat_name(s) = s[strlen(s) - 2:] eq "_ns" ? s[1:strlen(s) - 3] : s
 # Size axes: log 2, a tic every factor of 4 with its binary unit (gnuplot's
 # "%.0b%B" prints "ki" and rounds 1 MiB to "1023ki" on log axes).
-size_axis = "set logscale x 2; set xtics (\"1KiB\" 1024, \"4KiB\" 4096, \"16KiB\" 16384, \"64KiB\" 65536, \"256KiB\" 262144, \"1MiB\" 1048576, \"4MiB\" 4194304, \"16MiB\" 16777216, \"64MiB\" 67108864, \"256MiB\" 268435456, \"1GiB\" 1073741824); set mxtics 2; set offsets graph 0.04, graph 0.04, 0, 0"
+size_axis = "set logscale x 2; set xtics (\"1KiB\" 1024, \"4KiB\" 4096, \"16KiB\" 16384, \"64KiB\" 65536, \"256KiB\" 262144, \"1MiB\" 1048576, \"4MiB\" 4194304, \"16MiB\" 16777216, \"64MiB\" 67108864, \"256MiB\" 268435456, \"1GiB\" 1073741824); set mxtics 2; set xtics rotate by 35 right; set offsets graph 0.04, graph 0.04, 0, 0"
 # The key: in the first panel of a multiplot only, small, over the lines.
 panel_key(first) = first ? "set key top left opaque box samplen 2 spacing 0.9 font ',9'" : "unset key"
 # Numbers written to a datablock with "with table" lose digits (%g, so
