@@ -976,7 +976,11 @@ static int dmastress_skip(struct dmastress_run_result *res, const char *why)
 	return -EOPNOTSUPP;
 }
 
-/* Which paths a stress run mixes: the requested ones that can run here. */
+/*
+ * Which paths a stress run mixes: the requested ones that can run here at
+ * a page or less. len_bytes is only the largest size drawn; each drawn
+ * operation is checked again at its own size (dmastress_stress_draw()).
+ */
 static u32 dmastress_stress_paths(struct dmastress_dev *dd,
 				  const struct dmastress_run_params *p)
 {
@@ -984,6 +988,10 @@ static u32 dmastress_stress_paths(struct dmastress_dev *dd,
 	struct dmastress_run_params q = *p;
 	u32 ok = 0;
 	unsigned int id;
+
+	q.len_bytes = min_t(u64, p->len_bytes, PAGE_SIZE);
+	q.nents = 0;
+	q.offset_bytes = 0;
 
 	for (id = 0; id < DMASTRESS_NR_PATHS; id++) {
 		const struct dmastress_path *path = dmastress_paths[id];
