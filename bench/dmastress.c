@@ -2,7 +2,7 @@
 /*
  * dmastress.c - entry point of the dmastress command-line tool: the table of
  * subcommands and the top-level help. Each subcommand lives in its own file
- * (info.c, run.c, selfcheck.c) and drives /dev/dmastress<N> through the
+ * (info.c, run.c, selfcheck.c, stress.c, misuse.c, failnth.c) and drives /dev/dmastress<N> through the
  * ioctls of kmod/dmastress_uapi.h.
  *
  * Exit codes: 0 ok, 1 failure found, 2 bad command line, 4 skipped (no
@@ -13,10 +13,7 @@
 
 #include "dmastress.h"
 
-/*
- * One line per subcommand. "stress" and "misuse" are to be added here, each
- * with its own file and dmastress_<name>_main() declared in dmastress.h.
- */
+/* One line per subcommand, each in its own file, declared in dmastress.h. */
 static const struct dmastress_cmd dmastress_cmds[] = {
 	{ "info",	"show the device, IOMMU group, masks and limits",
 	  dmastress_info_main },
@@ -24,6 +21,12 @@ static const struct dmastress_cmd dmastress_cmds[] = {
 	  dmastress_run_main },
 	{ "selfcheck",	"verify every path, direction and size (KTAP)",
 	  dmastress_selfcheck_main },
+	{ "stress",	"randomised mix of every path, size and mask, verified",
+	  dmastress_stress_main },
+	{ "misuse",	"commit DMA API misuses; check DMA_API_DEBUG reports them",
+	  dmastress_misuse_main },
+	{ "failnth",	"fail the 1st, 2nd, ... allocation of a run (fail-nth)",
+	  dmastress_failnth_main },
 };
 
 #define DMASTRESS_NR_CMDS	(sizeof(dmastress_cmds) / sizeof(dmastress_cmds[0]))

@@ -31,6 +31,9 @@ struct dmastress_cmd {
 int dmastress_info_main(int argc, char **argv);
 int dmastress_run_main(int argc, char **argv);
 int dmastress_selfcheck_main(int argc, char **argv);
+int dmastress_stress_main(int argc, char **argv);
+int dmastress_misuse_main(int argc, char **argv);
+int dmastress_failnth_main(int argc, char **argv);
 
 /* util.c: argument parsing. Each returns 0 or -1 after printing why. */
 int dmastress_parse_u64(const char *opt, const char *s, uint64_t min,
@@ -71,6 +74,19 @@ int dmastress_run_ioctl(int fd, const struct dmastress_run_params *params,
 uint64_t dmastress_run_errors(const struct dmastress_run_result *r);
 void dmastress_run_print_errors(FILE *f, const char *prefix,
 				const struct dmastress_run_result *r);
+
+/* kstate.c: kernel state for stress, misuse and failnth. */
+int dmastress_read_u64_file(const char *path, uint64_t *out);
+int dmastress_read_str_file(const char *path, char *buf, size_t len);
+int dmastress_write_file(const char *path, const char *s);
+int dmastress_kmsg_open(void);
+size_t dmastress_kmsg_read(int fd, char *buf, size_t len);
+int dmastress_fail_nth_open(void);
+int dmastress_fail_nth_set(int fd, unsigned int nth);
+int dmastress_fail_nth_get(int fd, unsigned int *left);
+int dmastress_run_ioctl_counts(int fd, const struct dmastress_run_params *params,
+			       struct dmastress_path_counts *counts,
+			       struct dmastress_run *run);
 
 /* stats.c: the kernel's histogram layout and percentiles from it. */
 unsigned int dmastress_hist_bucket(uint64_t ns);

@@ -1,0 +1,428 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * failnth.c - "dmastress failnth": an nth-failure sweep in the style of the
+ * iommufd fail_nth selftest.
+ *
+ * For each path, one small run (one operation, DMASTRESS_RUN_INLINE so that
+ * it executes in this thread) is repeated with the 1st, 2nd, ... fault site
+ * of the thread made to fail through /proc/thread-self/fail-nth (failslab
+ * and fail_page_alloc, made to consider sleeping allocations and order-0
+ * pages for the sweep), until a run no longer reaches the armed failure.
+ * Every attempt must end cleanly: the ioctl fails with -ENOMEM, or the run
+ * reports the failure as a counted allocation or mapping error, or a
+ * fallback absorbed it and the data still verified; and it must leave
+ * nothing behind: dma-api/num_free_entries and swiotlb's io_tlb_used are
+ * back to their values before the attempt. The last, unfailed run must
+ * pass. kmemleak is the caller's to scan afterwards.
+ *
+ * Output is KTAP, one test per path, ending with
+ * "failnth: N passed, M failed, K skipped".
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dmastress.h"
+
+#define DMA_API_FREE		"/sys/kernel/debug/dma-api/num_free_entries"
+#define SWIOTLB_USED		"/sys/kernel/debug/swiotlb/io_tlb_used"
+#define FAILSLAB_DIR		"/sys/kernel/debug/failslab"
+#define FAIL_PAGE_DIR		"/sys/kernel/debug/fail_page_alloc"
+#define DMASTRESS_FAILNTH_MAX	5000
+#define DMASTRESS_FAILNTH_SIZE	8192
+#define DMASTRESS_FAILNTH_NENTS	4
+
+/* A debugfs knob set for the sweep and restored afterwards. */
+struct dmastress_knob {
+	const char *path;
+	const char *value;
+	char saved[32];
+	bool changed;
+};
+
+static struct dmastress_knob dmastress_knobs[] = {
+	{ .path = FAILSLAB_DIR "/ignore-gfp-wait", .value = "N" },
+	{ .path = FAILSLAB_DIR "/verbose", .value = "0" },
+	{ .path = FAIL_PAGE_DIR "/ignore-gfp-wait", .value = "N" },
+	{ .path = FAIL_PAGE_DIR "/ignore-gfp-highmem", .value = "N" },
+	{ .path = FAIL_PAGE_DIR "/min-order", .value = "0" },
+	{ .path = FAIL_PAGE_DIR "/verbose", .value = "0" },
+};
+
+#define DMASTRESS_NR_KNOBS	(sizeof(dmastress_knobs) / sizeof(dmastress_knobs[0]))
+
+struct dmastress_failnth_opts {
+	const char *device;
+	uint32_t paths;
+	uint32_t engine;
+	uint32_t dir;
+	uint64_t size;
+	uint32_t max_nth;
+};
+
+/* What one path's sweep saw. */
+struct dmastress_sweep {
+	unsigned int attempts;		/* runs with an armed failure hit */
+	unsigned int ioctl_enomem;	/* the ioctl itself failed -ENOMEM */
+	unsigned int counted;		/* the run counted the error */
+	unsigned int absorbed;		/* a fallback absorbed it, data verified */
+	unsigned int bad;		/* anything else */
+	unsigned int leaks;		/* dma-debug entries or swiotlb slots left */
+	unsigned int final_nth;		/* the nth never reached */
+	bool done;
+};
+
+static void dmastress_failnth_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: dmastress failnth [--paths LIST] [--engine cpu|edu] [--dir D]\n"
+		"                         [--size BYTES] [--max-nth N] [--device PATH]\n"
+		"\n"
+		"nth-failure sweep: one operation per path, repeated with the 1st, 2nd, ...\n"
+		"allocation of the run failed (fail-nth), until the run no longer reaches\n"
+		"the failure. Each attempt must fail cleanly and leave no dma-debug entry\n"
+		"or swiotlb slot behind. Needs CONFIG_FAULT_INJECTION, FAILSLAB,\n"
+		"FAIL_PAGE_ALLOC with debugfs, and CONFIG_DMA_API_DEBUG.\n"
+		"\n"
+		"  --paths LIST    paths to sweep (default: all)\n"
+		"  --engine E      cpu (default) or edu\n"
+		"  --dir D         to, from or bidi (default)\n"
+		"  --size BYTES    bytes of the operation (default %u)\n"
+		"  --max-nth N     give up on a path after N attempts (default %u)\n"
+		"  --device PATH   device node (default " DMASTRESS_DEFAULT_DEVICE ")\n"
+		"\n"
+		"Exit: 0 when no path failed, 1 on a failure, 2 bad arguments, 4 skipped.\n",
+		DMASTRESS_FAILNTH_SIZE, DMASTRESS_FAILNTH_MAX);
+}
+
+static void dmastress_knobs_restore(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < DMASTRESS_NR_KNOBS; i++)
+		if (dmastress_knobs[i].changed)
+			dmastress_write_file(dmastress_knobs[i].path,
+					     dmastress_knobs[i].saved);
+}
+
+static int dmastress_knobs_set(void)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < DMASTRESS_NR_KNOBS; i++) {
+		struct dmastress_knob *k = &dmastress_knobs[i];
+
+		ret = dmastress_read_str_file(k->path, k->saved,
+					      sizeof(k->saved));
+		if (!ret)
+			ret = dmastress_write_file(k->path, k->value);
+		if (ret) {
+			printf("skip: %s: %s (kernel without FAILSLAB/FAIL_PAGE_ALLOC debugfs?)\n",
+			       k->path, strerror(-ret));
+			dmastress_knobs_restore();
+			return -1;
+		}
+		k->changed = true;
+	}
+	return 0;
+}
+
+/* dma-debug free entries and swiotlb slots in use (UINT64_MAX: unknown). */
+static void dmastress_footprint(uint64_t *free_entries, uint64_t *tlb_used)
+{
+	if (dmastress_read_u64_file(DMA_API_FREE, free_entries))
+		*free_entries = UINT64_MAX;
+	if (dmastress_read_u64_file(SWIOTLB_USED, tlb_used))
+		*tlb_used = UINT64_MAX;
+}
+
+static void dmastress_failnth_params(const struct dmastress_failnth_opts *o,
+				     uint32_t path,
+				     struct dmastress_run_params *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->path = path;
+	p->engine = o->engine;
+	p->dir = o->dir;
+	p->flags = DMASTRESS_RUN_INLINE;
+	p->len_bytes = o->size;
+	p->threads = 1;
+	p->iterations = 1;
+	p->seed = 0x5eed0000 | path;
+	if (path == DMASTRESS_PATH_SG || path == DMASTRESS_PATH_SGTABLE ||
+	    path == DMASTRESS_PATH_NONCONTIG)
+		p->nents = o->size >= DMASTRESS_FAILNTH_NENTS * 64 ?
+			   DMASTRESS_FAILNTH_NENTS : 0;
+	if (path == DMASTRESS_PATH_RESOURCE) {
+		/* edu's BAR reads back ~0: only moving bytes is checked */
+		p->flags |= DMASTRESS_RUN_NO_VERIFY;
+		if (p->len_bytes > 2048)
+			p->len_bytes = 2048;
+	}
+}
+
+static bool dmastress_run_clean(const struct dmastress_run *run)
+{
+	return !run->status && run->result.ops &&
+	       !dmastress_run_errors(&run->result);
+}
+
+/*
+ * One attempt with fail-nth @nth. Returns 1 when the armed failure was not
+ * reached (the sweep of this path is over), 0 when it was, -1 on an error
+ * of the sweep itself.
+ */
+static int dmastress_failnth_attempt(int fd, int nth_fd,
+				     const struct dmastress_run_params *p,
+				     unsigned int nth, struct dmastress_sweep *sw,
+				     const char *name)
+{
+	struct dmastress_path_counts counts[DMASTRESS_NR_PATHS];
+	uint64_t free0, used0, free1, used1;
+	struct dmastress_run run;
+	unsigned int left = 0;
+	int ret, err;
+
+	dmastress_footprint(&free0, &used0);
+	/* fault the result buffers in before arming */
+	memset(&run, 0, sizeof(run));
+	memset(counts, 0, sizeof(counts));
+	if (dmastress_fail_nth_set(nth_fd, nth))
+		return -1;
+	ret = dmastress_run_ioctl_counts(fd, p, counts, &run);
+	err = dmastress_fail_nth_get(nth_fd, &left);
+	dmastress_fail_nth_set(nth_fd, 0);
+	if (err)
+		return -1;
+	dmastress_footprint(&free1, &used1);
+
+	if (free1 != free0 || used1 != used0) {
+		printf("# %s nth=%u: left behind: dma-api num_free_entries %llu -> %llu, io_tlb_used %llu -> %llu\n",
+		       name, nth, (unsigned long long)free0,
+		       (unsigned long long)free1, (unsigned long long)used0,
+		       (unsigned long long)used1);
+		sw->leaks++;
+	}
+	if (left) {
+		/* the run made fewer than nth allocations: it must pass */
+		sw->done = true;
+		sw->final_nth = nth;
+		if (ret || !dmastress_run_clean(&run)) {
+			printf("# %s nth=%u (not reached): the unfailed run did not pass: ioctl %d status %d\n",
+			       name, nth, ret, run.status);
+			sw->bad++;
+		}
+		return 1;
+	}
+	sw->attempts++;
+	if (ret == -ENOMEM) {
+		sw->ioctl_enomem++;
+	} else if (ret) {
+		printf("# %s nth=%u: ioctl failed with %s, expected ENOMEM\n",
+		       name, nth, strerror(-ret));
+		sw->bad++;
+	} else if (run.status && (run.status == -ENOMEM || run.status == -EIO) &&
+		   run.result.alloc_errors + run.result.map_errors &&
+		   !(run.result.mismatches + run.result.guard_errors +
+		     run.result.src_errors + run.result.device_faults)) {
+		sw->counted++;
+	} else if (dmastress_run_clean(&run)) {
+		sw->absorbed++;
+	} else {
+		printf("# %s nth=%u: status %d ops %llu: ", name, nth,
+		       run.status, (unsigned long long)run.result.ops);
+		dmastress_run_print_errors(stdout, "", &run.result);
+		printf("\n");
+		sw->bad++;
+	}
+	return 0;
+}
+
+/* One path; returns 1 passed, 0 failed, -1 skipped. */
+static int dmastress_failnth_path(int fd, int nth_fd,
+				  const struct dmastress_failnth_opts *o,
+				  uint32_t path, unsigned int n)
+{
+	const char *name = dmastress_path_names[path];
+	struct dmastress_run_params p;
+	struct dmastress_sweep sw = { 0 };
+	struct dmastress_run run;
+	unsigned int nth;
+	int ret;
+
+	dmastress_failnth_params(o, path, &p);
+	/* warm-up: whatever a first run sets up for good is not a leak */
+	ret = dmastress_run_ioctl(fd, &p, NULL, &run);
+	if (!ret && run.status == -EOPNOTSUPP) {
+		printf("ok %u %s # SKIP %s\n", n, name, run.result.skip_reason);
+		return -1;
+	}
+	if (ret || !dmastress_run_clean(&run)) {
+		printf("not ok %u %s # the run fails without fault injection: ioctl %d status %d\n",
+		       n, name, ret, run.status);
+		return 0;
+	}
+	for (nth = 1; nth <= o->max_nth; nth++) {
+		ret = dmastress_failnth_attempt(fd, nth_fd, &p, nth, &sw, name);
+		if (ret < 0) {
+			printf("not ok %u %s # fail-nth: %s\n", n, name,
+			       strerror(errno));
+			return 0;
+		}
+		if (ret)
+			break;
+	}
+	printf("# %s: %u fault sites failed one by one: ioctl ENOMEM %u, counted by the run %u, absorbed %u, bad %u, leaks %u\n",
+	       name, sw.attempts, sw.ioctl_enomem, sw.counted, sw.absorbed,
+	       sw.bad, sw.leaks);
+	if (!sw.done) {
+		printf("not ok %u %s # still failing after %u attempts\n", n,
+		       name, o->max_nth);
+		return 0;
+	}
+	if (sw.bad || sw.leaks || !sw.attempts) {
+		printf("not ok %u %s\n", n, name);
+		return 0;
+	}
+	printf("ok %u %s # nth=%u passes\n", n, name, sw.final_nth);
+	return 1;
+}
+
+/**
+ * dmastress_failnth_main() - "dmastress failnth"
+ * @argc: argument count, argv[0] is "failnth"
+ * @argv: arguments
+ *
+ * Return: exit code, DMASTRESS_EXIT_*.
+ */
+int dmastress_failnth_main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "paths", required_argument, NULL, 'p' },
+		{ "engine", required_argument, NULL, 'e' },
+		{ "dir", required_argument, NULL, 'r' },
+		{ "size", required_argument, NULL, 's' },
+		{ "max-nth", required_argument, NULL, 'm' },
+		{ "device", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct dmastress_failnth_opts o = {
+		.device = DMASTRESS_DEFAULT_DEVICE,
+		.engine = DMASTRESS_ENGINE_CPU,
+		.dir = DMASTRESS_DIR_BIDIRECTIONAL,
+		.size = DMASTRESS_FAILNTH_SIZE,
+		.max_nth = DMASTRESS_FAILNTH_MAX,
+	};
+	int c, fd, nth_fd, ret, passed = 0, failed = 0, skipped = 0;
+	unsigned int i, n = 0, total = 0;
+	uint32_t id;
+	char buf[256], *tok, *save = NULL;
+
+	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			if (strlen(optarg) >= sizeof(buf)) {
+				dmastress_usage_error("failnth", "--paths: too long");
+				return DMASTRESS_EXIT_USAGE;
+			}
+			strcpy(buf, optarg);
+			for (tok = strtok_r(buf, ",", &save); tok;
+			     tok = strtok_r(NULL, ",", &save)) {
+				if (dmastress_parse_name("--paths", tok,
+							 dmastress_path_names,
+							 DMASTRESS_NR_PATHS, &id))
+					return DMASTRESS_EXIT_USAGE;
+				o.paths |= 1U << id;
+			}
+			break;
+		case 'e':
+			if (dmastress_parse_name("--engine", optarg,
+						 dmastress_engine_names,
+						 DMASTRESS_NR_ENGINES, &o.engine))
+				return DMASTRESS_EXIT_USAGE;
+			break;
+		case 'r':
+			if (dmastress_parse_name("--dir", optarg,
+						 dmastress_dir_names, 3, &o.dir))
+				return DMASTRESS_EXIT_USAGE;
+			break;
+		case 's':
+			if (dmastress_parse_size("--size", optarg, 1,
+						 DMASTRESS_MAX_LEN_BYTES, &o.size))
+				return DMASTRESS_EXIT_USAGE;
+			break;
+		case 'm':
+			if (dmastress_parse_u32("--max-nth", optarg, 1,
+						1000000, &o.max_nth))
+				return DMASTRESS_EXIT_USAGE;
+			break;
+		case 'd':
+			if (dmastress_valid_device("failnth", optarg))
+				return DMASTRESS_EXIT_USAGE;
+			o.device = optarg;
+			break;
+		case 'h':
+			dmastress_failnth_usage(stdout);
+			return DMASTRESS_EXIT_OK;
+		default:
+			dmastress_usage_error("failnth", "bad option");
+			return DMASTRESS_EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		dmastress_usage_error("failnth", "unexpected argument '%s'",
+				      argv[optind]);
+		return DMASTRESS_EXIT_USAGE;
+	}
+	if (!o.paths)
+		o.paths = (1U << DMASTRESS_NR_PATHS) - 1;
+	for (i = 0; i < DMASTRESS_NR_PATHS; i++)
+		total += !!(o.paths & (1U << i));
+
+	nth_fd = dmastress_fail_nth_open();
+	if (nth_fd < 0) {
+		printf("skip: /proc/thread-self/fail-nth: %s (kernel without CONFIG_FAULT_INJECTION?)\n",
+		       strerror(-nth_fd));
+		return DMASTRESS_EXIT_SKIP;
+	}
+	fd = dmastress_open(o.device);
+	if (fd < 0) {
+		close(nth_fd);
+		return DMASTRESS_EXIT_SKIP;
+	}
+	if (dmastress_knobs_set()) {
+		close(fd);
+		close(nth_fd);
+		return DMASTRESS_EXIT_SKIP;
+	}
+
+	printf("KTAP version 1\n1..%u\n", total);
+	printf("# engine=%s dir=%s size_bytes=%llu\n",
+	       dmastress_engine_names[o.engine], dmastress_dir_names[o.dir],
+	       (unsigned long long)o.size);
+	for (i = 0; i < DMASTRESS_NR_PATHS; i++) {
+		if (!(o.paths & (1U << i)))
+			continue;
+		ret = dmastress_failnth_path(fd, nth_fd, &o, i, ++n);
+		if (ret > 0)
+			passed++;
+		else if (ret < 0)
+			skipped++;
+		else
+			failed++;
+		fflush(stdout);
+	}
+	dmastress_knobs_restore();
+	close(fd);
+	close(nth_fd);
+	printf("failnth: %d passed, %d failed, %d skipped\n", passed, failed,
+	       skipped);
+	if (failed)
+		return DMASTRESS_EXIT_FAIL;
+	return passed ? DMASTRESS_EXIT_OK : DMASTRESS_EXIT_SKIP;
+}

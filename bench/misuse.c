@@ -1,0 +1,439 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * misuse.c - "dmastress misuse": test the kernel's own DMA-API checker.
+ *
+ * For each class of enum dmastress_misuse_class, the driver commits that
+ * one misuse (DMASTRESS_IOC_MISUSE) and this program checks what
+ * CONFIG_DMA_API_DEBUG made of it: dma-api/error_count must rise and the
+ * kernel log must show the message kernel/dma/debug.c prints for that
+ * check, naming the device. The expected messages are kept here, apart
+ * from the driver, as the oracle. all_errors is set for the run so that
+ * every error is printed, not only the first.
+ *
+ * HELD_AT_UNBIND leaves a mapping alive; this program then unbinds the
+ * device through sysfs (the leak report comes at unbind) and binds it
+ * again, which makes the driver unmap what it kept.
+ *
+ * Output is KTAP, one test per class, ending with
+ * "misuse: N passed, M failed, K skipped".
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dmastress.h"
+
+#define DMA_API_DIR		"/sys/kernel/debug/dma-api"
+#define DMASTRESS_DRIVER_DIR	"/sys/bus/pci/drivers/dmastress"
+#define DMASTRESS_KMSG_BYTES	(256 * 1024)
+/* How long to wait for /dev/dmastress<N> after a bind, ms. */
+#define DMASTRESS_REBIND_MS	10000
+
+/**
+ * struct dmastress_misuse_case - a class and what dma-debug must say
+ * @id: enum dmastress_misuse_class
+ * @name: the name the driver reports for @id
+ * @expect: substrings that must all appear in one log line each, next to
+ *	the device's name (kernel/dma/debug.c, Linux 6.12)
+ * @note: printed as a diagnostic when set
+ */
+struct dmastress_misuse_case {
+	uint32_t id;
+	const char *name;
+	const char *expect[2];
+	const char *note;
+};
+
+static const struct dmastress_misuse_case dmastress_misuse_cases[] = {
+	{ .id = DMASTRESS_MISUSE_UNMAP_SIZE, .name = "unmap_size",
+	  .expect = { "device driver frees DMA memory with different size" } },
+	{ .id = DMASTRESS_MISUSE_UNMAP_DIR, .name = "unmap_dir",
+	  .expect = { "device driver frees DMA memory with different direction" } },
+	{ .id = DMASTRESS_MISUSE_UNMAP_WRONG_FUNC, .name = "unmap_wrong_func",
+	  .expect = { "device driver frees DMA memory with wrong function",
+	    "[mapped as resource] [unmapped as single]" } },
+	{ .id = DMASTRESS_MISUSE_UNMAP_NEVER_MAPPED, .name = "unmap_never_mapped",
+	  .expect = { "device driver tries to free DMA memory it has not allocated" } },
+	{ .id = DMASTRESS_MISUSE_UNMAP_INVALID, .name = "unmap_invalid",
+	  .expect = { "device driver tries to free an invalid DMA memory address" } },
+	{ .id = DMASTRESS_MISUSE_NO_ERROR_CHECK, .name = "no_error_check",
+	  .expect = { "device driver failed to check map error" } },
+	{ .id = DMASTRESS_MISUSE_SYNC_OUTSIDE, .name = "sync_outside",
+	  .expect = { "device driver tries to sync DMA memory it has not allocated",
+	    "[size=8192 bytes]" },
+	  .note = "check_sync() looks the entry up by containment, so a sync past the end reads as 'not allocated'; its 'outside allocated range' branch is unreachable" },
+	{ .id = DMASTRESS_MISUSE_SYNC_NEVER_MAPPED, .name = "sync_never_mapped",
+	  .expect = { "device driver tries to sync DMA memory it has not allocated" } },
+	{ .id = DMASTRESS_MISUSE_SYNC_DIR, .name = "sync_dir",
+	  .expect = { "device driver syncs DMA memory with different direction" } },
+	{ .id = DMASTRESS_MISUSE_SYNC_RO_FOR_CPU, .name = "sync_ro_for_cpu",
+	  .expect = { "device driver syncs device read-only DMA memory for cpu",
+	    "device driver syncs DMA memory with different direction" } },
+	{ .id = DMASTRESS_MISUSE_SYNC_WO_FOR_DEVICE, .name = "sync_wo_for_device",
+	  .expect = { "device driver syncs device write-only DMA memory to device",
+	    "device driver syncs DMA memory with different direction" } },
+	{ .id = DMASTRESS_MISUSE_SYNC_SG_NENTS, .name = "sync_sg_nents",
+	  .expect = { "device driver syncs DMA sg list with different entry count" } },
+	{ .id = DMASTRESS_MISUSE_SG_TOO_LONG, .name = "sg_too_long",
+	  .expect = { "mapping sg segment longer than device claims to support" } },
+	{ .id = DMASTRESS_MISUSE_SG_BOUNDARY, .name = "sg_boundary",
+	  .expect = { "mapping sg segment across boundary" } },
+	{ .id = DMASTRESS_MISUSE_OVERLAP, .name = "overlap",
+	  .expect = { "cacheline tracking EEXIST, overlapping mappings aren't supported" } },
+	{ .id = DMASTRESS_MISUSE_MAP_RODATA, .name = "map_rodata",
+	  .expect = { "device driver maps memory from kernel text or rodata" } },
+	{ .id = DMASTRESS_MISUSE_MAP_STACK, .name = "map_stack",
+	  .expect = { "device driver maps memory from stack" } },
+	{ .id = DMASTRESS_MISUSE_HELD_AT_UNBIND, .name = "held_at_unbind",
+	  .expect = { "device driver has pending DMA allocations while released from device" } },
+};
+
+#define DMASTRESS_NR_CASES \
+	(sizeof(dmastress_misuse_cases) / sizeof(dmastress_misuse_cases[0]))
+
+struct dmastress_misuse_state {
+	const char *device;
+	char bdf[16];
+	int fd;
+	int kmsg;
+	char *log;
+};
+
+static void dmastress_misuse_usage(FILE *f)
+{
+	unsigned int i;
+
+	fprintf(f,
+		"usage: dmastress misuse [--class NAME[,NAME...]] [--device PATH]\n"
+		"\n"
+		"Commit one DMA API misuse at a time and check that CONFIG_DMA_API_DEBUG\n"
+		"counts it (dma-api/error_count) and prints its message. Needs a kernel\n"
+		"with DMA_API_DEBUG, debugfs, and dmastress.ko loaded with allow_misuse=1.\n"
+		"Each misuse prints a kernel WARNING on purpose. held_at_unbind unbinds\n"
+		"and rebinds the device.\n"
+		"\n"
+		"classes:");
+	for (i = 0; i < DMASTRESS_NR_CASES; i++)
+		fprintf(f, "%s%s", i % 6 ? " " : "\n  ",
+			dmastress_misuse_cases[i].name);
+	fprintf(f,
+		"\n\n"
+		"Exit: 0 when no class failed, 1 on a failure, 2 bad arguments, 4 refused\n"
+		"(no DMA_API_DEBUG, dma-debug disabled, allow_misuse=0) or no device.\n");
+}
+
+static int dmastress_misuse_select(const char *s, bool *want)
+{
+	char buf[512], *tok, *save = NULL;
+	unsigned int i;
+
+	if (strlen(s) >= sizeof(buf)) {
+		dmastress_usage_error("misuse", "--class: too long");
+		return -1;
+	}
+	strcpy(buf, s);
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		for (i = 0; i < DMASTRESS_NR_CASES; i++)
+			if (!strcmp(tok, dmastress_misuse_cases[i].name))
+				break;
+		if (i == DMASTRESS_NR_CASES) {
+			dmastress_usage_error("misuse", "--class: unknown class '%s'",
+					      tok);
+			return -1;
+		}
+		want[i] = true;
+	}
+	return 0;
+}
+
+static int dmastress_error_count(uint64_t *v)
+{
+	return dmastress_read_u64_file(DMA_API_DIR "/error_count", v);
+}
+
+/* Does some line of @log hold both @what and @bdf? */
+static bool dmastress_log_has(const char *log, const char *what,
+			      const char *bdf)
+{
+	const char *p = log;
+
+	while ((p = strstr(p, what))) {
+		const char *bol = p, *eol = strchr(p, '\n');
+
+		while (bol > log && bol[-1] != '\n')
+			bol--;
+		if (!eol)
+			eol = p + strlen(p);
+		if (memmem(bol, eol - bol, bdf, strlen(bdf)))
+			return true;
+		p = eol;
+	}
+	return false;
+}
+
+static void dmastress_sleep_ms(unsigned int ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+/*
+ * Unbind the device and bind it again (HELD_AT_UNBIND); reopen it.
+ * Returns 0 or -1 after printing why.
+ */
+static int dmastress_misuse_rebind(struct dmastress_misuse_state *st)
+{
+	unsigned int waited = 0;
+	int ret;
+
+	close(st->fd);
+	st->fd = -1;
+	ret = dmastress_write_file(DMASTRESS_DRIVER_DIR "/unbind", st->bdf);
+	if (ret) {
+		printf("# unbind %s: %s\n", st->bdf, strerror(-ret));
+		return -1;
+	}
+	ret = dmastress_write_file(DMASTRESS_DRIVER_DIR "/bind", st->bdf);
+	if (ret) {
+		printf("# bind %s: %s\n", st->bdf, strerror(-ret));
+		return -1;
+	}
+	while ((st->fd = open(st->device, O_RDWR | O_CLOEXEC)) < 0) {
+		if (waited >= DMASTRESS_REBIND_MS) {
+			printf("# %s did not come back after bind: %s\n",
+			       st->device, strerror(errno));
+			return -1;
+		}
+		dmastress_sleep_ms(100);
+		waited += 100;
+	}
+	return 0;
+}
+
+/* One class; returns 1 passed, 0 failed, -1 skipped. */
+static int dmastress_misuse_case(struct dmastress_misuse_state *st,
+				 const struct dmastress_misuse_case *mc,
+				 unsigned int n)
+{
+	struct dmastress_misuse m = { .size = sizeof(m), .class_id = mc->id };
+	uint64_t before, after;
+	bool ok = true;
+	unsigned int i;
+
+	if (dmastress_error_count(&before)) {
+		printf("not ok %u %s # cannot read error_count\n", n, mc->name);
+		return 0;
+	}
+	dmastress_kmsg_read(st->kmsg, st->log, DMASTRESS_KMSG_BYTES);
+	if (ioctl(st->fd, DMASTRESS_IOC_MISUSE, &m)) {
+		printf("not ok %u %s # DMASTRESS_IOC_MISUSE: %s\n", n, mc->name,
+		       strerror(errno));
+		return 0;
+	}
+	m.name[sizeof(m.name) - 1] = '\0';
+	m.reason[sizeof(m.reason) - 1] = '\0';
+	if (strcmp(m.name, mc->name)) {
+		printf("not ok %u %s # the driver names class %u '%s'\n", n,
+		       mc->name, mc->id, m.name);
+		return 0;
+	}
+	if (m.status == -EOPNOTSUPP) {
+		printf("ok %u %s # SKIP %s\n", n, mc->name, m.reason);
+		return -1;
+	}
+	if (m.status) {
+		printf("not ok %u %s # could not commit it: %s\n", n, mc->name,
+		       strerror(-m.status));
+		return 0;
+	}
+	if (mc->id == DMASTRESS_MISUSE_HELD_AT_UNBIND &&
+	    dmastress_misuse_rebind(st))
+		ok = false;
+
+	if (dmastress_error_count(&after)) {
+		printf("not ok %u %s # cannot read error_count\n", n, mc->name);
+		return 0;
+	}
+	dmastress_kmsg_read(st->kmsg, st->log, DMASTRESS_KMSG_BYTES);
+	printf("# %s: error_count %llu -> %llu\n", mc->name,
+	       (unsigned long long)before, (unsigned long long)after);
+	if (mc->note)
+		printf("# %s: %s\n", mc->name, mc->note);
+	if (after <= before) {
+		printf("# %s: error_count did not rise\n", mc->name);
+		ok = false;
+	}
+	for (i = 0; i < 2 && mc->expect[i]; i++) {
+		if (dmastress_log_has(st->log, mc->expect[i], st->bdf)) {
+			printf("# %s: logged: %s\n", mc->name, mc->expect[i]);
+		} else {
+			printf("# %s: not in the kernel log for %s: %s\n",
+			       mc->name, st->bdf, mc->expect[i]);
+			ok = false;
+		}
+	}
+	printf("%s %u %s\n", ok ? "ok" : "not ok", n, mc->name);
+	return ok;
+}
+
+/* Refusals: 0 when the misuse run can go ahead, else an exit code. */
+static int dmastress_misuse_ready(struct dmastress_misuse_state *st)
+{
+	struct dmastress_misuse m = { .size = sizeof(m), .class_id = DMASTRESS_NR_MISUSE };
+	struct dmastress_info info;
+	char buf[16];
+
+	if (dmastress_read_str_file(DMA_API_DIR "/disabled", buf, sizeof(buf))) {
+		printf("skip: no %s: kernel without CONFIG_DMA_API_DEBUG or debugfs not mounted\n",
+		       DMA_API_DIR);
+		return DMASTRESS_EXIT_SKIP;
+	}
+	if (buf[0] != 'N' && buf[0] != '0') {
+		printf("skip: dma-debug is disabled (dma_debug=off, or it ran out of memory)\n");
+		return DMASTRESS_EXIT_SKIP;
+	}
+	st->fd = dmastress_open(st->device);
+	if (st->fd < 0)
+		return DMASTRESS_EXIT_SKIP;
+	if (dmastress_get_info(st->fd, st->device, &info))
+		return DMASTRESS_EXIT_FAIL;
+	snprintf(st->bdf, sizeof(st->bdf), "%04x:%02x:%02x.%u", info.bdf >> 16,
+		 (info.bdf >> 8) & 0xff, (info.bdf >> 3) & 0x1f, info.bdf & 7);
+	/* an out-of-range class tells a refusal from a kernel that accepts */
+	if (ioctl(st->fd, DMASTRESS_IOC_MISUSE, &m) == 0 || errno != EINVAL) {
+		if (errno == EPERM)
+			printf("skip: refused: dmastress.ko was loaded without allow_misuse=1\n");
+		else if (errno == EOPNOTSUPP)
+			printf("skip: refused: the kernel has no CONFIG_DMA_API_DEBUG\n");
+		else
+			printf("skip: DMASTRESS_IOC_MISUSE: %s\n", strerror(errno));
+		return DMASTRESS_EXIT_SKIP;
+	}
+	return 0;
+}
+
+/**
+ * dmastress_misuse_main() - "dmastress misuse"
+ * @argc: argument count, argv[0] is "misuse"
+ * @argv: arguments
+ *
+ * Return: exit code, DMASTRESS_EXIT_*.
+ */
+int dmastress_misuse_main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "class", required_argument, NULL, 'c' },
+		{ "device", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct dmastress_misuse_state st = {
+		.device = DMASTRESS_DEFAULT_DEVICE,
+		.fd = -1,
+		.kmsg = -1,
+	};
+	bool want[DMASTRESS_NR_CASES] = { false };
+	int c, ret, passed = 0, failed = 0, skipped = 0;
+	bool any = false;
+	char all_errors[16] = "0";
+	unsigned int i, n = 0, total = 0;
+
+	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			if (dmastress_misuse_select(optarg, want))
+				return DMASTRESS_EXIT_USAGE;
+			any = true;
+			break;
+		case 'd':
+			if (dmastress_valid_device("misuse", optarg))
+				return DMASTRESS_EXIT_USAGE;
+			st.device = optarg;
+			break;
+		case 'h':
+			dmastress_misuse_usage(stdout);
+			return DMASTRESS_EXIT_OK;
+		default:
+			dmastress_usage_error("misuse", "bad option");
+			return DMASTRESS_EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		dmastress_usage_error("misuse", "unexpected argument '%s'",
+				      argv[optind]);
+		return DMASTRESS_EXIT_USAGE;
+	}
+	for (i = 0; i < DMASTRESS_NR_CASES; i++) {
+		if (!any)
+			want[i] = true;
+		total += want[i];
+	}
+
+	ret = dmastress_misuse_ready(&st);
+	if (ret) {
+		if (st.fd >= 0)
+			close(st.fd);
+		return ret;
+	}
+	st.log = malloc(DMASTRESS_KMSG_BYTES);
+	st.kmsg = dmastress_kmsg_open();
+	if (!st.log || st.kmsg < 0) {
+		fprintf(stderr, "dmastress: misuse: cannot follow /dev/kmsg: %s\n",
+			st.kmsg < 0 ? strerror(-st.kmsg) : "out of memory");
+		ret = DMASTRESS_EXIT_FAIL;
+		goto out;
+	}
+	dmastress_read_str_file(DMA_API_DIR "/all_errors", all_errors,
+				sizeof(all_errors));
+	ret = dmastress_write_file(DMA_API_DIR "/all_errors", "1");
+	if (ret) {
+		fprintf(stderr, "dmastress: misuse: cannot set all_errors: %s\n",
+			strerror(-ret));
+		ret = DMASTRESS_EXIT_FAIL;
+		goto out;
+	}
+
+	printf("KTAP version 1\n1..%u\n", total);
+	printf("# device=%s bdf=%s\n", st.device, st.bdf);
+	for (i = 0; i < DMASTRESS_NR_CASES; i++) {
+		if (!want[i])
+			continue;
+		n++;
+		if (st.fd < 0) {
+			printf("not ok %u %s # the device is gone\n", n,
+			       dmastress_misuse_cases[i].name);
+			failed++;
+			continue;
+		}
+		ret = dmastress_misuse_case(&st, &dmastress_misuse_cases[i], n);
+		if (ret > 0)
+			passed++;
+		else if (ret < 0)
+			skipped++;
+		else
+			failed++;
+		fflush(stdout);
+	}
+	dmastress_write_file(DMA_API_DIR "/all_errors", all_errors);
+	printf("misuse: %d passed, %d failed, %d skipped\n", passed, failed,
+	       skipped);
+	ret = failed ? DMASTRESS_EXIT_FAIL :
+	      passed ? DMASTRESS_EXIT_OK : DMASTRESS_EXIT_SKIP;
+out:
+	if (st.kmsg >= 0)
+		close(st.kmsg);
+	if (st.fd >= 0)
+		close(st.fd);
+	free(st.log);
+	return ret;
+}
