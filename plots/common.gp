@@ -40,6 +40,10 @@ stat_name(s) = s[strlen(s) - 2:] eq "_ns" ? s[1:strlen(s) - 3] : s
 # Size axes: log 2, a tic every factor of 4 with its binary unit (gnuplot's
 # "%.0b%B" prints "ki" and rounds 1 MiB to "1023ki" on log axes).
 size_axis = "set logscale x 2; set xtics (\"1KiB\" 1024, \"4KiB\" 4096, \"16KiB\" 16384, \"64KiB\" 65536, \"256KiB\" 262144, \"1MiB\" 1048576, \"4MiB\" 4194304, \"16MiB\" 16777216, \"64MiB\" 67108864, \"256MiB\" 268435456, \"1GiB\" 1073741824); set mxtics 2; set xtics rotate by 35 right; set offsets graph 0.04, graph 0.04, 0, 0"
+# "4KiB", "1MiB", "1GiB": a size in bytes with its binary unit.
+size_label(x) = x >= 1073741824 ? sprintf("%gGiB", x / 1073741824.0) : \
+	(x >= 1048576 ? sprintf("%gMiB", x / 1048576.0) : \
+	(x >= 1024 ? sprintf("%gKiB", x / 1024.0) : sprintf("%gB", x)))
 # The key: in the first panel of a multiplot only, small, over the lines.
 panel_key(first) = first ? "set key top left opaque box samplen 2 spacing 0.9 font ',9'" : "unset key"
 # Numbers written to a datablock with "with table" lose digits (%g, so

@@ -33,7 +33,7 @@ do for [c in cases] {
 		eval sprintf("rows = rows + |$m%d|", i)
 	}
 	set datafile nocolumnheaders
-	set title sprintf("%s, %s", p, gprintf("%.0b%BB", sz))
+	set title sprintf("%s, %s", p, size_label(sz))
 	set xlabel "threads (kernel threads, one per CPU)"
 	set ylabel "aggregate bandwidth (MiB/s)"
 	if (rows == 0) {
