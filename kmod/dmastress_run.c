@@ -24,6 +24,7 @@
 #include <linux/bitops.h>
 #include <linux/completion.h>
 #include <linux/cpumask.h>
+#include <linux/dma-direct.h>
 #include <linux/kthread.h>
 #include <linux/ktime.h>
 #include <linux/log2.h>
@@ -35,6 +36,7 @@
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/swiotlb.h>
 
 #include "dmastress.h"
 
@@ -977,6 +979,48 @@ static int dmastress_skip(struct dmastress_run_result *res, const char *why)
 }
 
 /*
+ * dma-direct bounces a streaming mapping beyond the mask through swiotlb.
+ * When the pool itself lies beyond the mask, swiotlb_map() WARNs and fails
+ * every such mapping: a limit of the platform, not a bug of the path, so
+ * the run is skipped. Behind an IOMMU the IOVA honours the mask.
+ */
+static bool dmastress_bounce_reachable(struct dmastress_dev *dd, u32 path_id,
+				       const char **why)
+{
+#ifdef CONFIG_SWIOTLB
+	struct device *dev = dd->dev;
+	struct io_tlb_mem *mem = dev->dma_io_tlb_mem;
+	u64 limit;
+
+	switch (path_id) {
+	case DMASTRESS_PATH_SINGLE:
+	case DMASTRESS_PATH_PAGE:
+	case DMASTRESS_PATH_SG:
+	case DMASTRESS_PATH_SGTABLE:
+		break;
+	default:
+		return true;
+	}
+	if (!mem || !mem->nslabs || !dev->dma_mask)
+		return true;
+	switch (dmastress_group_type(dev)) {
+	case DMASTRESS_GROUP_NONE:
+	case DMASTRESS_GROUP_IDENTITY:
+		break;
+	default:
+		return true;
+	}
+	limit = min_not_zero(*dev->dma_mask, dev->bus_dma_limit);
+	if (phys_to_dma_unencrypted(dev, mem->defpool.end - 1) <= limit)
+		return true;
+	*why = "the swiotlb pool lies beyond the DMA mask";
+	return false;
+#else
+	return true;
+#endif
+}
+
+/*
  * Which paths a stress run mixes: the requested ones that can run here at
  * a page or less. len_bytes is only the largest size drawn; each drawn
  * operation is checked again at its own size (dmastress_stress_draw()).
@@ -997,7 +1041,7 @@ static u32 dmastress_stress_paths(struct dmastress_dev *dd,
 		const struct dmastress_path *path = dmastress_paths[id];
 		const char *why = NULL;
 
-		if (!(want & BIT(id)))
+		if (!(want & BIT(id)) || !dmastress_bounce_reachable(dd, id, &why))
 			continue;
 		q.path = id;
 		q.flags &= ~DMASTRESS_RUN_STRESS;
@@ -1028,6 +1072,8 @@ static int dmastress_run_usable(struct dmastress_ctx *ctx,
 			return dmastress_skip(res, "no path of the mix can run here");
 		return 0;
 	}
+	if (!dmastress_bounce_reachable(ctx->dd, p->path, &why))
+		return dmastress_skip(res, why);
 	if (path->usable && !path->usable(ctx->dd, p, &why))
 		return dmastress_skip(res, why);
 	return 0;
