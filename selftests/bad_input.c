@@ -31,6 +31,7 @@ FIXTURE(bad_run) {
 	int fd;
 	struct dmastress_info info;
 	struct dmastress_hist *hists;
+	struct dmastress_path_counts counts[DMASTRESS_NR_PATHS];
 	struct dmastress_run run;
 };
 
@@ -42,6 +43,7 @@ FIXTURE_VARIANT(bad_run) {
 	__u32 path;
 	__u32 flags;
 	bool hist;
+	bool counts;
 	unsigned int off, width;
 	__u64 value;
 	unsigned int off2, width2;
@@ -62,6 +64,7 @@ FIXTURE_VARIANT(bad_run) {
 	.value2 = (_value),
 
 #define HIST	.hist = true,
+#define COUNTS	.counts = true,
 #define STRESS	.flags = DMASTRESS_RUN_STRESS,
 #define BATCH	.flags = DMASTRESS_RUN_BATCH,
 #define PATH(p)	.path = DMASTRESS_PATH_##p,
@@ -69,7 +72,11 @@ FIXTURE_VARIANT(bad_run) {
 BAD_RUN(size_short, size, sizeof(struct dmastress_run) - 1);
 BAD_RUN(size_long, size, sizeof(struct dmastress_run) + 1);
 BAD_RUN(size_zero, size, 0);
-BAD_RUN(counts_size_without_ptr, counts_size, sizeof(struct dmastress_path_counts));
+BAD_RUN(counts_size_without_ptr, counts_size,
+	sizeof(struct dmastress_path_counts));
+BAD_RUN(counts_size_wrong, counts_size,
+	sizeof(struct dmastress_path_counts) + 8, COUNTS);
+BAD_RUN(counts_ptr_without_size, counts_size, 0, COUNTS);
 BAD_RUN(hist_size_without_ptr, hist_size, sizeof(struct dmastress_hist));
 BAD_RUN(hist_size_wrong, hist_size, sizeof(struct dmastress_hist) - 8, HIST);
 BAD_RUN(hist_ptr_without_size, hist_size, 0, HIST);
@@ -121,7 +128,8 @@ BAD_RUN(reserved6, params.reserved[6], 0x80000000U);
 
 /* The valid run every bad_run variant starts from. */
 static void base_run(struct dmastress_run *run, __u32 path, __u32 flags,
-		     struct dmastress_hist *hists)
+		     struct dmastress_hist *hists,
+		     struct dmastress_path_counts *counts)
 {
 	dmastress_run_init(run, path, DMASTRESS_ENGINE_CPU,
 			   DMASTRESS_DIR_BIDIRECTIONAL, 4096, 1, 0xbad);
@@ -133,6 +141,10 @@ static void base_run(struct dmastress_run *run, __u32 path, __u32 flags,
 	if (hists) {
 		run->hist_ptr = (__u64)(uintptr_t)hists;
 		run->hist_size = sizeof(*hists);
+	}
+	if (counts) {
+		run->counts_ptr = (__u64)(uintptr_t)counts;
+		run->counts_size = sizeof(*counts);
 	}
 }
 
@@ -155,7 +167,8 @@ TEST_F(bad_run, einval_and_no_change)
 	struct dmastress_info after;
 
 	base_run(&self->run, variant->path, variant->flags,
-		 variant->hist ? self->hists : NULL);
+		 variant->hist ? self->hists : NULL,
+		 variant->counts ? self->counts : NULL);
 	poke(&self->run, variant->off, variant->width, variant->value);
 	if (variant->width2)
 		poke(&self->run, variant->off2, variant->width2,
@@ -179,6 +192,7 @@ FIXTURE_VARIANT(good_run) {
 	__u32 path;
 	__u32 flags;
 	bool hist;
+	bool counts;
 };
 
 FIXTURE_VARIANT_ADD(good_run, plain) {
@@ -188,6 +202,17 @@ FIXTURE_VARIANT_ADD(good_run, plain) {
 FIXTURE_VARIANT_ADD(good_run, hist) {
 	.path = DMASTRESS_PATH_SINGLE,
 	.hist = true,
+};
+
+FIXTURE_VARIANT_ADD(good_run, counts) {
+	.path = DMASTRESS_PATH_SINGLE,
+	.counts = true,
+};
+
+FIXTURE_VARIANT_ADD(good_run, stress_counts) {
+	.path = DMASTRESS_PATH_SINGLE,
+	.flags = DMASTRESS_RUN_STRESS,
+	.counts = true,
 };
 
 FIXTURE_VARIANT_ADD(good_run, batch) {
@@ -220,20 +245,41 @@ FIXTURE_TEARDOWN(good_run)
 
 TEST_F(good_run, runs)
 {
+	struct dmastress_path_counts counts[DMASTRESS_NR_PATHS];
 	struct dmastress_hist *hists = NULL;
 	struct dmastress_run run;
+	__u64 ops = 0, bytes = 0;
+	int i;
 
 	if (variant->hist) {
 		hists = calloc(DMASTRESS_NR_HISTS, sizeof(*hists));
 		ASSERT_NE(NULL, hists);
 	}
-	base_run(&run, variant->path, variant->flags, hists);
+	memset(counts, 0xa5, sizeof(counts));
+	base_run(&run, variant->path, variant->flags, hists,
+		 variant->counts ? counts : NULL);
+	if (variant->flags & DMASTRESS_RUN_STRESS)
+		run.params.iterations = 16;
 	dmastress_run_verified(self->fd, &run);
 	if (hists) {
 		EXPECT_EQ(run.result.phase[DMASTRESS_PHASE_E2E].count,
 			  hists[DMASTRESS_PHASE_E2E].count);
 		free(hists);
 	}
+	if (!variant->counts)
+		return;
+	/* The per-path books add up to the run's totals. */
+	for (i = 0; i < DMASTRESS_NR_PATHS; i++) {
+		ops += counts[i].ops;
+		bytes += counts[i].bytes;
+		EXPECT_EQ(0, counts[i].mismatches);
+		if (!(variant->flags & DMASTRESS_RUN_STRESS) &&
+		    i != variant->path) {
+			EXPECT_EQ(0, counts[i].ops);
+		}
+	}
+	EXPECT_EQ(run.result.ops, ops);
+	EXPECT_EQ(run.result.bytes, bytes);
 }
 
 /* ---- bad_ioctl -------------------------------------------------------- */
@@ -516,6 +562,29 @@ TEST_F(bad_ioctl, bad_hist_ptr_is_efault)
 	/* A kernel address. */
 	run.hist_ptr = 0xffffffff81000000ULL;
 	dmastress_err_run(EFAULT, self->fd, &run);
+	/* The per-path counts, the same. */
+	dmastress_run_init(&run, DMASTRESS_PATH_SINGLE, DMASTRESS_ENGINE_CPU,
+			   DMASTRESS_DIR_TO_DEVICE, 64, 1, 1);
+	run.counts_ptr = (__u64)(uintptr_t)p;
+	run.counts_size = sizeof(struct dmastress_path_counts);
+	dmastress_err_run(EFAULT, self->fd, &run);
+}
+
+/* Committing a DMA API misuse needs allow_misuse=1: refused by default. */
+TEST_F(bad_ioctl, misuse_refused_by_default)
+{
+	struct dmastress_misuse m = {
+		.size = sizeof(m),
+		.class_id = DMASTRESS_MISUSE_UNMAP_SIZE,
+	};
+	char val[16];
+
+	if (!dmastress_read_str(DMASTRESS_SYSFS_MODULE "/parameters/allow_misuse",
+				val, sizeof(val)) &&
+	    (val[0] == 'Y' || val[0] == '1'))
+		SKIP(return, "module loaded with allow_misuse=1");
+	EXPECT_EQ(-EPERM, _dmastress_ioctl(self->fd, DMASTRESS_IOC_MISUSE, &m));
+	EXPECT_EQ(-EPERM, _dmastress_ioctl(self->fd, DMASTRESS_IOC_MISUSE, NULL));
 }
 
 TEST_F(bad_ioctl, device_node_is_root_only)

@@ -11,7 +11,8 @@
  *         It ends by unloading the module (rmmod) and loading it again
  *         (insmod DMASTRESS_KO) with the parameters it had, and the kernel
  *         log since the start shows no oops, BUG, WARNING, KASAN, UBSAN or
- *         DMA-API report. Replay with DMASTRESS_SEED=<seed>.
+ *         DMA-API report. Replay with DMASTRESS_SEED=<seed>;
+ *         DMASTRESS_FUZZ_IOCTLS=<n> changes the number of ioctls (10,000).
  */
 #include <dirent.h>
 #include <stdarg.h>
@@ -21,6 +22,9 @@
 #define FUZZ_MIN_IOCTLS		10000
 #define FUZZ_MAX_MAPS		32
 #define FUZZ_MAX_VIEW_BYTES	(256 * 1024)
+/* Valid runs stay small: 10,000 ioctls must fit a debug kernel in TCG. */
+#define FUZZ_MAX_RUN_BYTES	16384
+#define FUZZ_NR_OPS		10
 
 /* ---- loading and unloading ----------------------------------------- */
 
@@ -184,6 +188,9 @@ struct fuzz {
 	void *none;			/* a PROT_NONE page: never accessible */
 	struct dmastress_hist *hists;
 	unsigned long ioctls, calls, ok, runs, runs_done, reopens;
+	bool misuse_allowed;
+	__u64 op_ns[FUZZ_NR_OPS];
+	unsigned long op_count[FUZZ_NR_OPS];
 	unsigned long err[256];
 	int failures;
 	char first[256];
@@ -308,9 +315,9 @@ static void *pointer(struct fuzz *f, void *good)
 static void bound_cost(struct dmastress_run_params *p)
 {
 	if (p->len_bytes >= 1 && p->len_bytes <= DMASTRESS_MAX_LEN_BYTES)
-		p->len_bytes = 1 + p->len_bytes % 65536;
+		p->len_bytes = 1 + p->len_bytes % FUZZ_MAX_RUN_BYTES;
 	if (p->iterations >= 1 && p->iterations <= DMASTRESS_MAX_ITERATIONS)
-		p->iterations = 1 + p->iterations % 3;
+		p->iterations = 1 + p->iterations % 2;
 	if (p->seconds >= 1 && p->seconds <= DMASTRESS_MAX_SECONDS) {
 		p->seconds = 0;
 		if (!p->iterations)
@@ -354,7 +361,8 @@ static void fuzz_run(struct fuzz *f)
 	dmastress_run_init(&run, r32(f) % DMASTRESS_NR_PATHS,
 			   one_in(f, 64) ? DMASTRESS_ENGINE_EDU :
 					   DMASTRESS_ENGINE_CPU,
-			   r32(f) % 3, 1 + r32(f) % 65536, 1 + r32(f) % 3,
+			   r32(f) % 3, 1 + r32(f) % FUZZ_MAX_RUN_BYTES,
+			   1 + r32(f) % 2,
 			   r32(f));
 	if (one_in(f, 4))
 		p->flags = flag_bits[r32(f) % 4];
@@ -563,12 +571,36 @@ static void fuzz_munmap(struct fuzz *f)
 static void fuzz_unknown(struct fuzz *f)
 {
 	static __u8 zero[1024];
-	unsigned int nr = 5 + r32(f) % 251;
+	unsigned int nr = 6 + r32(f) % 250;
 	unsigned long cmd;
 
 	cmd = _IOC(r32(f) % 4, DMASTRESS_IOC_MAGIC, nr, r32(f) % 512);
 	memset(zero, 0, sizeof(zero));
 	ioctl_answer(f, "unknown", _dmastress_ioctl(f->fd, cmd, zero));
+}
+
+/*
+ * DMASTRESS_IOC_MISUSE with any arguments: refused (-EPERM) unless the
+ * module allows misuse, and then not called: a misuse is meant to be
+ * reported by the kernel.
+ */
+static void fuzz_misuse(struct fuzz *f)
+{
+	struct dmastress_misuse m;
+	int ret;
+
+	if (f->misuse_allowed)
+		return;
+	memset(&m, 0, sizeof(m));
+	m.size = sizeof(m);
+	m.class_id = r32(f) % DMASTRESS_NR_MISUSE;
+	if (one_in(f, 2))
+		corrupt(f, &m, sizeof(m));
+	ret = _dmastress_ioctl(f->fd, DMASTRESS_IOC_MISUSE, pointer(f, &m));
+	f->ioctls++;
+	f->calls++;
+	if (ret != -EPERM)
+		fuzz_fail(f, "misuse: %d, expected %d", ret, -EPERM);
 }
 
 /* Close the file with its views and mappings alive, and open it again. */
@@ -581,30 +613,44 @@ static void fuzz_reopen(struct fuzz *f)
 	f->reopens++;
 }
 
+/* The mix, in percent, and where the time goes. */
+static const struct {
+	const char *name;
+	unsigned int percent;
+	void (*fn)(struct fuzz *f);
+} fuzz_ops[FUZZ_NR_OPS] = {
+	{ "run", 35, fuzz_run },
+	{ "info", 15, fuzz_info },
+	{ "view_create", 12, fuzz_view_create },
+	{ "view_xfer", 10, fuzz_view_xfer },
+	{ "view_destroy", 8, fuzz_view_destroy },
+	{ "unknown", 8, fuzz_unknown },
+	{ "mmap", 5, fuzz_mmap },
+	{ "munmap", 5, fuzz_munmap },
+	{ "reopen", 1, fuzz_reopen },
+	{ "misuse", 1, fuzz_misuse },
+};
+
+static __u64 now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
 static void fuzz_one(struct fuzz *f)
 {
 	__u32 r = r32(f) % 100;
+	unsigned int i;
+	__u64 t0;
 
-	if (r < 35)
-		fuzz_run(f);
-	else if (r < 50)
-		fuzz_info(f);
-	else if (r < 62)
-		fuzz_view_create(f);
-	else if (r < 72)
-		fuzz_view_xfer(f);
-	else if (r < 80)
-		fuzz_view_destroy(f);
-	else if (r < 88)
-		fuzz_unknown(f);
-	else if (r < 93)
-		fuzz_mmap(f);
-	else if (r < 98)
-		fuzz_munmap(f);
-	else if (r < 99)
-		fuzz_reopen(f);
-	else
-		fuzz_info(f);
+	for (i = 0; i < FUZZ_NR_OPS - 1 && r >= fuzz_ops[i].percent; i++)
+		r -= fuzz_ops[i].percent;
+	t0 = now_ns();
+	fuzz_ops[i].fn(f);
+	f->op_ns[i] += now_ns() - t0;
+	f->op_count[i]++;
 }
 
 FIXTURE(fuzz) {
@@ -626,6 +672,8 @@ FIXTURE_SETUP(fuzz)
 	ksft_print_msg("seed=0x%08x (replay: DMASTRESS_SEED=0x%08x)\n",
 		       self->f.rng, self->f.rng);
 	self->f.page = dmastress_page_size();
+	self->f.misuse_allowed = strstr(self->params, "allow_misuse=Y") ||
+				 strstr(self->params, "allow_misuse=1");
 	self->f.none = mmap(NULL, self->f.page, PROT_NONE,
 			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, self->f.none);
@@ -644,18 +692,24 @@ FIXTURE_TEARDOWN(fuzz)
 
 TEST_F_TIMEOUT(fuzz, random_ioctls_then_reload, 1500)
 {
+	const char *n = getenv("DMASTRESS_FUZZ_IOCTLS");
+	unsigned long want = n && *n ? strtoul(n, NULL, 0) : FUZZ_MIN_IOCTLS;
 	struct fuzz *f = &self->f;
 	struct dmastress_info info;
 	char bad[512];
 	int i, nbad, fd;
 
-	while (f->ioctls < FUZZ_MIN_IOCTLS)
+	while (f->ioctls < want)
 		fuzz_one(f);
 	ksft_print_msg("fuzz: %lu ioctls, %lu calls (%lu runs, %lu carried out), %lu ok, %lu reopens; EINVAL %lu ENOTTY %lu EFAULT %lu EBUSY %lu ENOSPC %lu EOPNOTSUPP %lu EPERM %lu\n",
 		       f->ioctls, f->calls, f->runs, f->runs_done, f->ok, f->reopens,
 		       f->err[EINVAL], f->err[ENOTTY], f->err[EFAULT],
 		       f->err[EBUSY], f->err[ENOSPC], f->err[EOPNOTSUPP],
 		       f->err[EPERM]);
+	for (i = 0; i < FUZZ_NR_OPS; i++)
+		ksft_print_msg("fuzz: %-12s %6lu calls %8llu ms\n",
+			       fuzz_ops[i].name, f->op_count[i],
+			       (unsigned long long)f->op_ns[i] / 1000000);
 	EXPECT_EQ(0, f->failures) TH_LOG("%d failures, first: %s",
 					 f->failures, f->first);
 	/* It did more than bounce off the argument checks. */
