@@ -29,6 +29,7 @@
 #include <linux/scatterlist.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
+#include <linux/swiotlb.h>
 #include <linux/vmalloc.h>
 
 #include "dmastress.h"
@@ -203,12 +204,37 @@ static bool dmastress_sg_layout(struct device *dev,
 	return false;
 }
 
+/*
+ * With swiotlb forced every entry is bounced: a payload larger than the
+ * whole (fixed-size) pool cannot be mapped at all.
+ */
+static bool dmastress_sg_fits_swiotlb(struct device *dev, u64 len)
+{
+#ifdef CONFIG_SWIOTLB
+	struct io_tlb_mem *mem = dev->dma_io_tlb_mem;
+
+	if (!mem || !is_swiotlb_force_bounce(dev))
+		return true;
+#ifdef CONFIG_SWIOTLB_DYNAMIC
+	if (mem->can_grow)
+		return true;
+#endif
+	return len <= (u64)mem->nslabs << IO_TLB_SHIFT;
+#else
+	return true;
+#endif
+}
+
 static bool dmastress_sg_usable(struct dmastress_dev *dd,
 				const struct dmastress_run_params *p,
 				const char **why)
 {
 	struct dmastress_sg_plan pl;
 
+	if (!dmastress_sg_fits_swiotlb(dd->dev, p->len_bytes)) {
+		*why = "len_bytes above the whole forced swiotlb pool";
+		return false;
+	}
 	return dmastress_sg_layout(dd->dev, p, p->len_bytes, &pl, why);
 }
 
