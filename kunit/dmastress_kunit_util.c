@@ -84,6 +84,20 @@ int dmastress_kunit_expected_group(void)
 }
 
 /**
+ * dmastress_kunit_group_name() - a group type for messages
+ * @group: enum dmastress_group_type
+ *
+ * Return: "none", "identity", "DMA", "DMA-FQ" or "other".
+ */
+const char *dmastress_kunit_group_name(u32 group)
+{
+	if (group < ARRAY_SIZE(dmastress_kunit_group_names) &&
+	    dmastress_kunit_group_names[group])
+		return dmastress_kunit_group_names[group];
+	return "other";
+}
+
+/**
  * dmastress_kunit_mode_name() - the mode name from dmastress_kunit.mode=
  *
  * Return: the name, or "unknown".

@@ -111,6 +111,7 @@ enum dmastress_kunit_mode {
 
 enum dmastress_kunit_mode dmastress_kunit_mode(struct kunit *test);
 const char *dmastress_kunit_mode_name(void);
+const char *dmastress_kunit_group_name(u32 group);
 int dmastress_kunit_expected_group(void);
 
 int dmastress_kunit_suite_init(struct kunit_suite *suite);

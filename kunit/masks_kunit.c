@@ -149,7 +149,7 @@ static const struct masks_run_case masks_run_cases[] = {
 	{ .desc = "pool 24 bits, streaming 64", .path = DMASTRESS_PATH_POOL,
 	  .coherent_bits = 24, .len = 512 },
 	{ .desc = "noncontig 32 bits", .path = DMASTRESS_PATH_NONCONTIG,
-	  .coherent_bits = 32, .len = 64 * PAGE_SIZE },
+	  .coherent_bits = 32, .len = 8 * PAGE_SIZE },
 	{ .desc = "single 64 bits, coherent 24", .path = DMASTRESS_PATH_SINGLE,
 	  .bits = 64, .coherent_bits = 24, .len = 2 * PAGE_SIZE },
 };
@@ -191,7 +191,10 @@ static void masks_test_mode(struct kunit *test)
 	if (want < 0)
 		kunit_skip(test, "mode unknown: boot with dmastress_kunit.group=");
 	KUNIT_EXPECT_EQ_MSG(test, dmastress_group_type(dd->dev), (u32)want,
-			    "mode %s", dmastress_kunit_mode_name());
+			    "mode %s: group type %s, the modes table says %s",
+			    dmastress_kunit_mode_name(),
+			    dmastress_kunit_group_name(dmastress_group_type(dd->dev)),
+			    dmastress_kunit_group_name(want));
 	KUNIT_EXPECT_EQ(test, is_swiotlb_force_bounce(dd->dev),
 			dmastress_kunit_mode(test) ==
 			DMASTRESS_KUNIT_MODE_SWIOTLB);

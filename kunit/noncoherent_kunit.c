@@ -52,36 +52,48 @@ static void noncoherent_test_data(struct kunit *test)
 }
 
 /**
- * struct noncoherent_mask_case - a narrow coherent mask for an allocation
+ * struct noncoherent_mask_case - narrow masks for an allocation
  * @desc: case name
  * @path: DMASTRESS_PATH_PAGES or DMASTRESS_PATH_NONCOHERENT
- * @bits: coherent mask width (these allocations honour the coherent mask)
+ * @bits: coherent mask width
+ * @streaming_bits: streaming mask width, 0 to leave it at 64 bits
  * @len: bytes
  */
 struct noncoherent_mask_case {
 	const char *desc;
 	u32 path;
 	u32 bits;
+	u32 streaming_bits;
 	u64 len;
 };
 
 static const struct noncoherent_mask_case noncoherent_mask_cases[] = {
-	{ .desc = "pages 24 bits PAGE_SIZE + 1", .path = DMASTRESS_PATH_PAGES,
-	  .bits = 24, .len = PAGE_SIZE + 1 },
-	{ .desc = "pages 32 bits 64 KiB", .path = DMASTRESS_PATH_PAGES,
-	  .bits = 32, .len = SZ_64K },
-	{ .desc = "noncoherent 24 bits PAGE_SIZE",
-	  .path = DMASTRESS_PATH_NONCOHERENT, .bits = 24, .len = PAGE_SIZE },
-	{ .desc = "noncoherent 32 bits 64 KiB + 1",
-	  .path = DMASTRESS_PATH_NONCOHERENT, .bits = 32,
+	{ .desc = "pages 24/24 bits PAGE_SIZE + 1", .path = DMASTRESS_PATH_PAGES,
+	  .bits = 24, .streaming_bits = 24, .len = PAGE_SIZE + 1 },
+	{ .desc = "pages 32/32 bits 64 KiB", .path = DMASTRESS_PATH_PAGES,
+	  .bits = 32, .streaming_bits = 32, .len = SZ_64K },
+	{ .desc = "noncoherent 24/24 bits PAGE_SIZE",
+	  .path = DMASTRESS_PATH_NONCOHERENT, .bits = 24, .streaming_bits = 24,
+	  .len = PAGE_SIZE },
+	{ .desc = "noncoherent 32/32 bits 64 KiB + 1",
+	  .path = DMASTRESS_PATH_NONCOHERENT, .bits = 32, .streaming_bits = 32,
 	  .len = SZ_64K + 1 },
+	{ .desc = "pages coherent 24 bits only", .path = DMASTRESS_PATH_PAGES,
+	  .bits = 24, .len = PAGE_SIZE + 1 },
+	{ .desc = "noncoherent coherent 24 bits only",
+	  .path = DMASTRESS_PATH_NONCOHERENT, .bits = 24, .len = PAGE_SIZE },
 };
 
 KUNIT_ARRAY_PARAM_DESC(noncoherent_mask, noncoherent_mask_cases, desc);
 
 /*
  * dma_alloc_pages() and dma_alloc_noncoherent() hand out addresses within
- * the coherent mask, with the streaming mask left at 64 bits.
+ * the masks. With both masks narrowed that holds in every mode. With only
+ * the coherent mask narrowed it holds for dma-direct, which allocates for
+ * the coherent mask; iommu-dma (group type DMA, DMA-FQ) maps these
+ * allocations with the streaming mask instead (6.12
+ * dma_common_alloc_pages() calls iommu_dma_map_page()), so there the case
+ * is skipped with that reason rather than passed.
  */
 static void noncoherent_test_mask(struct kunit *test)
 {
@@ -91,8 +103,13 @@ static void noncoherent_test_mask(struct kunit *test)
 	struct dmastress_run_params p;
 	struct dmastress_run_result res;
 
+	if (!c->streaming_bits &&
+	    dmastress_kunit_mode(test) == DMASTRESS_KUNIT_MODE_TRANSLATED)
+		kunit_skip(test,
+			   "iommu-dma maps dma_alloc_pages() with the streaming mask");
 	dmastress_kunit_params(&p, c->path, DMASTRESS_ENGINE_CPU,
 			       DMASTRESS_DIR_BIDIRECTIONAL, c->len);
+	p.mask_bits = c->streaming_bits;
 	p.coherent_mask_bits = c->bits;
 	dmastress_kunit_run(test, dd, &p, &res);
 	dmastress_kunit_expect_intact(test, &p, &res);

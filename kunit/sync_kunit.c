@@ -3,12 +3,12 @@
  * sync_kunit.c - KUnit suite dmastress_sync: dma_need_sync() and the
  * dma_sync_*_for_cpu() negative control
  *
- * dma_need_sync() must say yes exactly where a sync moves bytes: for
- * streaming maps under swiotlb=force, and nowhere else on x86 (a coherent
- * architecture: no cache maintenance). The negative control proves it:
+ * dma_need_sync() must say yes where a sync moves bytes: for streaming
+ * maps under swiotlb=force; dma-direct says no everywhere else on x86 (a
+ * coherent architecture: no cache maintenance). The negative control:
  * reading FROM_DEVICE data without dma_sync_*_for_cpu() shows stale bytes
- * exactly where dma_need_sync() is true, and the data cases of the other
- * suites show that the syncs, when done, bring the bytes back.
+ * exactly where a buffer bounces, and the data cases of the other suites
+ * show that the syncs, when done, bring the bytes back.
  */
 #include <kunit/test.h>
 #include <linux/dma-mapping.h>
@@ -175,11 +175,13 @@ static int sync_buf_make(struct sync_buf *b)
 }
 
 /*
- * dma_need_sync() of a mapping or allocation of each family is true
- * exactly when the mode bounces it: streaming maps under swiotlb=force.
- * Coherent x86 needs no cache maintenance, an IOMMU (group type DMA,
- * DMA-FQ or identity) maps the buffer itself, and DMA allocations are made
- * addressable instead of bounced.
+ * dma_need_sync() of a mapping or allocation of each family. It must be
+ * true where a sync moves bytes (streaming maps under swiotlb=force), and
+ * dma-direct answers exactly: false for everything else (x86 is coherent,
+ * and DMA allocations are made addressable instead of bounced), also under
+ * identity. iommu-dma (group type DMA, DMA-FQ) answers per device, not per
+ * address: false on a coherent device, unless CONFIG_DMA_API_DEBUG keeps
+ * every sync on so that it can check them (then true).
  */
 static void sync_test_need_sync(struct kunit *test)
 {
@@ -191,7 +193,10 @@ static void sync_test_need_sync(struct kunit *test)
 
 	if (mode == DMASTRESS_KUNIT_MODE_UNKNOWN)
 		kunit_skip(test, "mode unknown: boot with dmastress_kunit.group=");
-	want = c->bounced && mode == DMASTRESS_KUNIT_MODE_SWIOTLB;
+	if (mode == DMASTRESS_KUNIT_MODE_TRANSLATED)
+		want = IS_ENABLED(CONFIG_DMA_API_DEBUG);
+	else
+		want = c->bounced && mode == DMASTRESS_KUNIT_MODE_SWIOTLB;
 
 	b = kunit_kzalloc(test, sizeof(*b), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, b);
