@@ -91,8 +91,9 @@ bench:
 anchor:
 	@$(TOP)/bench/anchor
 
+# make soak [SECONDS=S] (default 60): see scripts/soak.
 soak:
-	@$(TOP)/scripts/soak
+	@$(TOP)/scripts/soak $(if $(SECONDS),--seconds $(SECONDS))
 
 lint:
 	@$(TOP)/scripts/lint

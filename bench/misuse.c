@@ -44,12 +44,16 @@
  * @expect: substrings that must all appear in one log line each, next to
  *	the device's name (kernel/dma/debug.c, Linux 6.12)
  * @note: printed as a diagnostic when set
+ * @gap: why dma-debug cannot see this misuse on this architecture; when it
+ *	stays unseen the class is reported as skipped with this reason (a
+ *	confirmed gap, neither a pass nor a failure), when it is seen it passes
  */
 struct dmastress_misuse_case {
 	uint32_t id;
 	const char *name;
 	const char *expect[2];
 	const char *note;
+	const char *gap;
 };
 
 static const struct dmastress_misuse_case dmastress_misuse_cases[] = {
@@ -89,7 +93,8 @@ static const struct dmastress_misuse_case dmastress_misuse_cases[] = {
 	{ .id = DMASTRESS_MISUSE_OVERLAP, .name = "overlap",
 	  .expect = { "cacheline tracking EEXIST, overlapping mappings aren't supported" } },
 	{ .id = DMASTRESS_MISUSE_MAP_RODATA, .name = "map_rodata",
-	  .expect = { "device driver maps memory from kernel text or rodata" } },
+	  .expect = { "device driver maps memory from kernel text or rodata" },
+	  .gap = "confirmed gap: check_for_illegal_area() tests page_address(), the direct-map alias, against the kernel image's _stext/rodata addresses (x86_64)" },
 	{ .id = DMASTRESS_MISUSE_MAP_STACK, .name = "map_stack",
 	  .expect = { "device driver maps memory from stack" } },
 	{ .id = DMASTRESS_MISUSE_HELD_AT_UNBIND, .name = "held_at_unbind",
@@ -269,6 +274,10 @@ static int dmastress_misuse_case(struct dmastress_misuse_state *st,
 	       (unsigned long long)before, (unsigned long long)after);
 	if (mc->note)
 		printf("# %s: %s\n", mc->name, mc->note);
+	if (after <= before && mc->gap) {
+		printf("ok %u %s # SKIP %s\n", n, mc->name, mc->gap);
+		return -1;
+	}
 	if (after <= before) {
 		printf("# %s: error_count did not rise\n", mc->name);
 		ok = false;
