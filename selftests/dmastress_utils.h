@@ -438,6 +438,38 @@ static inline __u64 dmastress_mask_of_bits(unsigned int bits)
 	return bits >= 64 ? ~0ULL : (1ULL << bits) - 1;
 }
 
+/*
+ * The top-level /proc/iomem entry that covers [@phys, @phys + @len) whole,
+ * e.g. "System RAM" or "Reserved", copied to @name. Returns 0, -ENOENT when
+ * no entry covers the range (a hole: reads there hit nothing), or -errno.
+ */
+static inline int dmastress_iomem_covering(__u64 phys, __u64 len, char *name,
+					   size_t n)
+{
+	unsigned long long start, end;
+	char line[256];
+	int ret = -ENOENT;
+	FILE *f = fopen("/proc/iomem", "re");
+
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		int pos = 0;
+
+		if (line[0] == ' ' ||
+		    sscanf(line, "%llx-%llx : %n", &start, &end, &pos) != 2 || !pos)
+			continue;
+		if (phys < start || phys + len - 1 > end)
+			continue;
+		line[strcspn(line, "\n")] = '\0';
+		snprintf(name, n, "%s", line + pos);
+		ret = 0;
+		break;
+	}
+	fclose(f);
+	return ret;
+}
+
 /* The module's reference count, or -errno. */
 static inline long long dmastress_module_refcnt(void)
 {
