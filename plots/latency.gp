@@ -16,23 +16,32 @@ here = "."
 do for [i = strlen(ARG0):1:-1] { if (ARG0[i:i] eq "/") { here = ARG0[1:i - 1]; break } }
 load here . "/common.gp"
 
+# One pass over the file: this plot's rows as "path#,size,mode#,value"
+# (the selection columns also appear in the using list: gnuplot's "if" sees
+# only the columns the using list reads).
+set datafile columnheaders
+set table $rows separator comma
+plot in using (word_index(paths, strcol("path"))):(num(column("size_bytes"))): \
+	(word_index(modes, strcol("mode"))):(num(column(stat) / 1000.0)): \
+	(strcol("phase")):(strcol("dir")):(column("threads")):(column("nents")) with table \
+	if (strcol("phase") eq phase && strcol("dir") eq dir && \
+	    column("threads") == threads && column("nents") == 0)
+unset table
+set datafile nocolumnheaders
+
 n = words(paths)
 set multiplot layout mp_rows(n), mp_cols(n) title \
 	sprintf("%s latency (%s) against operation size, dir %s, %d thread(s); one line per IOMMU mode", \
 		phase, stat_name(stat), dir, threads) font ",12"
-do for [p in paths] {
+do for [pi = 1:n] {
+	p = word(paths, pi)
 	rows = 0
 	do for [i = 1:words(modes)] {
-		set datafile columnheaders
 		eval sprintf("set table $m%d separator comma", i)
-		plot in using (num(column("size_bytes"))):(num(column(stat) / 1000.0)) with table \
-			if (strcol("mode") eq word(modes, i) && strcol("path") eq p && \
-			    strcol("phase") eq phase && strcol("dir") eq dir && \
-			    column("threads") == threads && column("nents") == 0)
+		plot $rows using 2:4:1:3 with table if ($1 == pi && $3 == i)
 		unset table
 		eval sprintf("rows = rows + |$m%d|", i)
 	}
-	set datafile nocolumnheaders
 	set title p
 	set xlabel "operation size (bytes)"
 	set ylabel sprintf("%s %s (us)", phase, stat_name(stat))

@@ -25,23 +25,31 @@ stats in using ((strcol("mode") eq base && strcol("phase") eq phase && \
 		 column("nents") == 0 && word_index(paths, strcol("path")) > 0) ? \
 		(ref[slot(strcol("path"), column("size_bytes"))] = column(stat)) : 0) nooutput
 
+# One pass over the file: this plot's rows as "path#,size,mode#,ratio"
+# (gnuplot's "if" sees only the columns the using list reads).
+set table $rows separator comma
+plot in using (word_index(paths, strcol("path"))):(num(column("size_bytes"))): \
+	(word_index(modes, strcol("mode"))): \
+	(num(column(stat) / ref[slot(strcol("path"), column("size_bytes"))])): \
+	(strcol("phase")):(strcol("dir")):(column("threads")):(column("nents")) with table \
+	if (word_index(paths, strcol("path")) > 0 && strcol("phase") eq phase && \
+	    strcol("dir") eq dir && column("threads") == threads && column("nents") == 0)
+unset table
+set datafile nocolumnheaders
+
 n = words(paths)
 set multiplot layout mp_rows(n), mp_cols(n) title \
 	sprintf("%s latency (%s) as a ratio to %s, dir %s, %d thread(s); one line per IOMMU mode", \
 		phase, stat_name(stat), base, dir, threads) font ",12"
-do for [p in paths] {
+do for [pi = 1:n] {
+	p = word(paths, pi)
 	rows = 0
 	do for [i = 1:words(modes)] {
-		set datafile columnheaders
 		eval sprintf("set table $m%d separator comma", i)
-		plot in using (num(column("size_bytes"))):(num(column(stat) / ref[slot(p, column("size_bytes"))])) with table \
-			if (strcol("mode") eq word(modes, i) && strcol("path") eq p && \
-			    strcol("phase") eq phase && strcol("dir") eq dir && \
-			    column("threads") == threads && column("nents") == 0)
+		plot $rows using 2:4:1:3 with table if ($1 == pi && $3 == i)
 		unset table
 		eval sprintf("rows = rows + |$m%d|", i)
 	}
-	set datafile nocolumnheaders
 	set title p
 	set xlabel "operation size (bytes)"
 	set ylabel sprintf("%s %s / %s's", phase, stat_name(stat), base)
