@@ -330,6 +330,72 @@ static void masks_test_oob_fault(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, res.guard_errors, 0);
 }
 
+/**
+ * struct masks_stress_case - a randomised mix of every path
+ * @desc: case name
+ * @engine: enum dmastress_engine_id
+ * @iterations: ops per thread
+ * @len: longest op, bytes
+ */
+struct masks_stress_case {
+	const char *desc;
+	u32 engine;
+	u64 iterations;
+	u64 len;
+};
+
+static const struct masks_stress_case masks_stress_cases[] = {
+	{ .desc = "cpu, 2 threads x 200 ops up to 48 KiB",
+	  .engine = DMASTRESS_ENGINE_CPU, .iterations = 200,
+	  .len = SZ_32K + SZ_16K },
+	{ .desc = "edu, 2 threads x 40 ops up to 8 KiB",
+	  .engine = DMASTRESS_ENGINE_EDU, .iterations = 40, .len = SZ_8K },
+};
+
+KUNIT_ARRAY_PARAM_DESC(masks_stress, masks_stress_cases, desc);
+
+/*
+ * Two threads keep up to 16 ops each of a random mix alive at once (every
+ * path that can run here, random direction, length, offset and sg entry
+ * count) under 32-bit streaming and coherent masks: every byte arrives,
+ * every address is within its mask and every sg segment within the
+ * device's limits. The mix is drawn from the suites' seed
+ * (dmastress_kunit.seed= replays it). Ops stay below the device's 64 KiB
+ * max segment size: a larger dma_alloc_noncontiguous() trips DMA-API
+ * debug (see noncontig_kunit.c).
+ */
+static void masks_test_stress(struct kunit *test)
+{
+	const struct masks_stress_case *c = test->param_value;
+	struct dmastress_dev *dd = dmastress_kunit_dev_for(test, c->engine);
+	struct dmastress_run_params p;
+	struct dmastress_run_result res;
+
+	dmastress_kunit_params(&p, 0, c->engine, DMASTRESS_DIR_BIDIRECTIONAL,
+			       c->len);
+	p.flags = DMASTRESS_RUN_STRESS;
+	p.threads = 2;
+	p.iterations = c->iterations;
+	p.live = 16;
+	p.mask_bits = 32;
+	p.coherent_mask_bits = 32;
+	dmastress_kunit_run(test, dd, &p, &res);
+	kunit_info(test, "seed=0x%x ops=%llu bytes=%llu\n", p.seed, res.ops,
+		   res.bytes);
+	KUNIT_EXPECT_GT(test, res.ops, 0);
+	KUNIT_EXPECT_EQ_MSG(test, res.mismatches, 0,
+			    "first at offset %llu: expected 0x%02x, found 0x%02x",
+			    res.first_mismatch_offset, res.first_expected,
+			    res.first_actual);
+	KUNIT_EXPECT_EQ(test, res.guard_errors, 0);
+	KUNIT_EXPECT_EQ(test, res.src_errors, 0);
+	KUNIT_EXPECT_EQ(test, res.device_faults, 0);
+	KUNIT_EXPECT_EQ(test, res.map_errors, 0);
+	KUNIT_EXPECT_EQ(test, res.alloc_errors, 0);
+	KUNIT_EXPECT_EQ(test, res.mask_violations, 0);
+	KUNIT_EXPECT_EQ(test, res.seg_violations, 0);
+}
+
 static struct kunit_case masks_test_cases[] = {
 	KUNIT_CASE_PARAM(masks_test_run_bounds, masks_bits_gen_params),
 	KUNIT_CASE_PARAM(masks_test_set, masks_set_gen_params),
@@ -338,6 +404,8 @@ static struct kunit_case masks_test_cases[] = {
 	KUNIT_CASE(masks_test_mode),
 	KUNIT_CASE_PARAM(masks_test_max_mapping_size, masks_limit_gen_params),
 	KUNIT_CASE_PARAM(masks_test_oob_fault, masks_oob_gen_params),
+	KUNIT_CASE_PARAM_ATTR(masks_test_stress, masks_stress_gen_params,
+			      { .speed = KUNIT_SPEED_SLOW }),
 	{}
 };
 

@@ -4,8 +4,8 @@
  * and dma_map_page()
  *
  * Streaming maps of kmalloc'd buffers and of page blocks at sub-page
- * offsets, in every direction with both engines, and what the device's
- * address is under each mode.
+ * offsets, in every direction with both engines, dma_map_resource() of a
+ * peer window, and what the device's address is under each mode.
  */
 #include <kunit/test.h>
 #include <linux/dma-mapping.h>
@@ -157,10 +157,47 @@ static void streaming_test_mask(struct kunit *test)
 			    res.sample_dma_addr);
 }
 
+static const struct dmastress_kunit_xfer streaming_resource_cases[] = {
+	DMASTRESS_KUNIT_XFER(RESOURCE, 1, TO_DEVICE, EDU),
+	DMASTRESS_KUNIT_XFER(RESOURCE, 2047, FROM_DEVICE, EDU),
+	DMASTRESS_KUNIT_XFER(RESOURCE, 2048, BIDIRECTIONAL, EDU),
+};
+
+KUNIT_ARRAY_PARAM_DESC(streaming_resource, streaming_resource_cases, desc);
+
+/*
+ * dma_map_resource() of edu's own BAR window, the peer mapping: the device
+ * moves the bytes without a fault, and the address it is given is an IOVA
+ * under group type DMA or DMA-FQ and the BAR's physical address otherwise
+ * (resources are never bounced). edu's BAR drops DMA writes and reads
+ * all-ones, so the data are not verified (DMASTRESS_RUN_NO_VERIFY).
+ */
+static void streaming_test_resource(struct kunit *test)
+{
+	const struct dmastress_kunit_xfer *c = test->param_value;
+	struct dmastress_dev *dd = dmastress_kunit_edu(test);
+	enum dmastress_kunit_mode mode = dmastress_kunit_mode(test);
+	struct dmastress_run_params p;
+	struct dmastress_run_result res;
+
+	dmastress_kunit_params(&p, c->path, c->engine, c->dir, c->len);
+	p.flags = DMASTRESS_RUN_NO_VERIFY;
+	dmastress_kunit_run(test, dd, &p, &res);
+	KUNIT_EXPECT_EQ(test, res.ops, 1);
+	KUNIT_EXPECT_EQ(test, res.device_faults, 0);
+	KUNIT_EXPECT_EQ(test, res.map_errors, 0);
+	KUNIT_EXPECT_EQ(test, res.mask_violations, 0);
+	KUNIT_ASSERT_NE(test, res.sample_phys_addr, 0);
+	dmastress_kunit_expect_translation(test, mode, false,
+					   res.sample_dma_addr,
+					   res.sample_phys_addr);
+}
+
 static struct kunit_case streaming_test_cases[] = {
 	KUNIT_CASE_PARAM(streaming_test_data, streaming_xfer_gen_params),
 	KUNIT_CASE(streaming_test_translation),
 	KUNIT_CASE_PARAM(streaming_test_mask, streaming_mask_gen_params),
+	KUNIT_CASE_PARAM(streaming_test_resource, streaming_resource_gen_params),
 	{}
 };
 
