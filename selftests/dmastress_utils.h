@@ -142,6 +142,33 @@ static inline const char *dmastress_missing(void)
 		return test_harness_run(argc, argv);			\
 	}
 
+/*
+ * DMASTRESS_XFAIL(statement, fmt, ...): like SKIP(), for a known bug of the
+ * kernel rather than of dmastress, in the conditions where it shows: the
+ * result is "ok ... # XFAIL reason". Only when nothing failed before.
+ */
+#define DMASTRESS_XFAIL(statement, fmt, ...)				\
+	do {								\
+		if (_metadata->exit_code == KSFT_PASS) {		\
+			snprintf(_metadata->results->reason,		\
+				 sizeof(_metadata->results->reason),	\
+				 fmt, ##__VA_ARGS__);			\
+			ksft_print_msg("     XFAIL     %s\n",		\
+				       _metadata->results->reason);	\
+			_metadata->exit_code = KSFT_XFAIL;		\
+		}							\
+		statement;						\
+	} while (0)
+
+/* dma-iommu maps dma_alloc_pages() memory under the streaming mask. */
+#define DMASTRESS_KNOWN_PAGES_MASK					\
+	"kernel: with dma-iommu, dma_alloc_pages()/dma_alloc_noncoherent() IOVAs follow the streaming mask, not the coherent mask (dma_common_alloc_pages -> iommu_dma_map_page)"
+
+static inline bool dmastress_path_is_pages(__u32 path)
+{
+	return path == DMASTRESS_PATH_PAGES || path == DMASTRESS_PATH_NONCOHERENT;
+}
+
 static inline int _dmastress_open(int *fd)
 {
 	*fd = open(dmastress_dev_path(), O_RDWR | O_CLOEXEC);

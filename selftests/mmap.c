@@ -173,6 +173,7 @@ FIXTURE_VARIANT_ADD(pitfall, noncontig) {
 
 FIXTURE_SETUP(pitfall)
 {
+	struct dmastress_view_xfer x;
 	struct dmastress_info info;
 	void *p = NULL;
 
@@ -202,15 +203,9 @@ FIXTURE_SETUP(pitfall)
 	 * transfer's data from anything left in recycled memory.
 	 */
 	self->seed = dmastress_seed() | 1;
-	{
-		struct dmastress_view_xfer x;
-
-		dmastress_view_xfer(self->fd, self->v.id,
-				    DMASTRESS_VIEW_DEVICE_WRITE,
-				    DMASTRESS_ENGINE_EDU, self->seed,
-				    PITFALL_LEN, &x);
-		ASSERT_EQ(0, x.device_faults);
-	}
+	dmastress_view_xfer(self->fd, self->v.id, DMASTRESS_VIEW_DEVICE_WRITE,
+			    DMASTRESS_ENGINE_EDU, self->seed, PITFALL_LEN, &x);
+	ASSERT_EQ(0, x.device_faults);
 	ksft_print_msg("group=%s dma_addr=0x%llx phys_addr=0x%llx\n",
 		       self->group_name, (unsigned long long)self->v.dma_addr,
 		       (unsigned long long)self->v.phys_addr);

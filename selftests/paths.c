@@ -197,6 +197,91 @@ FIXTURE_TEARDOWN(resource)
 RESOURCE_SIZE_TEST(sz1, 1)
 RESOURCE_SIZE_TEST(sz2k, 2048)
 
+/* ---- masks: every DMA address within the mask that governs it -------- */
+
+FIXTURE(masks) {
+	int fd;
+	struct dmastress_info info;
+};
+
+FIXTURE_VARIANT(masks) {
+	__u32 path;
+};
+
+#define MASKS_VARIANT(_p, _P)						\
+	FIXTURE_VARIANT_ADD(masks, _p) {				\
+		.path = DMASTRESS_PATH_##_P,				\
+	}
+
+MASKS_VARIANT(coherent, COHERENT);
+MASKS_VARIANT(pool, POOL);
+MASKS_VARIANT(single, SINGLE);
+MASKS_VARIANT(page, PAGE);
+MASKS_VARIANT(sg, SG);
+MASKS_VARIANT(sgtable, SGTABLE);
+MASKS_VARIANT(pages, PAGES);
+MASKS_VARIANT(noncoherent, NONCOHERENT);
+MASKS_VARIANT(noncontig, NONCONTIG);
+
+FIXTURE_SETUP(masks)
+{
+	dmastress_open(&self->fd);
+	dmastress_get_info(self->fd, &self->info);
+}
+
+FIXTURE_TEARDOWN(masks)
+{
+	close(self->fd);
+}
+
+/*
+ * A 28-bit coherent mask with the streaming mask left wide, then a 32-bit
+ * streaming mask with the coherent one left wide: the kernel checks every
+ * DMA address of every op against the mask its API family answers to.
+ */
+static void masks_run(struct __test_metadata *_metadata, int fd, __u32 path,
+		      __u32 mask_bits, __u32 coherent_mask_bits,
+		      struct dmastress_run *run)
+{
+	dmastress_run_init(run, path, DMASTRESS_ENGINE_CPU,
+			   DMASTRESS_DIR_BIDIRECTIONAL, 65536, 4, 0x3a5);
+	run->params.mask_bits = mask_bits;
+	run->params.coherent_mask_bits = coherent_mask_bits;
+	dmastress_run(fd, run);
+	ksft_print_msg("path %u mask %u coherent %u: status %d dma 0x%llx mask_violations %llu\n",
+		       path, mask_bits, coherent_mask_bits, run->status,
+		       (unsigned long long)run->result.sample_dma_addr,
+		       (unsigned long long)run->result.mask_violations);
+}
+
+TEST_F(masks, coherent_28_bits)
+{
+	struct dmastress_run run;
+
+	masks_run(_metadata, self->fd, variant->path, 0, 28, &run);
+	if (run.status == -EOPNOTSUPP)
+		SKIP(return, "%.64s", run.result.skip_reason);
+	ASSERT_EQ(0, run.status);
+	EXPECT_EQ(0, run.result.mismatches);
+	if (run.result.mask_violations &&
+	    dmastress_group_translates(self->info.group_type) &&
+	    dmastress_path_is_pages(variant->path))
+		DMASTRESS_XFAIL(return, DMASTRESS_KNOWN_PAGES_MASK);
+	EXPECT_EQ(0, run.result.mask_violations);
+}
+
+TEST_F(masks, streaming_32_bits)
+{
+	struct dmastress_run run;
+
+	masks_run(_metadata, self->fd, variant->path, 32, 0, &run);
+	if (run.status == -EOPNOTSUPP)
+		SKIP(return, "%.64s", run.result.skip_reason);
+	ASSERT_EQ(0, run.status);
+	EXPECT_EQ(0, run.result.mismatches);
+	EXPECT_EQ(0, run.result.mask_violations);
+}
+
 /* ---- negative controls ---------------------------------------------- */
 
 FIXTURE(controls) {
