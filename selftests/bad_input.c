@@ -162,7 +162,7 @@ FIXTURE_TEARDOWN(bad_run)
 	close(self->fd);
 }
 
-TEST_F(bad_run, einval_and_no_change)
+TEST_F_TIMEOUT(bad_run, einval_and_no_change, DMASTRESS_TEST_TIMEOUT)
 {
 	struct dmastress_info after;
 
@@ -243,7 +243,7 @@ FIXTURE_TEARDOWN(good_run)
 	close(self->fd);
 }
 
-TEST_F(good_run, runs)
+TEST_F_TIMEOUT(good_run, runs, DMASTRESS_TEST_TIMEOUT)
 {
 	struct dmastress_path_counts counts[DMASTRESS_NR_PATHS];
 	struct dmastress_hist *hists = NULL;
@@ -353,7 +353,7 @@ FIXTURE_TEARDOWN(bad_ioctl)
 	close(self->fd);
 }
 
-TEST_F(bad_ioctl, info_fields)
+TEST_F_TIMEOUT(bad_ioctl, info_fields, DMASTRESS_TEST_TIMEOUT)
 {
 #define I(f, v)	CASE(struct dmastress_info, f, v)
 	static const struct field_case cases[] = {
@@ -371,7 +371,7 @@ TEST_F(bad_ioctl, info_fields)
 				  sizeof(good), cases, ARRAY_SIZE(cases)));
 }
 
-TEST_F(bad_ioctl, view_create_fields)
+TEST_F_TIMEOUT(bad_ioctl, view_create_fields, DMASTRESS_TEST_TIMEOUT)
 {
 #define V(f, v)	CASE(struct dmastress_view, f, v)
 	static const struct field_case cases[] = {
@@ -408,7 +408,7 @@ TEST_F(bad_ioctl, view_create_fields)
 	}
 }
 
-TEST_F(bad_ioctl, view_xfer_fields)
+TEST_F_TIMEOUT(bad_ioctl, view_xfer_fields, DMASTRESS_TEST_TIMEOUT)
 {
 #define X(f, v)	CASE(struct dmastress_view_xfer, f, v)
 	static const struct field_case cases[] = {
@@ -458,7 +458,7 @@ TEST_F(bad_ioctl, view_xfer_fields)
 	munmap(p, 8192);
 }
 
-TEST_F(bad_ioctl, view_destroy_fields)
+TEST_F_TIMEOUT(bad_ioctl, view_destroy_fields, DMASTRESS_TEST_TIMEOUT)
 {
 #define D(f, v)	CASE(struct dmastress_view_destroy, f, v)
 	static const struct field_case cases[] = {
@@ -483,7 +483,7 @@ TEST_F(bad_ioctl, view_destroy_fields)
 	dmastress_err_view_destroy(ENOENT, self->fd, v.id);
 }
 
-TEST_F(bad_ioctl, unknown_ioctl_is_enotty)
+TEST_F_TIMEOUT(bad_ioctl, unknown_ioctl_is_enotty, DMASTRESS_TEST_TIMEOUT)
 {
 	struct dmastress_info info;
 	static const unsigned long cmds[] = {
@@ -512,7 +512,7 @@ static const unsigned long all_cmds[] = {
 	DMASTRESS_IOC_VIEW_XFER, DMASTRESS_IOC_VIEW_DESTROY,
 };
 
-TEST_F(bad_ioctl, null_pointer_is_efault)
+TEST_F_TIMEOUT(bad_ioctl, null_pointer_is_efault, DMASTRESS_TEST_TIMEOUT)
 {
 	size_t i;
 
@@ -522,7 +522,7 @@ TEST_F(bad_ioctl, null_pointer_is_efault)
 	}
 }
 
-TEST_F(bad_ioctl, unmapped_pointer_is_efault)
+TEST_F_TIMEOUT(bad_ioctl, unmapped_pointer_is_efault, DMASTRESS_TEST_TIMEOUT)
 {
 	char *p = mmap(NULL, 2 * self->page, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -544,7 +544,7 @@ TEST_F(bad_ioctl, unmapped_pointer_is_efault)
 	munmap(p, self->page);
 }
 
-TEST_F(bad_ioctl, read_only_pointer_is_efault)
+TEST_F_TIMEOUT(bad_ioctl, read_only_pointer_is_efault, DMASTRESS_TEST_TIMEOUT)
 {
 	struct dmastress_info *info = mmap(NULL, self->page,
 					   PROT_READ | PROT_WRITE,
@@ -558,7 +558,7 @@ TEST_F(bad_ioctl, read_only_pointer_is_efault)
 	munmap(info, self->page);
 }
 
-TEST_F(bad_ioctl, bad_hist_ptr_is_efault)
+TEST_F_TIMEOUT(bad_ioctl, bad_hist_ptr_is_efault, DMASTRESS_TEST_TIMEOUT)
 {
 	size_t len = DMASTRESS_NR_HISTS * sizeof(struct dmastress_hist);
 	struct dmastress_run run;
@@ -591,7 +591,7 @@ TEST_F(bad_ioctl, bad_hist_ptr_is_efault)
 }
 
 /* Committing a DMA API misuse needs allow_misuse=1: refused by default. */
-TEST_F(bad_ioctl, misuse_refused_by_default)
+TEST_F_TIMEOUT(bad_ioctl, misuse_refused_by_default, DMASTRESS_TEST_TIMEOUT)
 {
 	struct dmastress_misuse m = {
 		.size = sizeof(m),
@@ -607,7 +607,7 @@ TEST_F(bad_ioctl, misuse_refused_by_default)
 	EXPECT_EQ(-EPERM, _dmastress_ioctl(self->fd, DMASTRESS_IOC_MISUSE, NULL));
 }
 
-TEST_F(bad_ioctl, device_node_is_root_only)
+TEST_F_TIMEOUT(bad_ioctl, device_node_is_root_only, DMASTRESS_TEST_TIMEOUT)
 {
 	struct stat st;
 
@@ -668,7 +668,7 @@ static int open_as_nobody(void)
 	return open_errno();
 }
 
-TEST_F(bad_ioctl, open_without_cap_sys_rawio_is_eperm)
+TEST_F_TIMEOUT(bad_ioctl, open_without_cap_sys_rawio_is_eperm, DMASTRESS_TEST_TIMEOUT)
 {
 	int ret = in_child(open_without_rawio);
 
@@ -676,7 +676,7 @@ TEST_F(bad_ioctl, open_without_cap_sys_rawio_is_eperm)
 	EXPECT_EQ(EPERM, ret);
 }
 
-TEST_F(bad_ioctl, open_as_nobody_is_refused)
+TEST_F_TIMEOUT(bad_ioctl, open_as_nobody_is_refused, DMASTRESS_TEST_TIMEOUT)
 {
 	int ret = in_child(open_as_nobody);
 

@@ -38,6 +38,12 @@
 #define DMASTRESS_DEFAULT_KO	"/lib/dmastress.ko"
 #define DMASTRESS_SYSFS_MODULE	"/sys/module/dmastress"
 #define DMASTRESS_MIB		(1024 * 1024)
+/*
+ * Seconds one test may take: the harness's 30 s default is too short for a
+ * debug kernel under TCG on a loaded host (the settings file bounds each
+ * program as a whole).
+ */
+#define DMASTRESS_TEST_TIMEOUT	300
 
 static inline const char *dmastress_dev_path(void)
 {

@@ -137,7 +137,7 @@ FIXTURE_TEARDOWN(module)
 	}
 }
 
-TEST_F(module, default_offers_no_wrong_view)
+TEST_F_TIMEOUT(module, default_offers_no_wrong_view, DMASTRESS_TEST_TIMEOUT)
 {
 	struct dmastress_info info;
 	struct dmastress_view v;

@@ -38,7 +38,7 @@ static bool is_mask(__u64 v)
 	return v && !(v & (v + 1));
 }
 
-TEST_F(info, reply_is_complete)
+TEST_F_TIMEOUT(info, reply_is_complete, DMASTRESS_TEST_TIMEOUT)
 {
 	unsigned int i;
 
@@ -53,7 +53,7 @@ TEST_F(info, reply_is_complete)
 	EXPECT_GE(DMASTRESS_GROUP_BLOCKED, self->info.group_type);
 }
 
-TEST_F(info, device_is_bound_in_sysfs)
+TEST_F_TIMEOUT(info, device_is_bound_in_sysfs, DMASTRESS_TEST_TIMEOUT)
 {
 	char path[300], link[256], val[32];
 	bool edu;
@@ -76,7 +76,7 @@ TEST_F(info, device_is_bound_in_sysfs)
 	EXPECT_EQ(edu, !!(self->info.flags & DMASTRESS_INFO_EDU));
 }
 
-TEST_F(info, group_type_matches_sysfs)
+TEST_F_TIMEOUT(info, group_type_matches_sysfs, DMASTRESS_TEST_TIMEOUT)
 {
 	char name[32];
 	int group = dmastress_sysfs_group(self->info.bdf, name, sizeof(name));
@@ -87,7 +87,7 @@ TEST_F(info, group_type_matches_sysfs)
 		       self->info.group_type);
 }
 
-TEST_F(info, group_type_matches_mode)
+TEST_F_TIMEOUT(info, group_type_matches_mode, DMASTRESS_TEST_TIMEOUT)
 {
 	char want[32], name[32];
 
@@ -98,7 +98,7 @@ TEST_F(info, group_type_matches_mode)
 	EXPECT_STREQ(want, name);
 }
 
-TEST_F(info, masks_match_sysfs)
+TEST_F_TIMEOUT(info, masks_match_sysfs, DMASTRESS_TEST_TIMEOUT)
 {
 	char path[300];
 	__u64 bits;
@@ -113,7 +113,7 @@ TEST_F(info, masks_match_sysfs)
 	EXPECT_TRUE(is_mask(self->info.coherent_dma_mask));
 }
 
-TEST_F(info, masks_survive_a_run_with_other_masks)
+TEST_F_TIMEOUT(info, masks_survive_a_run_with_other_masks, DMASTRESS_TEST_TIMEOUT)
 {
 	struct dmastress_info after;
 	struct dmastress_run run;
@@ -137,7 +137,7 @@ TEST_F(info, masks_survive_a_run_with_other_masks)
 	EXPECT_EQ(dmastress_mask_of_bits(bits), self->info.coherent_dma_mask);
 }
 
-TEST_F(info, queries_are_sane)
+TEST_F_TIMEOUT(info, queries_are_sane, DMASTRESS_TEST_TIMEOUT)
 {
 	const struct dmastress_info *i = &self->info;
 
@@ -161,7 +161,7 @@ TEST_F(info, queries_are_sane)
 	}
 }
 
-TEST_F(info, swiotlb_matches_cmdline)
+TEST_F_TIMEOUT(info, swiotlb_matches_cmdline, DMASTRESS_TEST_TIMEOUT)
 {
 	char cmdline[4096];
 	bool forced;
@@ -195,7 +195,7 @@ static bool debugfs_mounted(void)
 	return found;
 }
 
-TEST_F(info, dma_api_debug_matches_debugfs)
+TEST_F_TIMEOUT(info, dma_api_debug_matches_debugfs, DMASTRESS_TEST_TIMEOUT)
 {
 	if (!debugfs_mounted())
 		SKIP(return, "debugfs is not mounted at /sys/kernel/debug");
@@ -203,7 +203,7 @@ TEST_F(info, dma_api_debug_matches_debugfs)
 		  !!(self->info.flags & DMASTRESS_INFO_DMA_API_DEBUG));
 }
 
-TEST_F(info, pfn_pitfall_matches_parameter)
+TEST_F_TIMEOUT(info, pfn_pitfall_matches_parameter, DMASTRESS_TEST_TIMEOUT)
 {
 	char val[16];
 
@@ -214,7 +214,7 @@ TEST_F(info, pfn_pitfall_matches_parameter)
 		  !!(self->info.flags & DMASTRESS_INFO_PFN_PITFALL));
 }
 
-TEST_F(info, repeated_queries_agree)
+TEST_F_TIMEOUT(info, repeated_queries_agree, DMASTRESS_TEST_TIMEOUT)
 {
 	struct dmastress_info again;
 

@@ -73,7 +73,7 @@ FIXTURE_TEARDOWN(view)
 	close(self->fd);
 }
 
-TEST_F(view, device_writes_user_reads)
+TEST_F_TIMEOUT(view, device_writes_user_reads, DMASTRESS_TEST_TIMEOUT)
 {
 	struct dmastress_view_xfer x;
 	size_t bad, first;
@@ -91,7 +91,7 @@ TEST_F(view, device_writes_user_reads)
 		       dmastress_pattern(0x5eed01, first));
 }
 
-TEST_F(view, user_writes_device_reads)
+TEST_F_TIMEOUT(view, user_writes_device_reads, DMASTRESS_TEST_TIMEOUT)
 {
 	struct dmastress_view_xfer x;
 
@@ -106,7 +106,7 @@ TEST_F(view, user_writes_device_reads)
 }
 
 /* The device's check is not vacuous: one changed byte is one mismatch. */
-TEST_F(view, device_read_finds_one_changed_byte)
+TEST_F_TIMEOUT(view, device_read_finds_one_changed_byte, DMASTRESS_TEST_TIMEOUT)
 {
 	size_t at = variant->len / 2 + 3;
 	struct dmastress_view_xfer x;
@@ -122,7 +122,7 @@ TEST_F(view, device_read_finds_one_changed_byte)
 }
 
 /* A dma_addr_t is the physical address exactly when nothing translates. */
-TEST_F(view, dma_addr_is_phys_unless_translated)
+TEST_F_TIMEOUT(view, dma_addr_is_phys_unless_translated, DMASTRESS_TEST_TIMEOUT)
 {
 	ksft_print_msg("dma_addr=0x%llx phys_addr=0x%llx group_type=%u\n",
 		       (unsigned long long)self->v.dma_addr,
@@ -220,7 +220,7 @@ FIXTURE_TEARDOWN(pitfall)
 	close(self->fd);
 }
 
-TEST_F(pitfall, right_view_holds_device_data)
+TEST_F_TIMEOUT(pitfall, right_view_holds_device_data, DMASTRESS_TEST_TIMEOUT)
 {
 	size_t first, bad;
 
@@ -247,7 +247,7 @@ static bool wrong_view_readable(__u64 phys, char *what, size_t n)
 		phys + PITFALL_LEN <= 0x100000000ULL);
 }
 
-TEST_F(pitfall, wrong_view_agrees_only_without_translation)
+TEST_F_TIMEOUT(pitfall, wrong_view_agrees_only_without_translation, DMASTRESS_TEST_TIMEOUT)
 {
 	size_t i, differ = 0, first = PITFALL_LEN;
 	char what[64];
@@ -287,7 +287,7 @@ TEST_F(pitfall, wrong_view_agrees_only_without_translation)
 	}
 }
 
-TEST_F(pitfall, wrong_view_is_read_only)
+TEST_F_TIMEOUT(pitfall, wrong_view_is_read_only, DMASTRESS_TEST_TIMEOUT)
 {
 	void *p = NULL;
 	int ret;
@@ -329,7 +329,7 @@ FIXTURE_TEARDOWN(bounds)
 	close(self->fd);
 }
 
-TEST_F(bounds, whole_view_maps)
+TEST_F_TIMEOUT(bounds, whole_view_maps, DMASTRESS_TEST_TIMEOUT)
 {
 	void *p = NULL;
 
@@ -338,7 +338,7 @@ TEST_F(bounds, whole_view_maps)
 	EXPECT_EQ(0, munmap(p, BOUNDS_PAGES * self->page));
 }
 
-TEST_F(bounds, length_beyond_view_refused)
+TEST_F_TIMEOUT(bounds, length_beyond_view_refused, DMASTRESS_TEST_TIMEOUT)
 {
 	void *p = NULL;
 
@@ -349,7 +349,7 @@ TEST_F(bounds, length_beyond_view_refused)
 			   64 * DMASTRESS_MIB, PROT_READ, &p);
 }
 
-TEST_F(bounds, offset_beyond_view_refused)
+TEST_F_TIMEOUT(bounds, offset_beyond_view_refused, DMASTRESS_TEST_TIMEOUT)
 {
 	void *p = NULL;
 
@@ -361,7 +361,7 @@ TEST_F(bounds, offset_beyond_view_refused)
 			   BOUNDS_PAGES * self->page, PROT_READ, &p);
 }
 
-TEST_F(bounds, offset_of_no_view_refused)
+TEST_F_TIMEOUT(bounds, offset_of_no_view_refused, DMASTRESS_TEST_TIMEOUT)
 {
 	struct dmastress_view other;
 	void *p = NULL;
@@ -376,7 +376,7 @@ TEST_F(bounds, offset_of_no_view_refused)
 			   PROT_READ, &p);
 }
 
-TEST_F(bounds, wrong_view_refused_or_bounded)
+TEST_F_TIMEOUT(bounds, wrong_view_refused_or_bounded, DMASTRESS_TEST_TIMEOUT)
 {
 	struct dmastress_info info;
 	void *p = NULL;
@@ -393,7 +393,7 @@ TEST_F(bounds, wrong_view_refused_or_bounded)
 	}
 }
 
-TEST_F(bounds, destroy_while_mapped_is_busy)
+TEST_F_TIMEOUT(bounds, destroy_while_mapped_is_busy, DMASTRESS_TEST_TIMEOUT)
 {
 	void *p = NULL;
 
@@ -406,7 +406,7 @@ TEST_F(bounds, destroy_while_mapped_is_busy)
 			   PROT_READ, &p);
 }
 
-TEST_F(bounds, views_per_file_are_bounded)
+TEST_F_TIMEOUT(bounds, views_per_file_are_bounded, DMASTRESS_TEST_TIMEOUT)
 {
 	struct dmastress_view v;
 	int i, ret = 0;
@@ -502,7 +502,7 @@ FIXTURE_TEARDOWN(lifetime)
 		close(self->fd);
 }
 
-TEST_F(lifetime, loses_nothing_leaks_nothing)
+TEST_F_TIMEOUT(lifetime, loses_nothing_leaks_nothing, DMASTRESS_TEST_TIMEOUT)
 {
 	size_t first, bad;
 	long long now;

@@ -60,7 +60,7 @@ FIXTURE_TEARDOWN(paths)
 }
 
 #define PATHS_SIZE_TEST(_name, _len)					\
-	TEST_F(paths, _name)						\
+	TEST_F_TIMEOUT(paths, _name, DMASTRESS_TEST_TIMEOUT) \
 	{								\
 		struct dmastress_run run;				\
 									\
@@ -119,7 +119,7 @@ FIXTURE_TEARDOWN(paths_edu)
 }
 
 #define PATHS_EDU_SIZE_TEST(_name, _len)				\
-	TEST_F(paths_edu, _name)					\
+	TEST_F_TIMEOUT(paths_edu, _name, DMASTRESS_TEST_TIMEOUT) \
 	{								\
 		struct dmastress_run run;				\
 									\
@@ -171,7 +171,7 @@ FIXTURE_TEARDOWN(resource)
 }
 
 #define RESOURCE_SIZE_TEST(_name, _len)					\
-	TEST_F(resource, _name)						\
+	TEST_F_TIMEOUT(resource, _name, DMASTRESS_TEST_TIMEOUT) \
 	{								\
 		struct dmastress_run run;				\
 									\
@@ -254,7 +254,7 @@ static void masks_run(struct __test_metadata *_metadata, int fd, __u32 path,
 		       (unsigned long long)run->result.mask_violations);
 }
 
-TEST_F(masks, coherent_28_bits)
+TEST_F_TIMEOUT(masks, coherent_28_bits, DMASTRESS_TEST_TIMEOUT)
 {
 	struct dmastress_run run;
 
@@ -270,7 +270,7 @@ TEST_F(masks, coherent_28_bits)
 	EXPECT_EQ(0, run.result.mask_violations);
 }
 
-TEST_F(masks, streaming_32_bits)
+TEST_F_TIMEOUT(masks, streaming_32_bits, DMASTRESS_TEST_TIMEOUT)
 {
 	struct dmastress_run run;
 
@@ -306,7 +306,7 @@ FIXTURE_TEARDOWN(controls)
  * slot. Elsewhere on x86 (cache-coherent DMA) nothing is lost. So the
  * verification reports mismatches in one mode and none in the others.
  */
-TEST_F(controls, skipped_sync_for_cpu_is_caught_when_bouncing)
+TEST_F_TIMEOUT(controls, skipped_sync_for_cpu_is_caught_when_bouncing, DMASTRESS_TEST_TIMEOUT)
 {
 	bool bounce = self->info.flags & DMASTRESS_INFO_SWIOTLB_FORCE;
 	struct dmastress_run run;
