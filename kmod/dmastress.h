@@ -157,13 +157,18 @@ struct dmastress_op {
  *	the dma_map_sgtable() error. On failure nothing is left allocated.
  *	Timed as DMASTRESS_PHASE_MAP.
  * @prepare: optional; allocate the CPU-side memory of a streaming path
- *	before @setup maps it (not timed). Returns 0 or -ENOMEM.
+ *	before @setup maps it (not timed as a phase). Returns 0 or -ENOMEM;
+ *	on failure nothing is left allocated.
  * @sync_for_device: hand the buffer to the device (dma_sync_*_for_device,
  *	flush_kernel_vmap_range...). Timed as SYNC_FOR_DEVICE.
  * @sync_for_cpu: hand it back (dma_sync_*_for_cpu, invalidate...). Timed as
  *	SYNC_FOR_CPU. Skipped by the core with DMASTRESS_RUN_SKIP_SYNC_FOR_CPU.
- * @teardown: unmap and free everything @setup and @prepare made. Timed as
- *	UNMAP. Must be safe after a failed @setup.
+ * @teardown: undo what @setup made: a streaming path's dma_unmap_*() only,
+ *	an allocating path's unmap and/or free (its free is the DMA API call).
+ *	Timed as UNMAP. Must be safe after a failed or skipped @setup.
+ * @release: optional; free what @prepare allocated (not timed as a phase,
+ *	counted in E2E like @prepare). Called after @teardown, also after a
+ *	failed @setup; must be idempotent.
  */
 struct dmastress_path {
 	const char *name;
@@ -176,6 +181,7 @@ struct dmastress_path {
 	void (*sync_for_device)(struct dmastress_op *op);
 	void (*sync_for_cpu)(struct dmastress_op *op);
 	void (*teardown)(struct dmastress_op *op);
+	void (*release)(struct dmastress_op *op);
 };
 
 /**

@@ -140,10 +140,19 @@ static void dmastress_resource_teardown(struct dmastress_op *op)
 {
 	struct dmastress_resource *r = op->priv;
 
+	if (!r || !r->mapped)
+		return;
+	dma_unmap_resource(op->dd->dev, r->dma, op->len, op->dir, 0);
+	r->mapped = false;
+}
+
+static void dmastress_resource_release(struct dmastress_op *op)
+{
+	struct dmastress_resource *r = op->priv;
+
 	if (!r)
 		return;
-	if (r->mapped)
-		dma_unmap_resource(op->dd->dev, r->dma, op->len, op->dir, 0);
+	dmastress_resource_teardown(op);
 	kfree(r->shadow);
 	kfree(r);
 	op->priv = NULL;
@@ -156,8 +165,9 @@ static void dmastress_resource_teardown(struct dmastress_op *op)
  * prepare() allocates the shadow CPU view; setup() maps BAR0 + 0x40800
  * for len (<= 2048) bytes with dma_map_resource(), -EIO when
  * dma_mapping_error() says so (some IOMMU setups refuse MMIO); the syncs
- * copy the shadow to and from the BAR; teardown() unmaps. usable() limits
- * it to edu, the edu engine and no-verify runs (see the file comment).
+ * copy the shadow to and from the BAR; teardown() unmaps; release() frees
+ * the shadow. usable() limits it to edu, the edu engine and no-verify runs
+ * (see the file comment).
  * Process context.
  */
 const struct dmastress_path dmastress_path_resource = {
@@ -169,4 +179,5 @@ const struct dmastress_path dmastress_path_resource = {
 	.sync_for_device = dmastress_resource_sync_for_device,
 	.sync_for_cpu = dmastress_resource_sync_for_cpu,
 	.teardown = dmastress_resource_teardown,
+	.release = dmastress_resource_release,
 };

@@ -9,7 +9,9 @@
  *   check every DMA segment against the mask, max segment size and
  *   boundary -> sync_for_device -> XFER (the engine reads the mapping into
  *   a device-side buffer and/or writes it back) -> sync_for_cpu -> verify
- *   the CPU view and the guards -> teardown (UNMAP).
+ *   the CPU view and the guards -> teardown (UNMAP: the DMA API's unmap,
+ *   or free for the allocating paths) -> release (streaming paths: free
+ *   the CPU memory, not a phase of its own).
  * E2E is the whole op without the pattern fills and checks. Every op gets
  * its own seed (run seed, thread, op number), so a stale buffer from an
  * earlier op does not pass.
@@ -475,9 +477,18 @@ out:
 	return ret;
 }
 
+/* Undo an op untimed: teardown, then free what prepare allocated. */
+static void dmastress_op_undo(const struct dmastress_path *path,
+			      struct dmastress_op *op)
+{
+	path->teardown(op);
+	if (path->release)
+		path->release(op);
+}
+
 /*
  * First half of an op: from prepare to the device's transfer. On error the
- * op is torn down and the error returned (counted already).
+ * op is torn down, released and the error returned (counted already).
  */
 static int dmastress_op_begin(struct dmastress_thread *t,
 			      struct dmastress_slot *s)
@@ -513,7 +524,7 @@ static int dmastress_op_begin(struct dmastress_thread *t,
 	t1 = ktime_get_ns();
 	if (ret) {
 		dmastress_count_error(t, ret, true);
-		path->teardown(op);
+		dmastress_op_undo(path, op);
 		return ret;
 	}
 	dmastress_hist_add(&t->hists[DMASTRESS_PHASE_MAP], t1 - t0);
@@ -544,11 +555,11 @@ static int dmastress_op_begin(struct dmastress_thread *t,
 	s->active = true;
 	return 0;
 err:
-	path->teardown(op);
+	dmastress_op_undo(path, op);
 	return ret;
 }
 
-/* Second half: sync_for_cpu, verify, teardown. */
+/* Second half: sync_for_cpu, verify, teardown (timed), release. */
 static void dmastress_op_end(struct dmastress_thread *t,
 			     struct dmastress_slot *s)
 {
@@ -590,6 +601,9 @@ static void dmastress_op_end(struct dmastress_thread *t,
 	path->teardown(op);
 	dmastress_hist_add(&t->hists[DMASTRESS_PHASE_UNMAP],
 			   ktime_get_ns() - t0);
+	/* like prepare: no phase of its own, part of E2E */
+	if (path->release)
+		path->release(op);
 
 	s->e2e_ns += ktime_get_ns() - start - excl;
 	dmastress_hist_add(&t->hists[DMASTRESS_PHASE_E2E], s->e2e_ns);
@@ -630,6 +644,7 @@ static void dmastress_thread_error(struct dmastress_thread *t, int err)
 /*
  * DMASTRESS_RUN_BATCH: prepare @batch ops untimed, then time setting all
  * of them up and tearing all of them down; one sample of total / batch.
+ * Releasing them is not timed.
  */
 static int dmastress_batch(struct dmastress_thread *t)
 {
@@ -675,15 +690,19 @@ static int dmastress_batch(struct dmastress_thread *t)
 				   div_u64(t1 - t0, n));
 out:
 	/*
-	 * Tear down the op whose setup failed, and the ops only prepared:
-	 * they hold prepare's memory. Ops of a path without prepare that
-	 * were never set up hold nothing.
+	 * Tear down the op whose setup failed, and the ops only prepared.
+	 * Ops of a path without prepare that were never set up hold
+	 * nothing. Then release every prepared op: all hold prepare's
+	 * memory.
 	 */
 	if (mapped < prepared)
 		path->teardown(&t->slots[mapped].op);
 	if (path->prepare)
 		for (i = mapped + 1; i < prepared; i++)
 			path->teardown(&t->slots[i].op);
+	if (path->release)
+		for (i = 0; i < prepared; i++)
+			path->release(&t->slots[i].op);
 	return ret;
 }
 

@@ -618,6 +618,11 @@ static void dmastress_sg_sync_for_cpu(struct dmastress_op *op)
 static void dmastress_sg_teardown(struct dmastress_op *op)
 {
 	dmastress_sg_unmap(op);
+}
+
+static void dmastress_sg_release(struct dmastress_op *op)
+{
+	dmastress_sg_unmap(op);
 	dmastress_sg_free(op);
 }
 
@@ -642,6 +647,7 @@ const struct dmastress_path dmastress_path_sg = {
 	.sync_for_device = dmastress_sg_sync_for_device,
 	.sync_for_cpu = dmastress_sg_sync_for_cpu,
 	.teardown = dmastress_sg_teardown,
+	.release = dmastress_sg_release,
 };
 
 /**
@@ -661,4 +667,5 @@ const struct dmastress_path dmastress_path_sgtable = {
 	.sync_for_device = dmastress_sg_sync_for_device,
 	.sync_for_cpu = dmastress_sg_sync_for_cpu,
 	.teardown = dmastress_sg_teardown,
+	.release = dmastress_sg_release,
 };

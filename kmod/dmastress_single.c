@@ -12,8 +12,8 @@
  * guard does not fit in front of it, and crosses as many pages as its
  * length needs. dma_map_page() gets the page and the sub-page offset.
  *
- * prepare() allocates (not timed), setup() maps, teardown() unmaps and
- * frees. The single path syncs the whole payload; the page path syncs it
+ * prepare() allocates (not timed), setup() maps, teardown() unmaps,
+ * release() frees (not timed). The single path syncs the whole payload; the page path syncs it
  * in two halves with dma_sync_single_range_for_{device,cpu}(), which must
  * together cover it. Syncs use the mapping's own direction, in both
  * directions of ownership, as the DMA API allows.
@@ -277,6 +277,14 @@ static void dmastress_single_teardown(struct dmastress_op *op)
 {
 	struct dmastress_single *s = op->priv;
 
+	if (s)
+		dmastress_single_unmap(op, s);
+}
+
+static void dmastress_single_release(struct dmastress_op *op)
+{
+	struct dmastress_single *s = op->priv;
+
 	if (!s)
 		return;
 	dmastress_single_unmap(op, s);
@@ -308,6 +316,7 @@ const struct dmastress_path dmastress_path_single = {
 	.sync_for_device = dmastress_single_sync_for_device,
 	.sync_for_cpu = dmastress_single_sync_for_cpu,
 	.teardown = dmastress_single_teardown,
+	.release = dmastress_single_release,
 };
 
 /**
@@ -329,4 +338,5 @@ const struct dmastress_path dmastress_path_page = {
 	.sync_for_device = dmastress_page_sync_for_device,
 	.sync_for_cpu = dmastress_page_sync_for_cpu,
 	.teardown = dmastress_single_teardown,
+	.release = dmastress_single_release,
 };
