@@ -13,7 +13,10 @@
  * fallback absorbed it and the data still verified; and it must leave
  * nothing behind: dma-api/num_free_entries and swiotlb's io_tlb_used are
  * back to their values before the attempt. The last, unfailed run must
- * pass. kmemleak is the caller's to scan afterwards.
+ * pass. kmemleak is the caller's to scan afterwards, and so is keeping
+ * kernel/dma/debug.c out of the injection (the stacktrace filter's
+ * reject-start/reject-end): a failed allocation there switches dma-debug
+ * off for good.
  *
  * Output is KTAP, one test per path, ending with
  * "failnth: N passed, M failed, K skipped".
@@ -225,10 +228,11 @@ static int dmastress_failnth_attempt(int fd, int nth_fd,
 		printf("# %s nth=%u: ioctl failed with %s, expected ENOMEM\n",
 		       name, nth, strerror(-ret));
 		sw->bad++;
-	} else if (run.status && (run.status == -ENOMEM || run.status == -EIO) &&
-		   run.result.alloc_errors + run.result.map_errors &&
+	} else if ((run.status == -ENOMEM || run.status == -EIO) &&
 		   !(run.result.mismatches + run.result.guard_errors +
-		     run.result.src_errors + run.result.device_faults)) {
+		     run.result.src_errors + run.result.device_faults +
+		     run.result.mask_violations + run.result.seg_violations)) {
+		/* the run ended with the error (counted when an op hit it) */
 		sw->counted++;
 	} else if (dmastress_run_clean(&run)) {
 		sw->absorbed++;
@@ -405,6 +409,9 @@ int dmastress_failnth_main(int argc, char **argv)
 	printf("# engine=%s dir=%s size_bytes=%llu\n",
 	       dmastress_engine_names[o.engine], dmastress_dir_names[o.dir],
 	       (unsigned long long)o.size);
+	if (dmastress_read_str_file(FAILSLAB_DIR "/reject-end", buf, sizeof(buf)) ||
+	    !strtoull(buf, NULL, 0))
+		printf("# no stacktrace reject range set: a failure inside dma-debug switches it off for good\n");
 	for (i = 0; i < DMASTRESS_NR_PATHS; i++) {
 		if (!(o.paths & (1U << i)))
 			continue;
