@@ -204,6 +204,8 @@ struct dmastress_path {
  * @edu_staging_dma: its DMA address
  * @saved_dma_mask: streaming mask at bind time, restored after every run
  * @saved_coherent_mask: coherent mask at bind time, restored after every run
+ * @saved_max_seg_size: max segment size before the first run, restored after
+ *	every run that widened it (0: not saved yet)
  * @gone: the device is being unbound: engines stop, then ioctls taking
  *	@lock fail with -ENODEV
  * @name: "dmastress<N>"
@@ -230,6 +232,7 @@ struct dmastress_dev {
 	dma_addr_t edu_staging_dma;
 	u64 saved_dma_mask;
 	u64 saved_coherent_mask;
+	unsigned int saved_max_seg_size;
 	bool gone;
 	char name[16];
 };
@@ -305,6 +308,7 @@ void dmastress_fill_info(struct dmastress_dev *dd, struct dmastress_info *info);
 int dmastress_set_masks(struct dmastress_dev *dd, u32 mask_bits,
 			u32 coherent_mask_bits);
 void dmastress_restore_masks(struct dmastress_dev *dd);
+void dmastress_widen_max_seg_size(struct dmastress_dev *dd);
 
 /* dmastress_main.c: mmap views of an open file, called with dd->lock held */
 int dmastress_view_create(struct file *file, struct dmastress_view *v);

@@ -171,13 +171,38 @@ int dmastress_set_masks(struct dmastress_dev *dd, u32 mask_bits,
 }
 
 /**
+ * dmastress_widen_max_seg_size() - let one DMA segment be as long as needed
+ * @dd: the device
+ *
+ * Under an IOMMU, dma_alloc_noncontiguous() returns one IOVA segment as long
+ * as the buffer, and DMA-API debug checks it against the device's max segment
+ * size (64 KiB by default for PCI). Drivers that use it (uvcvideo, hda) raise
+ * the limit first; a noncontig run does the same, and
+ * dmastress_restore_masks() puts the old value back. Devices without
+ * dma_parms are left alone.
+ *
+ * Process context; the caller holds @dd->lock.
+ */
+void dmastress_widen_max_seg_size(struct dmastress_dev *dd)
+{
+	if (!dd->dev->dma_parms)
+		return;
+	if (!dd->saved_max_seg_size)
+		dd->saved_max_seg_size = dma_get_max_seg_size(dd->dev);
+	dma_set_max_seg_size(dd->dev, UINT_MAX);
+}
+
+/**
  * dmastress_restore_masks() - put back the masks saved at bind time
  * @dd: the device; a saved mask of 0 is left alone
  *
+ * Also puts back the max segment size dmastress_widen_max_seg_size() saved.
  * Process context; the caller holds @dd->lock.
  */
 void dmastress_restore_masks(struct dmastress_dev *dd)
 {
+	if (dd->saved_max_seg_size && dd->dev->dma_parms)
+		dma_set_max_seg_size(dd->dev, dd->saved_max_seg_size);
 	if (dd->saved_dma_mask && dma_set_mask(dd->dev, dd->saved_dma_mask))
 		dev_warn(dd->dev, "cannot restore DMA mask %#llx\n",
 			 dd->saved_dma_mask);

@@ -216,9 +216,12 @@ static int dmastress_view_alloc_buf(struct dmastress_view_state *view)
 		view->phys = page_to_phys(view->page);
 		return 0;
 	case DMASTRESS_PATH_NONCONTIG:
+		/* One IOVA segment as long as the view: see dmastress_widen_max_seg_size(). */
+		dmastress_widen_max_seg_size(&view->ref->dd);
 		view->sgt = dma_alloc_noncontiguous(dev, view->len,
 						    DMA_BIDIRECTIONAL,
 						    GFP_KERNEL | __GFP_NOWARN, 0);
+		dmastress_restore_masks(&view->ref->dd);
 		if (!view->sgt)
 			return -ENOMEM;
 		view->cpu = dma_vmap_noncontiguous(dev, view->len, view->sgt);

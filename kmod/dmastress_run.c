@@ -1192,6 +1192,8 @@ int dmastress_run_counts(struct dmastress_dev *dd,
 			 "coherent mask %u bits refused", p->coherent_mask_bits);
 		goto out_masks;
 	}
+	if (p->path == DMASTRESS_PATH_NONCONTIG || (p->flags & DMASTRESS_RUN_STRESS))
+		dmastress_widen_max_seg_size(dd);
 	ret = dmastress_run_usable(&ctx, res);
 	if (ret)
 		goto out_masks;
