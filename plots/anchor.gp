@@ -13,8 +13,9 @@ here = "."
 do for [i = strlen(ARG0):1:-1] { if (ARG0[i:i] eq "/") { here = ARG0[1:i - 1]; break } }
 load here . "/common.gp"
 
-hi(x) = x * 1.2 > x + 100 ? x * 1.2 : x + 100
-lo(x) = x * 0.8 < x - 100 ? x * 0.8 : (x - 100 > 1 ? x - 100 : 1)
+# in us: the band is 20% or 0.1 us (100 ns), whichever is larger
+hi(x) = x * 1.2 > x + 0.1 ? x * 1.2 : x + 0.1
+lo(x) = x * 0.8 < x - 0.1 ? x * 0.8 : (x - 0.1 > 0.001 ? x - 0.1 : 0.001)
 set logscale xy 10
 set format x "%g"
 set format y "%g"
@@ -22,14 +23,14 @@ set key outside right top vertical
 set multiplot layout 1, 2 title "dmastress run --path single against dma_map_benchmark (same boot, same device); band: within 20% or 100 ns" font ",12"
 do for [ph in "map unmap"] {
 	set title sprintf("%s: mean time per operation", ph)
-	set xlabel sprintf("dma_map_benchmark mean %s (ns)", ph)
-	set ylabel sprintf("dmastress mean %s (ns)", ph)
+	set xlabel sprintf("dma_map_benchmark mean %s (us)", ph)
+	set ylabel sprintf("dmastress mean %s (us)", ph)
 	mb = sprintf("mb_%s_ns", ph)
 	ds = sprintf("ds_%s_ns", ph)
 	plot x with lines lt 9 lw 1 title "equal", \
 	     hi(x) with lines lt 9 lw 1 dt 2 title "agreement band", \
 	     lo(x) with lines lt 9 lw 1 dt 2 notitle, \
-	     for [i = 1:words(modes)] in using (column(mb)):(strcol("mode") eq word(modes, i) ? column(ds) : NaN) \
+	     for [i = 1:words(modes)] in using (column(mb) / 1000.0):(strcol("mode") eq word(modes, i) ? column(ds) / 1000.0 : NaN) \
 		with points lt i pt 7 ps 1.2 title word(modes, i)
 }
 unset multiplot
