@@ -45,15 +45,16 @@ static bool dmastress_noncontig_usable(struct dmastress_dev *dd,
 		return false;
 	}
 	/*
-	 * dma-direct returns one segment of the whole size whatever
-	 * dma_get_max_seg_size() says, and DMA_API_DEBUG_SG then reports the
-	 * allocator's own segment as "longer than device claims to support"
-	 * (Linux 6.12): keep debug kernels' error_count for real misuse.
+	 * dma_alloc_noncontiguous() builds its table without regard to
+	 * dma_get_max_seg_size(): one segment of the whole size under
+	 * dma-direct, page runs as long as the page allocator gives under
+	 * iommu-dma. DMA_API_DEBUG_SG then reports the allocator's own
+	 * segments as "longer than device claims to support" (Linux 6.12):
+	 * keep debug kernels' error_count for real misuse.
 	 */
 	if (IS_ENABLED(CONFIG_DMA_API_DEBUG_SG) &&
-	    dmastress_alloc_needs_contig(dd->dev, false) &&
 	    size > dma_get_max_seg_size(dd->dev)) {
-		*why = "dma-direct segment over max_seg_size: DMA_API_DEBUG_SG flags it";
+		*why = "allocator's segment over max_seg_size: DMA_API_DEBUG_SG flags it";
 		return false;
 	}
 	return true;
