@@ -468,11 +468,12 @@ static int dmastress_stress_rounds(int fd, const struct dmastress_stress_opts *o
 			break;
 		}
 		if (!o->quiet)
-			printf("# round %u: seed=0x%08x live=%u mask_bits=%u coherent_mask_bits=%u attrs=0x%x pool_align=%u status=%d ops=%llu map_errors=%llu alloc_errors=%llu%s%s\n",
-			       round, p.seed, p.live, p.mask_bits,
-			       p.coherent_mask_bits, p.attrs, p.pool_align,
-			       ret ? ret : run.status,
+			printf("# round %u: t=%.1fs seed=0x%08x live=%u mask_bits=%u coherent_mask_bits=%u attrs=0x%x pool_align=%u status=%d ops=%llu mismatches=%llu map_errors=%llu alloc_errors=%llu%s%s\n",
+			       round, dmastress_now() - start, p.seed, p.live,
+			       p.mask_bits, p.coherent_mask_bits, p.attrs,
+			       p.pool_align, ret ? ret : run.status,
 			       (unsigned long long)run.result.ops,
+			       (unsigned long long)run.result.mismatches,
 			       (unsigned long long)run.result.map_errors,
 			       (unsigned long long)run.result.alloc_errors,
 			       run.result.skip_reason[0] ? " reason=" : "",
