@@ -187,6 +187,7 @@ struct fuzz {
 	struct fuzz_map maps[FUZZ_MAX_MAPS];
 	void *none;			/* a PROT_NONE page: never accessible */
 	struct dmastress_hist *hists;
+	struct dmastress_path_counts counts[DMASTRESS_NR_PATHS];
 	unsigned long ioctls, calls, ok, runs, runs_done, reopens;
 	bool misuse_allowed;
 	bool translates;
@@ -348,6 +349,28 @@ static void bound_cost(struct dmastress_run_params *p)
 	}
 }
 
+/*
+ * Mask violations that are DMASTRESS_KNOWN_PAGES_MASK: behind an IOMMU, with
+ * a coherent mask narrower than the streaming one, and all of them counted
+ * by the pages or noncoherent path (the run's, or per the books of a mix).
+ */
+static bool known_mask_violations(struct fuzz *f, const struct dmastress_run *run)
+{
+	const struct dmastress_run_params *p = &run->params;
+	__u64 pages = 0;
+
+	if (!f->translates || !p->coherent_mask_bits ||
+	    p->coherent_mask_bits >= (p->mask_bits ? p->mask_bits : 64))
+		return false;
+	if (!(p->flags & DMASTRESS_RUN_STRESS))
+		return dmastress_path_is_pages(p->path);
+	if (run->counts_ptr != (__u64)(uintptr_t)f->counts)
+		return false;
+	pages = f->counts[DMASTRESS_PATH_PAGES].mask_violations +
+		f->counts[DMASTRESS_PATH_NONCOHERENT].mask_violations;
+	return pages == run->result.mask_violations;
+}
+
 static void fuzz_run(struct fuzz *f)
 {
 	static const __u32 flag_bits[] = {
@@ -357,6 +380,7 @@ static void fuzz_run(struct fuzz *f)
 	struct dmastress_run run;
 	struct dmastress_run_params *p = &run.params;
 	const struct dmastress_run_result *r = &run.result;
+	__u64 mask_violations;
 	bool verify;
 	int ret;
 
@@ -390,6 +414,12 @@ static void fuzz_run(struct fuzz *f)
 		run.hist_ptr = (__u64)(uintptr_t)pointer(f, f->hists);
 		run.hist_size = sizeof(struct dmastress_hist);
 	}
+	/* Per-path books: which path of a stress mix counted an error. */
+	memset(f->counts, 0, sizeof(f->counts));
+	if (!one_in(f, 8)) {
+		run.counts_ptr = (__u64)(uintptr_t)pointer(f, f->counts);
+		run.counts_size = sizeof(struct dmastress_path_counts);
+	}
 	if (!one_in(f, 3))
 		corrupt(f, &run, offsetof(struct dmastress_run, result));
 	bound_cost(p);
@@ -411,14 +441,14 @@ static void fuzz_run(struct fuzz *f)
 		return;
 	}
 	verify = !(p->flags & DMASTRESS_RUN_NO_VERIFY);
-	if (r->mask_violations && f->translates &&
-	    dmastress_path_is_pages(p->path) && p->coherent_mask_bits &&
-	    p->coherent_mask_bits < (p->mask_bits ? p->mask_bits : 64)) {
+	if (r->mask_violations && known_mask_violations(f, &run)) {
 		f->known_mask++;	/* DMASTRESS_KNOWN_PAGES_MASK */
-		return;
+		mask_violations = 0;
+	} else {
+		mask_violations = r->mask_violations;
 	}
 	if ((verify && (r->mismatches || r->guard_errors || r->src_errors)) ||
-	    r->device_faults || r->mask_violations || r->seg_violations) {
+	    r->device_faults || mask_violations || r->seg_violations) {
 		dmastress_run_log(&run);
 		fuzz_fail(f, "run path %u engine %u dir %u len %llu flags 0x%x: errors counted",
 			  p->path, p->engine, p->dir,
