@@ -66,6 +66,11 @@ static bool dmastress_resource_usable(struct dmastress_dev *dd,
 		*why = "only the edu engine reaches MMIO";
 		return false;
 	}
+	/* edu's MMIO takes 4- and 8-byte accesses only; QEMU rejects others. */
+	if (!IS_ALIGNED(p->len_bytes, 4)) {
+		*why = "the peer window takes 4- and 8-byte accesses only";
+		return false;
+	}
 	if (!(p->flags & DMASTRESS_RUN_NO_VERIFY)) {
 		*why = "edu's BAR drops writes, reads ~0: needs no-verify";
 		return false;
