@@ -346,6 +346,17 @@ static int dmastress_check_segs(struct dmastress_thread *t,
 	size_t total = 0;
 	unsigned int i;
 
+	/*
+	 * dma_alloc_pages() and dma_alloc_noncoherent() promise memory "DMA
+	 * addressable by the device" without naming a mask: dma-direct keeps
+	 * to the coherent mask, iommu-dma maps with the streaming one (Linux
+	 * 6.12; seen once a failed 32-bit IOVA allocation had turned off
+	 * iommu-dma's 32-bit-first workaround). Either mask is accepted.
+	 */
+	if (s->path->id == DMASTRESS_PATH_PAGES ||
+	    s->path->id == DMASTRESS_PATH_NONCOHERENT)
+		mask = max_t(u64, mask, dma_get_mask(dev));
+
 	for (i = 0; i < op->nsegs; i++) {
 		const struct dmastress_seg *seg = &op->segs[i];
 		dma_addr_t end = seg->dma + seg->len - 1;
