@@ -53,7 +53,7 @@ check() {
 run="run --device $dev --path sg --engine cpu --dir bidi --size 64K --iterations 200"
 
 echo "KTAP version 1"
-echo "1..25"
+echo "1..31"
 
 cmd="info --device $dev"
 check "info text" 0 \
@@ -193,6 +193,32 @@ check "selfcheck without a device exits 4" 4 'grep -q "^1\.\.0 # SKIP" "$1"'
 
 cmd="frobnicate"
 check "unknown command exits 2" 2
+
+json=$(mktemp) || exit 1
+cmd="stress --device $dev --iterations 5 --rounds 2 --seed 7 --json $json"
+check "stress: seed first, per-path KTAP, JSON" 0 \
+	'test "$(head -c 25 "$1")" = "# stress seed=0x00000007 "' \
+	'grep -q "^ok 7 resource # SKIP mock: no MMIO resource$" "$1"' \
+	'test "$(tail -1 "$1")" = "stress: 10 passed, 0 failed, 1 skipped"' \
+	"jq -e '.seed == 7 and .paths.sg.ops == 20 and .paths.resource.skip != null' $json >/dev/null"
+
+mock=mismatch; cmd="stress --device $dev --iterations 5 --seed 7"
+check "stress: mismatches fail the path, exit 1" 1 \
+	'grep -q "^not ok 1 coherent # data, device-fault" "$1"' \
+	'test "$(tail -1 "$1")" = "stress: 1 passed, 9 failed, 1 skipped"'
+
+cmd="stress --device $dev --seconds 1 --iterations 1"
+check "stress: --seconds and --iterations exclude each other" 2
+
+cmd="misuse --device $dev --class nosuch"
+check "misuse: unknown class exits 2" 2
+
+cmd="misuse --device $dev"
+check "misuse without DMA_API_DEBUG here exits 4" 4 'grep -q "^skip: " "$1"'
+
+cmd="failnth --device $dev --paths sg,nosuch"
+check "failnth: unknown path exits 2" 2
+rm -f "$json"
 
 echo "# Totals: pass:$((n - failed)) fail:$failed"
 [ "$failed" = 0 ]

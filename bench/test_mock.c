@@ -76,6 +76,34 @@ static void mock_hist_add(struct dmastress_hist *h, struct dmastress_phase_sum *
 	s->max_ns = h->max_ns;
 }
 
+/*
+ * Per-path counts: a stress run gives every path of its mix (but resource)
+ * the run's ops, another run its one path; "mismatch" adds 3 to each.
+ */
+static void mock_counts(struct dmastress_run *run, const char *mode)
+{
+	struct dmastress_path_counts *c =
+		(struct dmastress_path_counts *)(uintptr_t)run->counts_ptr;
+	const struct dmastress_run_params *p = &run->params;
+	unsigned int i;
+
+	for (i = 0; i < DMASTRESS_NR_PATHS; i++) {
+		if (p->flags & DMASTRESS_RUN_STRESS) {
+			if ((p->paths && !(p->paths & (1U << i))) ||
+			    i == DMASTRESS_PATH_RESOURCE)
+				continue;
+		} else if (i != p->path) {
+			continue;
+		}
+		c[i].started = run->result.ops;
+		c[i].ops = run->result.ops;
+		c[i].bytes = run->result.ops * 100;
+		c[i].digest = (uint64_t)p->seed * (i + 1);
+		if (!strcmp(mode, "mismatch"))
+			c[i].mismatches = 3;
+	}
+}
+
 static int mock_run(struct dmastress_run *run)
 {
 	const char *mode = getenv("DMASTRESS_MOCK");
@@ -85,7 +113,9 @@ static int mock_run(struct dmastress_run *run)
 	unsigned int ph;
 	uint64_t k, ops;
 
-	if (run->size != sizeof(*run))
+	if (run->size != sizeof(*run) ||
+	    (run->counts_ptr ? run->counts_size != sizeof(struct dmastress_path_counts) :
+			       run->counts_size))
 		return -EINVAL;
 	if (!mode)
 		mode = "ok";
@@ -128,6 +158,8 @@ static int mock_run(struct dmastress_run *run)
 	}
 	if (!strcmp(mode, "status"))
 		run->status = -EIO;
+	if (run->counts_ptr)
+		mock_counts(run, mode);
 	return 0;
 }
 
