@@ -204,8 +204,8 @@ struct dmastress_path {
  * @edu_staging_dma: its DMA address
  * @saved_dma_mask: streaming mask at bind time, restored after every run
  * @saved_coherent_mask: coherent mask at bind time, restored after every run
- * @saved_max_seg_size: max segment size before the first run, restored after
- *	every run that widened it (0: not saved yet)
+ * @saved_max_seg_size: max segment size at bind time (bytes), restored after
+ *	every run; never a value a run or view widened it to
  * @gone: the device is being unbound: engines stop, then ioctls taking
  *	@lock fail with -ENODEV
  * @name: "dmastress<N>"

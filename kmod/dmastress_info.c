@@ -187,8 +187,6 @@ void dmastress_widen_max_seg_size(struct dmastress_dev *dd)
 {
 	if (!dd->dev->dma_parms)
 		return;
-	if (!dd->saved_max_seg_size)
-		dd->saved_max_seg_size = dma_get_max_seg_size(dd->dev);
 	dma_set_max_seg_size(dd->dev, UINT_MAX);
 }
 

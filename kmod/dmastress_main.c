@@ -787,6 +787,7 @@ static int dmastress_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	}
 	dd->saved_dma_mask = dd->dev->dma_mask ? *dd->dev->dma_mask : 0;
 	dd->saved_coherent_mask = dd->dev->coherent_dma_mask;
+	dd->saved_max_seg_size = dma_get_max_seg_size(dd->dev);
 
 	dd->misc.minor = MISC_DYNAMIC_MINOR;
 	dd->misc.name = dd->name;

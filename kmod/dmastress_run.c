@@ -1191,6 +1191,8 @@ int dmastress_run_counts(struct dmastress_dev *dd,
 		dd->saved_dma_mask = *dd->dev->dma_mask;
 	if (!dd->saved_coherent_mask)
 		dd->saved_coherent_mask = dd->dev->coherent_dma_mask;
+	if (!dd->saved_max_seg_size)
+		dd->saved_max_seg_size = dma_get_max_seg_size(dd->dev);
 	ret = dmastress_set_masks(dd, p->mask_bits, 0);
 	if (ret) {
 		snprintf(res->skip_reason, sizeof(res->skip_reason),

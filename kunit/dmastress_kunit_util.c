@@ -187,6 +187,7 @@ static int dmastress_kunit_edu_probe(struct pci_dev *pdev,
 	dd->bar_len = pci_resource_len(pdev, 0);
 	dd->saved_dma_mask = dma_get_mask(dev);
 	dd->saved_coherent_mask = dev->coherent_dma_mask;
+	dd->saved_max_seg_size = dma_get_max_seg_size(dev);
 	mutex_init(&dd->lock);
 	strscpy(dd->name, DMASTRESS_KUNIT_NAME, sizeof(dd->name));
 	ret = dmastress_edu_init(dd);
@@ -443,6 +444,7 @@ struct dmastress_dev *dmastress_kunit_plain(struct kunit *test)
 	dd->irq = -1;
 	dd->saved_dma_mask = dma_get_mask(dev);
 	dd->saved_coherent_mask = dev->coherent_dma_mask;
+	dd->saved_max_seg_size = dma_get_max_seg_size(dev);
 	mutex_init(&dd->lock);
 	mutex_init(&dd->edu_lock);
 	init_completion(&dd->edu_done);

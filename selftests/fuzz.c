@@ -12,7 +12,8 @@
  *         (insmod DMASTRESS_KO) with the parameters it had, and the kernel
  *         log since the start shows no oops, BUG, WARNING, KASAN, UBSAN or
  *         DMA-API report. Replay with DMASTRESS_SEED=<seed>;
- *         DMASTRESS_FUZZ_IOCTLS=<n> changes the number of ioctls (10,000).
+ *         DMASTRESS_FUZZ_IOCTLS=<n> changes the number of ioctls (10,000),
+ *         DMASTRESS_FUZZ_TRACE=1 logs every call.
  */
 #include <dirent.h>
 #include <stdarg.h>
@@ -86,6 +87,45 @@ static int _dmastress_rmmod(void)
 		usleep(100 * 1000);
 	}
 	return -errno;
+}
+
+/* Who still holds the module: refcnt, open files and mappings of it. */
+static void print_holders(void)
+{
+	char path[600], link[300], line[512];
+	struct dirent *p, *d;
+	DIR *proc, *fds;
+	FILE *maps;
+	ssize_t n;
+
+	ksft_print_msg("dmastress refcnt %lld\n", dmastress_module_refcnt());
+	proc = opendir("/proc");
+	if (!proc)
+		return;
+	while ((p = readdir(proc))) {
+		if (p->d_name[0] < '0' || p->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/fd", p->d_name);
+		fds = opendir(path);
+		while (fds && (d = readdir(fds))) {
+			snprintf(path, sizeof(path), "/proc/%s/fd/%s",
+				 p->d_name, d->d_name);
+			n = readlink(path, link, sizeof(link) - 1);
+			if (n > 0 && (link[n] = '\0', strstr(link, "dmastress")))
+				ksft_print_msg("pid %s fd %s -> %s\n", p->d_name,
+					       d->d_name, link);
+		}
+		if (fds)
+			closedir(fds);
+		snprintf(path, sizeof(path), "/proc/%s/maps", p->d_name);
+		maps = fopen(path, "re");
+		while (maps && fgets(line, sizeof(line), maps))
+			if (strstr(line, "dmastress"))
+				ksft_print_msg("pid %s maps %s", p->d_name, line);
+		if (maps)
+			fclose(maps);
+	}
+	closedir(proc);
 }
 
 /* insmod DMASTRESS_KO @params, then wait for the device node. */
@@ -190,6 +230,7 @@ struct fuzz {
 	struct dmastress_path_counts counts[DMASTRESS_NR_PATHS];
 	unsigned long ioctls, calls, ok, runs, runs_done, reopens;
 	bool misuse_allowed;
+	bool trace;			/* DMASTRESS_FUZZ_TRACE: every call */
 	bool translates;
 	unsigned long known_mask;
 	__u64 op_ns[FUZZ_NR_OPS];
@@ -272,6 +313,9 @@ static void answer(struct fuzz *f, const char *what, int ret,
 		   const int *allowed)
 {
 	f->calls++;
+	if (f->trace)
+		ksft_print_msg("fuzz %lu: %s fd %d -> %d\n", f->calls, what,
+			       f->fd, ret);
 	if (!ret) {
 		f->ok++;
 		return;
@@ -420,8 +464,20 @@ static void fuzz_run(struct fuzz *f)
 		run.counts_ptr = (__u64)(uintptr_t)pointer(f, f->counts);
 		run.counts_size = sizeof(struct dmastress_path_counts);
 	}
-	if (!one_in(f, 3))
+	if (!one_in(f, 3)) {
+		__u64 hist_ptr = run.hist_ptr, counts_ptr = run.counts_ptr;
+
 		corrupt(f, &run, offsetof(struct dmastress_run, result));
+		/*
+		 * A pointer moved by a few bytes still points into this
+		 * program's own heap or struct fuzz, and the kernel rightly
+		 * writes there: aim a corrupted one at kernel memory instead.
+		 */
+		if (run.hist_ptr != hist_ptr)
+			run.hist_ptr = 0xffffffff81000000ULL;
+		if (run.counts_ptr != counts_ptr)
+			run.counts_ptr = 0xffffffff81000000ULL;
+	}
 	bound_cost(p);
 
 	f->runs++;
@@ -501,6 +557,12 @@ static void fuzz_view_create(struct fuzz *f)
 			  v.id);
 		return;
 	}
+	if (f->trace)
+		ksft_print_msg("fuzz: view %u path %u len %llu offset 0x%llx dma 0x%llx phys 0x%llx\n",
+			       v.id, v.path, (unsigned long long)v.len_bytes,
+			       (unsigned long long)v.mmap_offset,
+			       (unsigned long long)v.dma_addr,
+			       (unsigned long long)v.phys_addr);
 	f->views[v.id] = (struct fuzz_view){
 		.live = true, .id = v.id, .len = v.len_bytes,
 		.mmap_offset = v.mmap_offset,
@@ -528,6 +590,12 @@ static void fuzz_view_xfer(struct fuzz *f)
 	if (x.engine == DMASTRESS_ENGINE_EDU && x.len_bytes > 4096 &&
 	    x.len_bytes <= FUZZ_MAX_VIEW_BYTES)
 		x.len_bytes = 4096;
+	if (f->trace)
+		ksft_print_msg("fuzz: xfer id %u op %u engine %u len %llu (view %s len %llu)\n",
+			       x.id, x.op, x.engine,
+			       (unsigned long long)x.len_bytes,
+			       fv->live ? "live" : "none",
+			       (unsigned long long)fv->len);
 	ret = _dmastress_ioctl(f->fd, DMASTRESS_IOC_VIEW_XFER,
 			       pointer(f, &x));
 	ioctl_answer(f, "view_xfer", ret);
@@ -552,6 +620,8 @@ static void fuzz_view_destroy(struct fuzz *f)
 	ioctl_answer(f, "view_destroy", ret);
 	if (!ret && d.id < DMASTRESS_MAX_VIEWS)
 		f->views[d.id].live = false;
+	if (f->trace && !ret)
+		ksft_print_msg("fuzz: view %u destroyed\n", d.id);
 }
 
 static void fuzz_mmap(struct fuzz *f)
@@ -581,6 +651,9 @@ static void fuzz_mmap(struct fuzz *f)
 	if (ret)
 		return;
 	*m = (struct fuzz_map){ .addr = p, .len = len };
+	if (f->trace)
+		ksft_print_msg("fuzz: mmap 0x%llx len %zu at %p prot %d\n",
+			       (unsigned long long)off, len, p, prot);
 	/*
 	 * Touch only the right view: the wrong one may be any physical
 	 * address (that is its point).
@@ -601,8 +674,11 @@ static void fuzz_munmap(struct fuzz *f)
 
 	if (!m->addr)
 		return;
+	if (f->trace)
+		ksft_print_msg("fuzz: munmap %p len %zu\n", m->addr, m->len);
 	if (munmap(m->addr, m->len))
-		fuzz_fail(f, "munmap: %s", strerror(errno));
+		fuzz_fail(f, "munmap %p len %zu: %s", m->addr, m->len,
+			  strerror(errno));
 	m->addr = NULL;
 }
 
@@ -711,6 +787,7 @@ FIXTURE_SETUP(fuzz)
 	ksft_print_msg("seed=0x%08x (replay: DMASTRESS_SEED=0x%08x)\n",
 		       self->f.rng, self->f.rng);
 	self->f.page = dmastress_page_size();
+	self->f.trace = !!getenv("DMASTRESS_FUZZ_TRACE");
 	self->f.misuse_allowed = strstr(self->params, "allow_misuse=Y") ||
 				 strstr(self->params, "allow_misuse=1");
 	self->f.none = mmap(NULL, self->f.page, PROT_NONE,
@@ -769,7 +846,10 @@ TEST_F_TIMEOUT(fuzz, random_ioctls_then_reload, 1500)
 			munmap(f->maps[i].addr, f->maps[i].len);
 	}
 	close(f->fd);
-	dmastress_rmmod();
+	i = _dmastress_rmmod();
+	if (i)
+		print_holders();
+	ASSERT_EQ(0, i) TH_LOG("rmmod dmastress: %s", strerror(-i));
 	dmastress_insmod(self->params);
 	dmastress_open(&fd);
 	dmastress_get_info(fd, &info);
