@@ -200,6 +200,8 @@ static void dmastress_run_usage(FILE *f)
 		"  --pool-boundary B      pool only: boundary, bytes, power of two or 0\n"
 		"  --huge                 single/sg/sgtable: back buffers with 2 MiB pages\n"
 		"  --no-verify            skip the data checks (benchmark only)\n"
+		"  --no-xfer              no transfer between map and unmap, as\n"
+		"                         dma_map_benchmark -d 0 (implies --no-verify)\n"
 		"  --format F             table (default), csv or json\n"
 		"  --header               csv: print the header row first\n"
 		"  --label k=v[,k=v...]   csv/json: extra columns/keys (repeatable, up to %u)\n"
@@ -395,6 +397,7 @@ enum {
 	DMASTRESS_OPT_POOL_BOUNDARY,
 	DMASTRESS_OPT_HUGE,
 	DMASTRESS_OPT_NO_VERIFY,
+	DMASTRESS_OPT_NO_XFER,
 	DMASTRESS_OPT_FORMAT,
 	DMASTRESS_OPT_HEADER,
 	DMASTRESS_OPT_LABEL,
@@ -421,6 +424,7 @@ static const struct option dmastress_run_longopts[] = {
 	{ "pool-boundary", required_argument, NULL, DMASTRESS_OPT_POOL_BOUNDARY },
 	{ "huge", no_argument, NULL, DMASTRESS_OPT_HUGE },
 	{ "no-verify", no_argument, NULL, DMASTRESS_OPT_NO_VERIFY },
+	{ "no-xfer", no_argument, NULL, DMASTRESS_OPT_NO_XFER },
 	{ "format", required_argument, NULL, DMASTRESS_OPT_FORMAT },
 	{ "header", no_argument, NULL, DMASTRESS_OPT_HEADER },
 	{ "label", required_argument, NULL, DMASTRESS_OPT_LABEL },
@@ -538,6 +542,9 @@ static int dmastress_run_opt(struct dmastress_run_opts *o, int c, int argc,
 		return 0;
 	case DMASTRESS_OPT_NO_VERIFY:
 		p->flags |= DMASTRESS_RUN_NO_VERIFY;
+		return 0;
+	case DMASTRESS_OPT_NO_XFER:
+		p->flags |= DMASTRESS_RUN_NO_VERIFY | DMASTRESS_RUN_NO_XFER;
 		return 0;
 	case DMASTRESS_OPT_FORMAT:
 		return dmastress_parse_name("--format", arg, dmastress_run_formats,

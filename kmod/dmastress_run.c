@@ -112,7 +112,8 @@ static bool dmastress_mask_bits_ok(u32 bits)
  * batch <= DMASTRESS_MAX_BATCH and >= 1 with DMASTRESS_RUN_BATCH; pool
  * align and boundary 0 or powers of two; live <= DMASTRESS_MAX_LIVE and
  * >= 1 with DMASTRESS_RUN_STRESS; paths within the path ids; STRESS not
- * combined with BATCH or OOB_XFER; INLINE only with one thread; threads x
+ * combined with BATCH or OOB_XFER; NO_XFER only with NO_VERIFY and without
+ * STRESS or OOB_XFER; INLINE only with one thread; threads x
  * len_bytes x (batch, live or 1) <= DMASTRESS_MAX_RUN_BYTES; reserved
  * fields zero. Any context.
  *
@@ -156,6 +157,10 @@ int dmastress_validate_params(const struct dmastress_run_params *p)
 	    (p->paths & ~GENMASK(DMASTRESS_NR_PATHS - 1, 0)))
 		return -EINVAL;
 	if (stress && (p->flags & (DMASTRESS_RUN_BATCH | DMASTRESS_RUN_OOB_XFER)))
+		return -EINVAL;
+	if ((p->flags & DMASTRESS_RUN_NO_XFER) &&
+	    (!(p->flags & DMASTRESS_RUN_NO_VERIFY) ||
+	     (p->flags & (DMASTRESS_RUN_STRESS | DMASTRESS_RUN_OOB_XFER))))
 		return -EINVAL;
 	if ((p->flags & DMASTRESS_RUN_INLINE) && p->threads != 1)
 		return -EINVAL;
@@ -452,6 +457,9 @@ static int dmastress_op_device(struct dmastress_thread *t,
 	u64 xfer_ns = 0, t0;
 	int ret;
 
+	/* As dma_map_benchmark with dma_trans_ns 0: the device does nothing. */
+	if (s->params.flags & DMASTRESS_RUN_NO_XFER)
+		return 0;
 	if (s->oob) {
 		ret = dmastress_oob_read(t, s, &xfer_ns);
 		goto out;

@@ -158,8 +158,8 @@ static void streaming_test_mask(struct kunit *test)
 }
 
 static const struct dmastress_kunit_xfer streaming_resource_cases[] = {
-	DMASTRESS_KUNIT_XFER(RESOURCE, 1, TO_DEVICE, EDU),
-	DMASTRESS_KUNIT_XFER(RESOURCE, 2047, FROM_DEVICE, EDU),
+	DMASTRESS_KUNIT_XFER(RESOURCE, 4, TO_DEVICE, EDU),
+	DMASTRESS_KUNIT_XFER(RESOURCE, 2044, FROM_DEVICE, EDU),
 	DMASTRESS_KUNIT_XFER(RESOURCE, 2048, BIDIRECTIONAL, EDU),
 };
 
@@ -193,11 +193,54 @@ static void streaming_test_resource(struct kunit *test)
 					   res.sample_phys_addr);
 }
 
+/*
+ * DMASTRESS_RUN_NO_XFER (the anchor's dma_map_benchmark -d 0): map and
+ * unmap with no transfer between them. Refused (-EINVAL) without NO_VERIFY,
+ * since nothing moves that could be checked, and with a stress mix; a run
+ * maps and unmaps every op and times no transfer.
+ */
+static void streaming_test_no_xfer(struct kunit *test)
+{
+	struct dmastress_run_params p;
+	struct dmastress_run_result res;
+	struct dmastress_hist *hists;
+	struct dmastress_dev *dd;
+	int ret;
+
+	dd = dmastress_kunit_dev_for(test, DMASTRESS_ENGINE_CPU);
+	dmastress_kunit_params(&p, DMASTRESS_PATH_SINGLE, DMASTRESS_ENGINE_CPU,
+			       DMASTRESS_DIR_BIDIRECTIONAL, PAGE_SIZE);
+	p.iterations = 8;
+	p.flags = DMASTRESS_RUN_NO_XFER;
+	KUNIT_EXPECT_EQ(test, dmastress_validate_params(&p), -EINVAL);
+	p.flags = DMASTRESS_RUN_NO_XFER | DMASTRESS_RUN_NO_VERIFY |
+		  DMASTRESS_RUN_STRESS;
+	p.live = 1;
+	KUNIT_EXPECT_EQ(test, dmastress_validate_params(&p), -EINVAL);
+	p.flags = DMASTRESS_RUN_NO_XFER | DMASTRESS_RUN_NO_VERIFY;
+	p.live = 0;
+	KUNIT_ASSERT_EQ(test, dmastress_validate_params(&p), 0);
+
+	hists = kunit_kcalloc(test, DMASTRESS_NR_HISTS, sizeof(*hists),
+			      GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, hists);
+	mutex_lock(&dd->lock);
+	ret = dmastress_run(dd, &p, &res, hists);
+	mutex_unlock(&dd->lock);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, res.ops, 8);
+	KUNIT_EXPECT_EQ(test, hists[DMASTRESS_PHASE_MAP].count, 8);
+	KUNIT_EXPECT_EQ(test, hists[DMASTRESS_PHASE_UNMAP].count, 8);
+	KUNIT_EXPECT_EQ(test, hists[DMASTRESS_PHASE_XFER].count, 0);
+	KUNIT_EXPECT_EQ(test, res.device_faults, 0);
+}
+
 static struct kunit_case streaming_test_cases[] = {
 	KUNIT_CASE_PARAM(streaming_test_data, streaming_xfer_gen_params),
 	KUNIT_CASE(streaming_test_translation),
 	KUNIT_CASE_PARAM(streaming_test_mask, streaming_mask_gen_params),
 	KUNIT_CASE_PARAM(streaming_test_resource, streaming_resource_gen_params),
+	KUNIT_CASE(streaming_test_no_xfer),
 	{}
 };
 
