@@ -196,7 +196,7 @@ static void dmastress_run_usage(FILE *f)
 		"                         (default %u)\n"
 		"  --seed X               pattern seed, 0..0xffffffff (default: random, printed)\n"
 		"  --attrs LIST           coherent only: wc,nokmap,contig,managed\n"
-		"  --pool-align A         pool only: alignment, bytes, power of two\n"
+		"  --pool-align A         pool only: alignment, bytes, power of two <= 64K\n"
 		"  --pool-boundary B      pool only: boundary, bytes, power of two or 0\n"
 		"  --huge                 single/sg/sgtable: back buffers with 2 MiB pages\n"
 		"  --no-verify            skip the data checks (benchmark only)\n"
@@ -517,7 +517,8 @@ static int dmastress_run_opt(struct dmastress_run_opts *o, int c, int argc,
 		return dmastress_parse_attrs(arg, &p->attrs);
 	case DMASTRESS_OPT_POOL_ALIGN:
 		o->have_pool_align = true;
-		if (dmastress_parse_size("--pool-align", arg, 1, 1U << 31, &v))
+		if (dmastress_parse_size("--pool-align", arg, 1,
+					 DMASTRESS_MAX_POOL_ALIGN, &v))
 			return -1;
 		if (!dmastress_is_pow2(v)) {
 			dmastress_usage_error("run", "--pool-align: %s is not a power of two",

@@ -110,7 +110,9 @@ static bool dmastress_mask_bits_ok(u32 bits)
  * 1..DMASTRESS_MAX_THREADS; exactly one of seconds (<=
  * DMASTRESS_MAX_SECONDS) and iterations (<= DMASTRESS_MAX_ITERATIONS);
  * batch <= DMASTRESS_MAX_BATCH and >= 1 with DMASTRESS_RUN_BATCH; pool
- * align and boundary 0 or powers of two; live <= DMASTRESS_MAX_LIVE and
+ * align and boundary 0 or powers of two, align <= DMASTRESS_MAX_POOL_ALIGN
+ * (mm/dmapool.c rounds the block up to it: a 2 GiB align made 2 GiB
+ * blocks, whose page set-up overflows its unsigned int offset in 6.12); live <= DMASTRESS_MAX_LIVE and
  * >= 1 with DMASTRESS_RUN_STRESS; paths within the path ids; STRESS not
  * combined with BATCH or OOB_XFER; NO_XFER only with NO_VERIFY and without
  * STRESS or OOB_XFER; INLINE only with one thread; threads x
@@ -151,6 +153,7 @@ int dmastress_validate_params(const struct dmastress_run_params *p)
 	    (p->attrs && p->path != DMASTRESS_PATH_COHERENT && !stress))
 		return -EINVAL;
 	if ((p->pool_align && !is_power_of_2(p->pool_align)) ||
+	    p->pool_align > DMASTRESS_MAX_POOL_ALIGN ||
 	    (p->pool_boundary && !is_power_of_2(p->pool_boundary)))
 		return -EINVAL;
 	if (p->live > DMASTRESS_MAX_LIVE || (stress && !p->live) ||

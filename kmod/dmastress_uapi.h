@@ -36,6 +36,7 @@
 #define DMASTRESS_MIN_MASK_BITS		24
 #define DMASTRESS_MAX_MASK_BITS		64
 #define DMASTRESS_MAX_LIVE		64		/* stress: mappings alive per thread */
+#define DMASTRESS_MAX_POOL_ALIGN	65536		/* dma_pool align, bytes */
 /* Buffers alive at once in a run: threads x len_bytes x (batch, live or 1). */
 #define DMASTRESS_MAX_RUN_BYTES		_BITULL(30)
 
@@ -224,7 +225,8 @@ struct dmastress_info {
  *	with STRESS, else 1) must not exceed DMASTRESS_MAX_RUN_BYTES
  * @seed: pattern and randomisation seed
  * @attrs: DMASTRESS_ATTR_* (coherent path only)
- * @pool_align: dma_pool align in bytes, power of two, 0 = default
+ * @pool_align: dma_pool align in bytes, power of two up to
+ *	DMASTRESS_MAX_POOL_ALIGN, 0 = default
  * @pool_boundary: dma_pool boundary in bytes, power of two or 0
  * @live: stress only: mappings alive per thread, 1..DMASTRESS_MAX_LIVE
  * @paths: stress only: bitmask of paths to mix (0: all)

@@ -114,6 +114,8 @@ BAD_RUN(batch_bytes_too_big, params.batch, DMASTRESS_MAX_BATCH, BATCH
 	AND(params.len_bytes, DMASTRESS_MIB));
 BAD_RUN(attrs_unknown, params.attrs, DMASTRESS_ATTRS_ALL + 1, PATH(COHERENT));
 BAD_RUN(pool_align_not_pow2, params.pool_align, 3, PATH(POOL));
+BAD_RUN(pool_align_too_big, params.pool_align, DMASTRESS_MAX_POOL_ALIGN * 2,
+	PATH(POOL));
 BAD_RUN(pool_boundary_not_pow2, params.pool_boundary, 4097, PATH(POOL));
 BAD_RUN(live_zero, params.live, 0, STRESS);
 BAD_RUN(live_too_many, params.live, DMASTRESS_MAX_LIVE + 1, STRESS);
