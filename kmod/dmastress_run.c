@@ -113,8 +113,8 @@ static bool dmastress_mask_bits_ok(u32 bits)
  * align and boundary 0 or powers of two, align <= DMASTRESS_MAX_POOL_ALIGN
  * (mm/dmapool.c rounds the block up to it: a 2 GiB align made 2 GiB
  * blocks, whose page set-up overflows its unsigned int offset in 6.12);
- * live <= DMASTRESS_MAX_LIVE and >= 1 with DMASTRESS_RUN_STRESS; paths within the path ids; STRESS not
- * combined with BATCH or OOB_XFER; NO_XFER only with NO_VERIFY and without
+ * live <= DMASTRESS_MAX_LIVE and >= 1 with DMASTRESS_RUN_STRESS; paths
+ * within the path ids; STRESS not combined with BATCH or OOB_XFER; NO_XFER only with NO_VERIFY and without
  * STRESS or OOB_XFER; INLINE only with one thread; threads x
  * len_bytes x (batch, live or 1) <= DMASTRESS_MAX_RUN_BYTES; reserved
  * fields zero. Any context.
