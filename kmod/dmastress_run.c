@@ -103,21 +103,20 @@ static bool dmastress_mask_bits_ok(u32 bits)
  * dmastress_validate_params() - range-check every field of a run
  * @p: the parameters
  *
- * Bounds: path, engine and dir in their enums; flags and attrs within
- * their *_ALL masks, attrs only for the coherent path or a stress mix;
- * len_bytes 1..DMASTRESS_MAX_LEN_BYTES; nents <= DMASTRESS_MAX_NENTS;
- * offset_bytes < PAGE_SIZE; masks 0 or 24..64 bits; threads
- * 1..DMASTRESS_MAX_THREADS; exactly one of seconds (<=
- * DMASTRESS_MAX_SECONDS) and iterations (<= DMASTRESS_MAX_ITERATIONS);
- * batch <= DMASTRESS_MAX_BATCH and >= 1 with DMASTRESS_RUN_BATCH; pool
- * align and boundary 0 or powers of two, align <= DMASTRESS_MAX_POOL_ALIGN
- * (mm/dmapool.c rounds the block up to it: a 2 GiB align made 2 GiB
- * blocks, whose page set-up overflows its unsigned int offset in 6.12);
- * live <= DMASTRESS_MAX_LIVE and >= 1 with DMASTRESS_RUN_STRESS; paths
- * within the path ids; STRESS not combined with BATCH or OOB_XFER; NO_XFER only with NO_VERIFY and without
- * STRESS or OOB_XFER; INLINE only with one thread; threads x
- * len_bytes x (batch, live or 1) <= DMASTRESS_MAX_RUN_BYTES; reserved
- * fields zero. Any context.
+ * Bounds: path, engine and dir in their enums; flags and attrs within their
+ * *_ALL masks, attrs only for the coherent path or a stress mix; len_bytes
+ * 1..DMASTRESS_MAX_LEN_BYTES; nents <= DMASTRESS_MAX_NENTS; offset_bytes <
+ * PAGE_SIZE; masks 0 or 24..64 bits; threads 1..DMASTRESS_MAX_THREADS;
+ * exactly one of seconds (<= DMASTRESS_MAX_SECONDS) and iterations (<=
+ * DMASTRESS_MAX_ITERATIONS); batch <= DMASTRESS_MAX_BATCH and >= 1 with
+ * DMASTRESS_RUN_BATCH; pool align and boundary 0 or powers of two, align <=
+ * DMASTRESS_MAX_POOL_ALIGN (mm/dmapool.c rounds the block up to it: a 2 GiB
+ * align made 2 GiB blocks, whose page set-up overflows its unsigned int
+ * offset in 6.12); live <= DMASTRESS_MAX_LIVE and >= 1 with
+ * DMASTRESS_RUN_STRESS; paths within the path ids; STRESS not combined with
+ * BATCH or OOB_XFER; NO_XFER only with NO_VERIFY and without STRESS or
+ * OOB_XFER; INLINE only with one thread; threads x len_bytes x (batch, live
+ * or 1) <= DMASTRESS_MAX_RUN_BYTES; reserved fields zero. Any context.
  *
  * Return: 0, or -EINVAL for the first field out of range.
  */
