@@ -549,6 +549,16 @@ static int dmastress_op_begin(struct dmastress_thread *t,
 		return ret;
 	}
 	dmastress_hist_add(&t->hists[DMASTRESS_PHASE_MAP], t1 - t0);
+	if (path->describe) {
+		t0 = ktime_get_ns();
+		ret = path->describe(op);
+		excl += ktime_get_ns() - t0;
+		if (ret) {
+			dmastress_count_error(t, ret, false);
+			dmastress_op_undo(path, op);
+			return ret;
+		}
+	}
 	/* what the path's setup found wrong by itself (pool, coherent, sg) */
 	t->res.seg_violations += op->seg_violations;
 	t->res.mismatches += op->mismatches;

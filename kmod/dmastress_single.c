@@ -161,16 +161,13 @@ static int dmastress_page_prepare(struct dmastress_op *op)
 				      true);
 }
 
-/* Describe the mapping as one segment; on failure undo the mapping. */
-static int dmastress_single_describe(struct dmastress_op *op,
-				     struct dmastress_single *s)
+/* Describe the mapping as one segment (untimed: the path's describe()). */
+static int dmastress_single_describe(struct dmastress_op *op)
 {
-	int ret;
+	struct dmastress_single *s = op->priv;
 
-	s->mapped = true;
-	ret = dmastress_op_add_seg(op, s->dma, op->len, s->payload,
-				   virt_to_phys(s->payload));
-	if (ret)
+	if (dmastress_op_add_seg(op, s->dma, op->len, s->payload,
+				 virt_to_phys(s->payload)))
 		return -ENOMEM;
 	return 0;
 }
@@ -190,24 +187,20 @@ static void dmastress_single_unmap(struct dmastress_op *op,
 static int dmastress_single_setup(struct dmastress_op *op)
 {
 	struct dmastress_single *s = op->priv;
-	int ret;
 
 	if (!s)
 		return -ENOMEM;
 	s->dma = dma_map_single(op->dd->dev, s->payload, op->len, op->dir);
 	if (dma_mapping_error(op->dd->dev, s->dma))
 		return -EIO;
-	ret = dmastress_single_describe(op, s);
-	if (ret)
-		dmastress_single_unmap(op, s);
-	return ret;
+	s->mapped = true;
+	return 0;
 }
 
 static int dmastress_page_setup(struct dmastress_op *op)
 {
 	struct dmastress_single *s = op->priv;
 	size_t head;
-	int ret;
 
 	if (!s)
 		return -ENOMEM;
@@ -216,10 +209,8 @@ static int dmastress_page_setup(struct dmastress_op *op)
 			      offset_in_page(head), op->len, op->dir);
 	if (dma_mapping_error(op->dd->dev, s->dma))
 		return -EIO;
-	ret = dmastress_single_describe(op, s);
-	if (ret)
-		dmastress_single_unmap(op, s);
-	return ret;
+	s->mapped = true;
+	return 0;
 }
 
 static void dmastress_single_sync_for_device(struct dmastress_op *op)
@@ -313,6 +304,7 @@ const struct dmastress_path dmastress_path_single = {
 	.usable = dmastress_single_usable,
 	.prepare = dmastress_single_prepare,
 	.setup = dmastress_single_setup,
+	.describe = dmastress_single_describe,
 	.sync_for_device = dmastress_single_sync_for_device,
 	.sync_for_cpu = dmastress_single_sync_for_cpu,
 	.teardown = dmastress_single_teardown,
@@ -335,6 +327,7 @@ const struct dmastress_path dmastress_path_page = {
 	.usable = dmastress_page_usable,
 	.prepare = dmastress_page_prepare,
 	.setup = dmastress_page_setup,
+	.describe = dmastress_single_describe,
 	.sync_for_device = dmastress_page_sync_for_device,
 	.sync_for_cpu = dmastress_page_sync_for_cpu,
 	.teardown = dmastress_single_teardown,
