@@ -202,6 +202,9 @@ static void dmastress_run_usage(FILE *f)
 		"  --no-verify            skip the data checks (benchmark only)\n"
 		"  --no-xfer              no transfer between map and unmap, as\n"
 		"                         dma_map_benchmark -d 0 (implies --no-verify)\n"
+		"  --reuse                single/page/sg/sgtable/resource: one CPU buffer\n"
+		"                         per thread, mapped again by every op, as\n"
+		"                         dma_map_benchmark (not with --batch)\n"
 		"  --format F             table (default), csv or json\n"
 		"  --header               csv: print the header row first\n"
 		"  --label k=v[,k=v...]   csv/json: extra columns/keys (repeatable, up to %u)\n"
@@ -398,6 +401,7 @@ enum {
 	DMASTRESS_OPT_HUGE,
 	DMASTRESS_OPT_NO_VERIFY,
 	DMASTRESS_OPT_NO_XFER,
+	DMASTRESS_OPT_REUSE,
 	DMASTRESS_OPT_FORMAT,
 	DMASTRESS_OPT_HEADER,
 	DMASTRESS_OPT_LABEL,
@@ -425,6 +429,7 @@ static const struct option dmastress_run_longopts[] = {
 	{ "huge", no_argument, NULL, DMASTRESS_OPT_HUGE },
 	{ "no-verify", no_argument, NULL, DMASTRESS_OPT_NO_VERIFY },
 	{ "no-xfer", no_argument, NULL, DMASTRESS_OPT_NO_XFER },
+	{ "reuse", no_argument, NULL, DMASTRESS_OPT_REUSE },
 	{ "format", required_argument, NULL, DMASTRESS_OPT_FORMAT },
 	{ "header", no_argument, NULL, DMASTRESS_OPT_HEADER },
 	{ "label", required_argument, NULL, DMASTRESS_OPT_LABEL },
@@ -546,6 +551,9 @@ static int dmastress_run_opt(struct dmastress_run_opts *o, int c, int argc,
 		return 0;
 	case DMASTRESS_OPT_NO_XFER:
 		p->flags |= DMASTRESS_RUN_NO_VERIFY | DMASTRESS_RUN_NO_XFER;
+		return 0;
+	case DMASTRESS_OPT_REUSE:
+		p->flags |= DMASTRESS_RUN_REUSE;
 		return 0;
 	case DMASTRESS_OPT_FORMAT:
 		return dmastress_parse_name("--format", arg, dmastress_run_formats,

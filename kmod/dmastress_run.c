@@ -115,8 +115,9 @@ static bool dmastress_mask_bits_ok(u32 bits)
  * offset in 6.12); live <= DMASTRESS_MAX_LIVE and >= 1 with
  * DMASTRESS_RUN_STRESS; paths within the path ids; STRESS not combined with
  * BATCH or OOB_XFER; NO_XFER only with NO_VERIFY and without STRESS or
- * OOB_XFER; INLINE only with one thread; threads x len_bytes x (batch, live
- * or 1) <= DMASTRESS_MAX_RUN_BYTES; reserved fields zero. Any context.
+ * OOB_XFER; REUSE not with STRESS or BATCH; INLINE only with one thread;
+ * threads x len_bytes x (batch, live or 1) <= DMASTRESS_MAX_RUN_BYTES;
+ * reserved fields zero. Any context.
  *
  * Return: 0, or -EINVAL for the first field out of range.
  */
@@ -164,6 +165,8 @@ int dmastress_validate_params(const struct dmastress_run_params *p)
 	    (!(p->flags & DMASTRESS_RUN_NO_VERIFY) ||
 	     (p->flags & (DMASTRESS_RUN_STRESS | DMASTRESS_RUN_OOB_XFER))))
 		return -EINVAL;
+	if ((p->flags & DMASTRESS_RUN_REUSE) && (stress || batch))
+		return -EINVAL;
 	if ((p->flags & DMASTRESS_RUN_INLINE) && p->threads != 1)
 		return -EINVAL;
 	if (batch)
@@ -199,7 +202,11 @@ static u32 dmastress_op_seed(u32 seed, unsigned int thread, u64 iter)
 	return dmastress_pattern_word(seed ^ (thread * 0x9e3779b1U), iter);
 }
 
-/* Reset an op for reuse, keeping its segment array. */
+/*
+ * Reset an op for reuse, keeping its segment array, and with
+ * DMASTRESS_RUN_REUSE what prepare() allocated (the CPU buffer and its
+ * guards), which the next op maps again.
+ */
 static void dmastress_op_reset(struct dmastress_thread *t,
 			       struct dmastress_slot *s)
 {
@@ -207,6 +214,14 @@ static void dmastress_op_reset(struct dmastress_thread *t,
 	struct dmastress_seg *segs = op->segs;
 	unsigned int max_segs = op->max_segs;
 
+	if ((s->params.flags & DMASTRESS_RUN_REUSE) && s->path->prepare &&
+	    op->priv) {
+		op->nsegs = 0;
+		op->seg_violations = 0;
+		op->mismatches = 0;
+		op->rng = prandom_u32_state(&t->rnd);
+		return;
+	}
 	memset(op, 0, sizeof(*op));
 	op->segs = segs;
 	op->max_segs = max_segs;
@@ -527,7 +542,10 @@ static int dmastress_op_begin(struct dmastress_thread *t,
 	s->e2e_ns = 0;
 	start = ktime_get_ns();
 	if (path->prepare) {
-		ret = path->prepare(op);
+		/* with DMASTRESS_RUN_REUSE only the first op prepares */
+		ret = 0;
+		if (!op->priv)
+			ret = path->prepare(op);
 		if (ret) {
 			dmastress_count_error(t, ret, false);
 			return ret;
@@ -633,7 +651,7 @@ static void dmastress_op_end(struct dmastress_thread *t,
 	dmastress_hist_add(&t->hists[DMASTRESS_PHASE_UNMAP],
 			   ktime_get_ns() - t0);
 	/* like prepare: no phase of its own, part of E2E */
-	if (path->release)
+	if (path->release && !(s->params.flags & DMASTRESS_RUN_REUSE))
 		path->release(op);
 
 	s->e2e_ns += ktime_get_ns() - start - excl;
@@ -863,8 +881,15 @@ static void dmastress_thread_free(struct dmastress_thread *t)
 	if (!t)
 		return;
 	if (t->slots)
-		for (i = 0; i < t->nslots; i++)
-			kvfree(t->slots[i].op.segs);
+		for (i = 0; i < t->nslots; i++) {
+			struct dmastress_slot *s = &t->slots[i];
+
+			/* DMASTRESS_RUN_REUSE: the buffer the ops shared */
+			if ((s->params.flags & DMASTRESS_RUN_REUSE) &&
+			    s->path && s->path->prepare && s->op.priv)
+				s->path->release(&s->op);
+			kvfree(s->op.segs);
+		}
 	kvfree(t->slots);
 	kvfree(t->counts);
 	kvfree(t->devbuf);

@@ -193,7 +193,8 @@ struct dmastress_info {
 #define DMASTRESS_RUN_OOB_XFER		_BITUL(5) /* negative control: aim past the mapping */
 #define DMASTRESS_RUN_INLINE		_BITUL(6) /* threads == 1: run in the caller */
 #define DMASTRESS_RUN_NO_XFER		_BITUL(7) /* no transfer: map/unmap only, needs NO_VERIFY */
-#define DMASTRESS_RUN_FLAGS_ALL		0xff
+#define DMASTRESS_RUN_REUSE		_BITUL(8) /* one buffer per thread, mapped each op */
+#define DMASTRESS_RUN_FLAGS_ALL		0x1ff
 
 /* &struct dmastress_run_params.attrs: DMA attributes for coherent */
 #define DMASTRESS_ATTR_WRITE_COMBINE	_BITUL(0)

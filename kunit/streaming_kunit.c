@@ -235,12 +235,38 @@ static void streaming_test_no_xfer(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, res.device_faults, 0);
 }
 
+/*
+ * DMASTRESS_RUN_REUSE (dma_map_benchmark's one buffer per thread): every op
+ * maps the same CPU buffer again and still moves and checks its bytes;
+ * refused with a stress mix or batches.
+ */
+static void streaming_test_reuse(struct kunit *test)
+{
+	struct dmastress_run_params p;
+	struct dmastress_run_result res;
+	struct dmastress_dev *dd;
+
+	dd = dmastress_kunit_dev_for(test, DMASTRESS_ENGINE_CPU);
+	dmastress_kunit_params(&p, DMASTRESS_PATH_SINGLE, DMASTRESS_ENGINE_CPU,
+			       DMASTRESS_DIR_BIDIRECTIONAL, PAGE_SIZE + 1);
+	p.iterations = 8;
+	p.flags = DMASTRESS_RUN_REUSE | DMASTRESS_RUN_BATCH;
+	p.batch = 2;
+	KUNIT_EXPECT_EQ(test, dmastress_validate_params(&p), -EINVAL);
+	p.flags = DMASTRESS_RUN_REUSE;
+	p.batch = 0;
+	dmastress_kunit_run(test, dd, &p, &res);
+	dmastress_kunit_expect_intact(test, &p, &res);
+	KUNIT_EXPECT_EQ(test, res.ops, 8);
+}
+
 static struct kunit_case streaming_test_cases[] = {
 	KUNIT_CASE_PARAM(streaming_test_data, streaming_xfer_gen_params),
 	KUNIT_CASE(streaming_test_translation),
 	KUNIT_CASE_PARAM(streaming_test_mask, streaming_mask_gen_params),
 	KUNIT_CASE_PARAM(streaming_test_resource, streaming_resource_gen_params),
 	KUNIT_CASE(streaming_test_no_xfer),
+	KUNIT_CASE(streaming_test_reuse),
 	{}
 };
 
