@@ -211,7 +211,13 @@ struct dmastress_info {
  * @flags: DMASTRESS_RUN_*; DMASTRESS_RUN_INLINE (with @threads 1) runs the
  *	operations in the ioctl's own task instead of a kthread, so that
  *	per-task fault injection (/proc/<pid>/task/<tid>/fail-nth) reaches
- *	every allocation of the run
+ *	every allocation of the run. DMASTRESS_RUN_NO_XFER (with NO_VERIFY,
+ *	not with STRESS or OOB_XFER) leaves the device idle between map and
+ *	unmap, as dma_map_benchmark with dma_trans_ns 0: no XFER samples.
+ *	DMASTRESS_RUN_REUSE (not with STRESS or BATCH) prepares one CPU buffer
+ *	per thread for the paths that have one (single, page, sg, sgtable,
+ *	resource) and maps it again in every op; it is freed when the thread
+ *	ends. Other combinations of these flags are -EINVAL
  * @len_bytes: bytes per operation, 1..DMASTRESS_MAX_LEN_BYTES
  * @nents: sg entries for sg/sgtable/noncontig (0: one per page), <= MAX_NENTS
  * @offset_bytes: offset into the first page, < PAGE_SIZE
