@@ -11,7 +11,9 @@
  * goes to the device with a sync in every direction, FROM_DEVICE included.
  *
  * The memory is physically contiguous under dma-direct and iommu-dma
- * alike: above 4 MiB it needs CMA.
+ * alike: above 4 MiB it needs CMA. A payload that fits 4 MiB only without
+ * its guards goes without them (the guard check then cannot see an
+ * overrun; everything else is checked as usual).
  */
 #include <linux/gfp.h>
 #include <linux/mm.h>
@@ -24,7 +26,9 @@
  * @page: the dma_alloc_pages() pages (pages path)
  * @cpu: CPU address of the allocation
  * @dma: DMA address of the allocation
- * @size: bytes allocated, len + 2 guards
+ * @size: bytes allocated, len + 2 * @guard
+ * @guard: bytes of guard on each side of the payload, 0 or
+ *	DMASTRESS_GUARD_BYTES
  * @noncoherent: allocated with dma_alloc_noncoherent()
  */
 struct dmastress_pages {
@@ -32,14 +36,24 @@ struct dmastress_pages {
 	void *cpu;
 	dma_addr_t dma;
 	size_t size;
+	size_t guard;
 	bool noncoherent;
 };
+
+/* Bytes of guard on each side of a @len-byte payload: none if they do not fit. */
+static size_t dmastress_pages_guard(u64 len)
+{
+	if (!IS_ENABLED(CONFIG_DMA_CMA) &&
+	    len + 2 * DMASTRESS_GUARD_BYTES > DMASTRESS_MAX_CONTIG_BYTES)
+		return 0;
+	return DMASTRESS_GUARD_BYTES;
+}
 
 static bool dmastress_pages_usable(struct dmastress_dev *dd,
 				   const struct dmastress_run_params *p,
 				   const char **why)
 {
-	u64 size = p->len_bytes + 2 * DMASTRESS_GUARD_BYTES;
+	u64 size = p->len_bytes + 2 * dmastress_pages_guard(p->len_bytes);
 
 	if (!IS_ENABLED(CONFIG_DMA_CMA) && size > DMASTRESS_MAX_CONTIG_BYTES) {
 		*why = "needs contiguous memory above 4 MiB and there is no CMA";
@@ -75,7 +89,8 @@ static int dmastress_pages_setup_common(struct dmastress_op *op,
 	pg = kzalloc(sizeof(*pg), GFP_KERNEL);
 	if (!pg)
 		return -ENOMEM;
-	pg->size = op->len + 2 * DMASTRESS_GUARD_BYTES;
+	pg->guard = dmastress_pages_guard(op->len);
+	pg->size = op->len + 2 * pg->guard;
 	pg->noncoherent = noncoherent;
 	if (noncoherent) {
 		pg->cpu = dma_alloc_noncoherent(dev, pg->size, &pg->dma, op->dir,
@@ -90,15 +105,17 @@ static int dmastress_pages_setup_common(struct dmastress_op *op,
 		return -ENOMEM;
 	}
 	op->priv = pg;
-	payload = pg->cpu + DMASTRESS_GUARD_BYTES;
-	if (dmastress_op_add_seg(op, pg->dma + DMASTRESS_GUARD_BYTES, op->len,
+	payload = pg->cpu + pg->guard;
+	if (dmastress_op_add_seg(op, pg->dma + pg->guard, op->len,
 				 payload, virt_to_phys(payload))) {
 		dmastress_pages_free(op);
 		return -ENOMEM;
 	}
 	op->vaddr = payload;
-	dmastress_op_add_guard(op, pg->cpu, DMASTRESS_GUARD_BYTES);
-	dmastress_op_add_guard(op, payload + op->len, DMASTRESS_GUARD_BYTES);
+	if (pg->guard) {
+		dmastress_op_add_guard(op, pg->cpu, pg->guard);
+		dmastress_op_add_guard(op, payload + op->len, pg->guard);
+	}
 	return 0;
 }
 
@@ -118,7 +135,7 @@ static void dmastress_pages_sync_for_device(struct dmastress_op *op)
 
 	if (pg)
 		dma_sync_single_range_for_device(op->dd->dev, pg->dma,
-						 DMASTRESS_GUARD_BYTES, op->len,
+						 pg->guard, op->len,
 						 op->dir);
 }
 
@@ -128,15 +145,16 @@ static void dmastress_pages_sync_for_cpu(struct dmastress_op *op)
 
 	if (pg)
 		dma_sync_single_range_for_cpu(op->dd->dev, pg->dma,
-					      DMASTRESS_GUARD_BYTES, op->len,
+					      pg->guard, op->len,
 					      op->dir);
 }
 
 /**
  * DOC: dmastress_path_pages - dma_alloc_pages() with explicit syncs
  *
- * setup() allocates len + 2 guards with dma_alloc_pages() in the op's
- * direction (-ENOMEM on failure) and exposes the middle; the syncs cover
+ * setup() allocates len + 2 guards (no guards when only len fits 4 MiB)
+ * with dma_alloc_pages() in the op's direction (-ENOMEM on failure) and
+ * exposes the middle; the syncs cover
  * the payload with dma_sync_single_range_for_{device,cpu}(); teardown()
  * is dma_free_pages(). Above 4 MiB without CMA the run is skipped with a
  * reason. Process context.

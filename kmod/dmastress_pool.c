@@ -28,8 +28,12 @@
 
 /* Blocks per op: the payload and a neighbour on each side. */
 #define DMASTRESS_POOL_BLOCKS	3
-/* Largest block the pool path accepts, bytes: pools are for small blocks. */
-#define DMASTRESS_POOL_MAX_BYTES	SZ_64K
+/*
+ * Largest block the pool path accepts, bytes. A block above PAGE_SIZE is a
+ * pool page of its own, one dma_alloc_coherent() of its size: contiguous
+ * without an IOMMU, so no larger than the page allocator's largest block.
+ */
+#define DMASTRESS_POOL_MAX_BYTES	DMASTRESS_MAX_CONTIG_BYTES
 /* mm/dmapool.c keeps its free list in the blocks: never smaller than this. */
 #define DMASTRESS_POOL_MIN_BLOCK	(sizeof(void *) + sizeof(dma_addr_t))
 
@@ -66,8 +70,9 @@ static bool dmastress_pool_usable(struct dmastress_dev *dd,
 				  const struct dmastress_run_params *p,
 				  const char **why)
 {
-	if (p->len_bytes > DMASTRESS_POOL_MAX_BYTES) {
-		*why = "dma_pool blocks above 64 KiB";
+	if (dmastress_pool_bsize(p->len_bytes, p->pool_align) >
+	    DMASTRESS_POOL_MAX_BYTES) {
+		*why = "dma_pool blocks above 4 MiB";
 		return false;
 	}
 	if ((p->pool_align & (p->pool_align - 1)) ||
@@ -208,8 +213,8 @@ static void dmastress_pool_sync(struct dmastress_op *op)
  * dma_pool_alloc() and dma_pool_zalloc(), checks them (see the file
  * comment) and exposes the middle one. Returns -ENOMEM when the pool or a
  * block cannot be had. teardown() frees the blocks and destroys the pool.
- * Blocks above 64 KiB and a boundary below the block size are skipped with
- * a reason. Process context.
+ * Blocks above DMASTRESS_MAX_CONTIG_BYTES (4 MiB) and a boundary below the
+ * block size are skipped with a reason. Process context.
  */
 const struct dmastress_path dmastress_path_pool = {
 	.name = "pool",

@@ -7,6 +7,12 @@
  * payload and a second guard. The payload starts at GUARD + offset_bytes
  * and may have any length, odd ones included.
  *
+ * A payload that fits the allocator's largest block (KMALLOC_MAX_SIZE or
+ * DMASTRESS_MAX_CONTIG_BYTES, 4 MiB on x86-64) only without its guards
+ * goes without them: the guard check then cannot see an overrun past the
+ * buffer (under translation such an access faults as any outside a
+ * mapping), and everything else is checked as usual.
+ *
  * page: an order-N page block. The payload starts at page offset
  * offset_bytes of its first page, or of its second page when the leading
  * guard does not fit in front of it, and crosses as many pages as its
@@ -45,19 +51,21 @@ struct dmastress_single {
 	bool mapped;
 };
 
-/* Bytes before the payload: guard plus offset (single). */
-static size_t dmastress_single_head(const struct dmastress_run_params *p)
+/* Bytes before the payload: guard (when @guarded) plus offset (single). */
+static size_t dmastress_single_head(const struct dmastress_run_params *p,
+				    bool guarded)
 {
-	return DMASTRESS_GUARD_BYTES + p->offset_bytes;
+	return (guarded ? DMASTRESS_GUARD_BYTES : 0) + p->offset_bytes;
 }
 
 /*
  * Bytes before the payload in the page block: its page offset is
  * offset_bytes, in the second page when the guard does not fit in front.
  */
-static size_t dmastress_page_head(const struct dmastress_run_params *p)
+static size_t dmastress_page_head(const struct dmastress_run_params *p,
+				  bool guarded)
 {
-	if (p->offset_bytes >= DMASTRESS_GUARD_BYTES)
+	if (!guarded || p->offset_bytes >= DMASTRESS_GUARD_BYTES)
 		return p->offset_bytes;
 	return PAGE_SIZE + p->offset_bytes;
 }
@@ -71,13 +79,40 @@ static unsigned int dmastress_single_order(size_t total, bool huge)
 	return order;
 }
 
+/* The largest buffer the path can allocate, bytes. */
+static size_t dmastress_single_limit(const struct dmastress_run_params *p,
+				     bool pages)
+{
+	if (pages || (p->flags & DMASTRESS_RUN_HUGE))
+		return DMASTRESS_MAX_CONTIG_BYTES;
+	return KMALLOC_MAX_SIZE;
+}
+
+/* Bytes before the payload in the path's buffer. */
+static size_t dmastress_single_head_of(const struct dmastress_run_params *p,
+				       bool pages, bool guarded)
+{
+	return pages ? dmastress_page_head(p, guarded) :
+		       dmastress_single_head(p, guarded);
+}
+
+/* Do the guards fit around the payload in the largest buffer? */
+static bool dmastress_single_guarded(const struct dmastress_run_params *p,
+				     bool pages)
+{
+	size_t total = dmastress_single_head_of(p, pages, true) +
+		       p->len_bytes + DMASTRESS_GUARD_BYTES;
+
+	return total <= dmastress_single_limit(p, pages);
+}
+
 static bool dmastress_single_fits(struct dmastress_dev *dd,
 				  const struct dmastress_run_params *p,
-				  size_t head, size_t limit, const char **why)
+				  bool pages, const char **why)
 {
-	size_t total = head + p->len_bytes + DMASTRESS_GUARD_BYTES;
+	size_t total = dmastress_single_head_of(p, pages, false) + p->len_bytes;
 
-	if (total > limit) {
+	if (total > dmastress_single_limit(p, pages)) {
 		*why = "needs a linear buffer above the 4 MiB the page allocator gives";
 		return false;
 	}
@@ -92,30 +127,26 @@ static bool dmastress_single_usable(struct dmastress_dev *dd,
 				    const struct dmastress_run_params *p,
 				    const char **why)
 {
-	size_t limit = KMALLOC_MAX_SIZE;
-
-	if (p->flags & DMASTRESS_RUN_HUGE)
-		limit = DMASTRESS_MAX_CONTIG_BYTES;
-	return dmastress_single_fits(dd, p, dmastress_single_head(p), limit,
-				     why);
+	return dmastress_single_fits(dd, p, false, why);
 }
 
 static bool dmastress_page_usable(struct dmastress_dev *dd,
 				  const struct dmastress_run_params *p,
 				  const char **why)
 {
-	return dmastress_single_fits(dd, p, dmastress_page_head(p),
-				     DMASTRESS_MAX_CONTIG_BYTES, why);
+	return dmastress_single_fits(dd, p, true, why);
 }
 
 /*
- * Allocate @head + len + guard bytes (kmalloc unless @pages), place the
- * payload at @head and register the guards on both sides of it.
+ * Allocate the head, len bytes and the trailing guard (kmalloc unless
+ * @pages), place the payload after the head and register the guards on
+ * both sides of it; without guards when they do not fit (see above).
  */
-static int dmastress_single_alloc(struct dmastress_op *op, size_t head,
-				  bool pages)
+static int dmastress_single_alloc(struct dmastress_op *op, bool pages)
 {
-	size_t total = head + op->len + DMASTRESS_GUARD_BYTES;
+	bool guarded = dmastress_single_guarded(op->params, pages);
+	size_t head = dmastress_single_head_of(op->params, pages, guarded);
+	size_t total = head + op->len + (guarded ? DMASTRESS_GUARD_BYTES : 0);
 	bool huge = op->params->flags & DMASTRESS_RUN_HUGE;
 	struct dmastress_single *s;
 
@@ -139,9 +170,12 @@ static int dmastress_single_alloc(struct dmastress_op *op, size_t head,
 	s->by_page = pages;
 	op->priv = s;
 	op->vaddr = s->payload;
-	dmastress_op_add_guard(op, s->payload - DMASTRESS_GUARD_BYTES,
-			       DMASTRESS_GUARD_BYTES);
-	dmastress_op_add_guard(op, s->payload + op->len, DMASTRESS_GUARD_BYTES);
+	if (guarded) {
+		dmastress_op_add_guard(op, s->payload - DMASTRESS_GUARD_BYTES,
+				       DMASTRESS_GUARD_BYTES);
+		dmastress_op_add_guard(op, s->payload + op->len,
+				       DMASTRESS_GUARD_BYTES);
+	}
 	return 0;
 
 err_free:
@@ -151,14 +185,12 @@ err_free:
 
 static int dmastress_single_prepare(struct dmastress_op *op)
 {
-	return dmastress_single_alloc(op, dmastress_single_head(op->params),
-				      false);
+	return dmastress_single_alloc(op, false);
 }
 
 static int dmastress_page_prepare(struct dmastress_op *op)
 {
-	return dmastress_single_alloc(op, dmastress_page_head(op->params),
-				      true);
+	return dmastress_single_alloc(op, true);
 }
 
 /* Describe the mapping as one segment (untimed: the path's describe()). */
@@ -293,10 +325,10 @@ static void dmastress_single_release(struct dmastress_op *op)
  *
  * The payload sits at DMASTRESS_GUARD_BYTES + offset_bytes in a kmalloc'd
  * buffer (a page block of at least 2 MiB with DMASTRESS_RUN_HUGE) with a
- * guard after it. Lengths up to KMALLOC_MAX_SIZE (4 MiB on x86-64) minus
- * the guards and offset, and up to dma_max_mapping_size(); longer runs are
- * skipped with a reason. setup() returns -EIO when dma_mapping_error() says
- * so. Process context.
+ * guard after it; without the guards when only the payload fits. Lengths
+ * up to KMALLOC_MAX_SIZE (4 MiB on x86-64) minus the offset, and up to
+ * dma_max_mapping_size(); longer runs are skipped with a reason. setup()
+ * returns -EIO when dma_mapping_error() says so. Process context.
  */
 const struct dmastress_path dmastress_path_single = {
 	.name = "single",
