@@ -27,6 +27,7 @@
 #include <linux/completion.h>
 #include <linux/cpumask.h>
 #include <linux/dma-direct.h>
+#include <linux/iommu.h>
 #include <linux/kthread.h>
 #include <linux/ktime.h>
 #include <linux/log2.h>
@@ -46,6 +47,8 @@
 #define DMASTRESS_STRESS_NENTS	64
 /* Distance past a mapping at which DMASTRESS_RUN_OOB_XFER aims, bytes. */
 #define DMASTRESS_OOB_GAP	(16 * PAGE_SIZE)
+/* Gaps DMASTRESS_RUN_OOB_XFER tries for an address nothing maps. */
+#define DMASTRESS_OOB_TRIES	64
 
 /* One run, shared read-mostly by its threads. */
 struct dmastress_ctx {
@@ -437,6 +440,34 @@ static void dmastress_count_error(struct dmastress_thread *t, int err,
 }
 
 /*
+ * Where the negative control aims: DMASTRESS_OOB_GAP past the mapping's
+ * end @end, or under a paging domain the first further multiple of the gap
+ * at which the domain maps none of the @n bytes. Other live mappings can
+ * sit right above an op's: the edu engine's staging buffer, mapped first
+ * at the top of the IOVA space, and the IOVAs the rcache hands out again
+ * anywhere below it; a read that lands in one sees no fault, and the
+ * control would fail for a reason that is not the engine's.
+ * After DMASTRESS_OOB_TRIES mapped candidates the last is returned: the
+ * control then fails, as it should when nothing is left unmapped.
+ */
+static dma_addr_t dmastress_oob_target(struct device *dev, dma_addr_t end,
+				       size_t n)
+{
+	struct iommu_domain *domain = iommu_get_domain_for_dev(dev);
+	dma_addr_t dma = end + DMASTRESS_OOB_GAP;
+	unsigned int i;
+
+	if (!domain || !(domain->type & __IOMMU_DOMAIN_PAGING))
+		return dma;
+	for (i = 1; i < DMASTRESS_OOB_TRIES; i++, dma += DMASTRESS_OOB_GAP) {
+		if (!iommu_iova_to_phys(domain, dma) &&
+		    !iommu_iova_to_phys(domain, dma + n - 1))
+			break;
+	}
+	return dma;
+}
+
+/*
  * The negative control: aim the engine past the mapping, read only. A
  * fault is the expected outcome and is counted, not an error.
  */
@@ -445,8 +476,10 @@ static int dmastress_oob_read(struct dmastress_thread *t,
 {
 	struct dmastress_ctx *ctx = t->ctx;
 	struct dmastress_op *op = &s->op;
-	dma_addr_t dma = op->segs[0].dma + op->segs[0].len + DMASTRESS_OOB_GAP;
 	size_t n = min_t(size_t, op->len, PAGE_SIZE);
+	dma_addr_t dma = dmastress_oob_target(ctx->dd->dev,
+					      op->segs[0].dma + op->segs[0].len,
+					      n);
 	u64 t0 = ktime_get_ns();
 	int ret;
 
