@@ -154,10 +154,10 @@ static void dmastress_pages_sync_for_cpu(struct dmastress_op *op)
  *
  * setup() allocates len + 2 guards (no guards when only len fits 4 MiB)
  * with dma_alloc_pages() in the op's direction (-ENOMEM on failure) and
- * exposes the middle; the syncs cover
- * the payload with dma_sync_single_range_for_{device,cpu}(); teardown()
- * is dma_free_pages(). Above 4 MiB without CMA the run is skipped with a
- * reason. Process context.
+ * exposes the middle; the syncs cover the payload with
+ * dma_sync_single_range_for_{device,cpu}(); teardown() is dma_free_pages().
+ * Above 4 MiB without CMA the run is skipped with a reason. Process
+ * context.
  */
 const struct dmastress_path dmastress_path_pages = {
 	.name = "pages",
