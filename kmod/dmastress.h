@@ -21,6 +21,7 @@
 #include <linux/pci.h>
 #include <linux/scatterlist.h>
 #include <linux/completion.h>
+#include <linux/ktime.h>
 #include <linux/miscdevice.h>
 #include <linux/types.h>
 
@@ -115,6 +116,11 @@ struct dmastress_seg {
  *	seg_violations
  * @mismatches: bytes the path found wrong itself (a dma_pool_zalloc()
  *	block not zeroed); the run core adds them to the result's mismatches
+ * @call_start_ns: ktime_get_ns() at the last dmastress_op_call_begin()
+ * @call_ns: ns the path's DMA API calls of this @setup or @teardown took,
+ *	summed by dmastress_op_call_end(); the run core zeroes it before each
+ * @call_timed: the path timed its DMA API calls; the core then records
+ *	@call_ns as the phase instead of the time around the whole callback
  *
  * Paths allocate room for DMASTRESS_GUARD_BYTES of guard before and after
  * every CPU buffer they own and expose the guards through
@@ -140,7 +146,39 @@ struct dmastress_op {
 		size_t len;
 	} guards[2 * 8];
 	unsigned int nguards;
+	u64 call_start_ns;
+	u64 call_ns;
+	bool call_timed;
 };
+
+/**
+ * dmastress_op_call_begin() - start timing a DMA API call of a phase
+ * @op: the op being set up or torn down
+ *
+ * Paths bracket the DMA API call(s) of their @setup and @teardown with this
+ * and dmastress_op_call_end(), so that MAP and UNMAP time the kernel's work
+ * and neither the indirect call into the path (a retpoline, ~250 ns under
+ * TCG) nor the path's bookkeeping. Any context; no locking (an op belongs
+ * to one thread).
+ */
+static inline void dmastress_op_call_begin(struct dmastress_op *op)
+{
+	op->call_start_ns = ktime_get_ns();
+}
+
+/**
+ * dmastress_op_call_end() - stop timing a DMA API call of a phase
+ * @op: the op, after dmastress_op_call_begin()
+ *
+ * Adds the ns since dmastress_op_call_begin() to @op->call_ns; a phase
+ * with several calls (a pool's create and allocations) sums them. Any
+ * context; no locking.
+ */
+static inline void dmastress_op_call_end(struct dmastress_op *op)
+{
+	op->call_ns += ktime_get_ns() - op->call_start_ns;
+	op->call_timed = true;
+}
 
 /**
  * struct dmastress_path - one DMA API family
@@ -155,7 +193,8 @@ struct dmastress_op {
  *	called @fill before mapping (see @prepare). Returns 0, -ENOMEM on an
  *	allocation failure, -EIO on a mapping error (dma_mapping_error()) or
  *	the dma_map_sgtable() error. On failure nothing is left allocated.
- *	Timed as DMASTRESS_PHASE_MAP.
+ *	Timed as DMASTRESS_PHASE_MAP: the DMA API calls it brackets with
+ *	dmastress_op_call_begin()/_end(), else the whole callback.
  * @describe: optional; fill @op->segs after @setup, untimed, so that MAP
  *	times the DMA API call and not our bookkeeping (~250 ns under TCG
  *	with KASAN, a third of a passthrough map). Returns 0 or -ENOMEM; on
@@ -169,7 +208,8 @@ struct dmastress_op {
  *	SYNC_FOR_CPU. Skipped by the core with DMASTRESS_RUN_SKIP_SYNC_FOR_CPU.
  * @teardown: undo what @setup made: a streaming path's dma_unmap_*() only,
  *	an allocating path's unmap and/or free (its free is the DMA API call).
- *	Timed as UNMAP. Must be safe after a failed or skipped @setup.
+ *	Timed as UNMAP, like @setup. Must be safe after a failed or skipped
+ *	@setup.
  * @release: optional; free what @prepare allocated (not timed as a phase,
  *	counted in E2E like @prepare). Called after @teardown, also after a
  *	failed @setup; must be idempotent.

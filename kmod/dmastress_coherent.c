@@ -199,10 +199,12 @@ static void dmastress_coherent_free(struct dmastress_op *op,
 	c->view = NULL;
 	if (!c->cpu)
 		return;
+	dmastress_op_call_begin(op);
 	if (c->managed)
 		dmam_free_coherent(dev, c->size, c->cpu, c->dma);
 	else
 		dma_free_attrs(dev, c->size, c->cpu, c->dma, c->attrs);
+	dmastress_op_call_end(op);
 	c->cpu = NULL;
 }
 
@@ -222,10 +224,12 @@ static int dmastress_coherent_setup(struct dmastress_op *op)
 	c->size = op->len + 2 * DMASTRESS_GUARD_BYTES;
 	c->attrs = dmastress_coherent_attrs(p->attrs);
 	c->managed = p->attrs & DMASTRESS_ATTR_MANAGED;
+	dmastress_op_call_begin(op);
 	if (c->managed)
 		c->cpu = dmam_alloc_coherent(dev, c->size, &c->dma, gfp);
 	else
 		c->cpu = dma_alloc_attrs(dev, c->size, &c->dma, gfp, c->attrs);
+	dmastress_op_call_end(op);
 	if (!c->cpu) {
 		kfree(c);
 		return -ENOMEM;

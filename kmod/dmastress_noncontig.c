@@ -67,9 +67,11 @@ static void dmastress_noncontig_free(struct dmastress_op *op)
 
 	if (!nc)
 		return;
+	dmastress_op_call_begin(op);
 	if (nc->view)
 		dma_vunmap_noncontiguous(dev, nc->view);
 	dma_free_noncontiguous(dev, nc->size, nc->sgt, op->dir);
+	dmastress_op_call_end(op);
 	kfree(nc);
 	op->priv = NULL;
 	op->vaddr = NULL;
@@ -86,14 +88,18 @@ static int dmastress_noncontig_setup(struct dmastress_op *op)
 	if (!nc)
 		return -ENOMEM;
 	nc->size = op->len + 2 * DMASTRESS_GUARD_BYTES;
+	dmastress_op_call_begin(op);
 	nc->sgt = dma_alloc_noncontiguous(dev, nc->size, op->dir,
 					  GFP_KERNEL | __GFP_NOWARN, 0);
+	dmastress_op_call_end(op);
 	if (!nc->sgt) {
 		kfree(nc);
 		return -ENOMEM;
 	}
 	op->priv = nc;
+	dmastress_op_call_begin(op);
 	nc->view = dma_vmap_noncontiguous(dev, nc->size, nc->sgt);
+	dmastress_op_call_end(op);
 	if (!nc->view) {
 		ret = -ENOMEM;
 		goto err;

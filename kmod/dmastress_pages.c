@@ -69,10 +69,12 @@ static void dmastress_pages_free(struct dmastress_op *op)
 
 	if (!pg)
 		return;
+	dmastress_op_call_begin(op);
 	if (pg->noncoherent)
 		dma_free_noncoherent(dev, pg->size, pg->cpu, pg->dma, op->dir);
 	else
 		dma_free_pages(dev, pg->size, pg->page, pg->dma, op->dir);
+	dmastress_op_call_end(op);
 	kfree(pg);
 	op->priv = NULL;
 	op->vaddr = NULL;
@@ -92,14 +94,15 @@ static int dmastress_pages_setup_common(struct dmastress_op *op,
 	pg->guard = dmastress_pages_guard(op->len);
 	pg->size = op->len + 2 * pg->guard;
 	pg->noncoherent = noncoherent;
-	if (noncoherent) {
+	dmastress_op_call_begin(op);
+	if (noncoherent)
 		pg->cpu = dma_alloc_noncoherent(dev, pg->size, &pg->dma, op->dir,
 						gfp);
-	} else {
+	else
 		pg->page = dma_alloc_pages(dev, pg->size, &pg->dma, op->dir, gfp);
-		if (pg->page)
-			pg->cpu = page_address(pg->page);
-	}
+	dmastress_op_call_end(op);
+	if (!noncoherent && pg->page)
+		pg->cpu = page_address(pg->page);
 	if (!pg->cpu) {
 		kfree(pg);
 		return -ENOMEM;

@@ -150,9 +150,11 @@ static void dmastress_pool_free(struct dmastress_op *op)
 
 	if (!pl)
 		return;
+	dmastress_op_call_begin(op);
 	for (i = 0; i < pl->nblk; i++)
 		dma_pool_free(pl->pool, pl->blk[i].cpu, pl->blk[i].dma);
 	dma_pool_destroy(pl->pool);
+	dmastress_op_call_end(op);
 	kfree(pl);
 	op->priv = NULL;
 	op->vaddr = NULL;
@@ -169,18 +171,22 @@ static int dmastress_pool_setup(struct dmastress_op *op)
 	if (!pl)
 		return -ENOMEM;
 	op->priv = pl;
+	dmastress_op_call_begin(op);
 	pl->pool = dma_pool_create("dmastress", op->dd->dev, op->len,
 				   p->pool_align, p->pool_boundary);
+	dmastress_op_call_end(op);
 	if (!pl->pool)
 		goto err_nomem;
 	for (i = 0; i < DMASTRESS_POOL_BLOCKS; i++) {
 		struct dmastress_pool_blk *b = &pl->blk[i];
 		bool zero = (i + op->rng) & 1;
 
+		dmastress_op_call_begin(op);
 		if (zero)
 			b->cpu = dma_pool_zalloc(pl->pool, GFP_KERNEL, &b->dma);
 		else
 			b->cpu = dma_pool_alloc(pl->pool, GFP_KERNEL, &b->dma);
+		dmastress_op_call_end(op);
 		if (!b->cpu)
 			goto err_nomem;
 		pl->nblk++;

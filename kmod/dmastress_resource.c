@@ -107,11 +107,15 @@ static int dmastress_resource_setup(struct dmastress_op *op)
 	struct dmastress_resource *r = op->priv;
 	struct device *dev = op->dd->dev;
 	phys_addr_t phys = dmastress_resource_phys(op->dd);
+	int ret;
 
 	if (!r)
 		return -ENOMEM;
+	dmastress_op_call_begin(op);
 	r->dma = dma_map_resource(dev, phys, op->len, op->dir, 0);
-	if (dma_mapping_error(dev, r->dma))
+	ret = dma_mapping_error(dev, r->dma);
+	dmastress_op_call_end(op);
+	if (ret)
 		return -EIO;
 	r->mapped = true;
 	if (dmastress_op_add_seg(op, r->dma, op->len, r->shadow, phys)) {
@@ -143,7 +147,9 @@ static void dmastress_resource_teardown(struct dmastress_op *op)
 
 	if (!r || !r->mapped)
 		return;
+	dmastress_op_call_begin(op);
 	dma_unmap_resource(op->dd->dev, r->dma, op->len, op->dir, 0);
+	dmastress_op_call_end(op);
 	r->mapped = false;
 }
 

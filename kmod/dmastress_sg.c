@@ -545,10 +545,12 @@ static void dmastress_sg_unmap(struct dmastress_op *op)
 
 	if (!s || !s->mapped)
 		return;
+	dmastress_op_call_begin(op);
 	if (s->table_api)
 		dma_unmap_sgtable(op->dd->dev, &s->sgt, op->dir, 0);
 	else
 		dma_unmap_sg(op->dd->dev, s->sgt.sgl, s->sgt.orig_nents, op->dir);
+	dmastress_op_call_end(op);
 	s->sgt.nents = 0;
 	s->mapped = false;
 }
@@ -562,12 +564,16 @@ static int dmastress_sg_setup(struct dmastress_op *op)
 	if (!s)
 		return -ENOMEM;
 	if (s->table_api) {
+		dmastress_op_call_begin(op);
 		ret = dma_map_sgtable(op->dd->dev, &s->sgt, op->dir, 0);
+		dmastress_op_call_end(op);
 		if (ret)
 			return ret;
 	} else {
+		dmastress_op_call_begin(op);
 		ret = dma_map_sg(op->dd->dev, s->sgt.sgl, s->sgt.orig_nents,
 				 op->dir);
+		dmastress_op_call_end(op);
 		if (!ret)
 			return -EIO;
 		s->sgt.nents = ret;

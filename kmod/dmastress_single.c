@@ -209,21 +209,27 @@ static void dmastress_single_unmap(struct dmastress_op *op,
 {
 	if (!s->mapped)
 		return;
+	dmastress_op_call_begin(op);
 	if (s->by_page)
 		dma_unmap_page(op->dd->dev, s->dma, op->len, op->dir);
 	else
 		dma_unmap_single(op->dd->dev, s->dma, op->len, op->dir);
+	dmastress_op_call_end(op);
 	s->mapped = false;
 }
 
 static int dmastress_single_setup(struct dmastress_op *op)
 {
 	struct dmastress_single *s = op->priv;
+	int ret;
 
 	if (!s)
 		return -ENOMEM;
+	dmastress_op_call_begin(op);
 	s->dma = dma_map_single(op->dd->dev, s->payload, op->len, op->dir);
-	if (dma_mapping_error(op->dd->dev, s->dma))
+	ret = dma_mapping_error(op->dd->dev, s->dma);
+	dmastress_op_call_end(op);
+	if (ret)
 		return -EIO;
 	s->mapped = true;
 	return 0;
@@ -233,13 +239,17 @@ static int dmastress_page_setup(struct dmastress_op *op)
 {
 	struct dmastress_single *s = op->priv;
 	size_t head;
+	int ret;
 
 	if (!s)
 		return -ENOMEM;
 	head = s->payload - s->buf;
+	dmastress_op_call_begin(op);
 	s->dma = dma_map_page(op->dd->dev, nth_page(s->page, head >> PAGE_SHIFT),
 			      offset_in_page(head), op->len, op->dir);
-	if (dma_mapping_error(op->dd->dev, s->dma))
+	ret = dma_mapping_error(op->dd->dev, s->dma);
+	dmastress_op_call_end(op);
+	if (ret)
 		return -EIO;
 	s->mapped = true;
 	return 0;

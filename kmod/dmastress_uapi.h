@@ -212,8 +212,9 @@ struct dmastress_info {
  *	operations in the ioctl's own task instead of a kthread, so that
  *	per-task fault injection (/proc/<pid>/task/<tid>/fail-nth) reaches
  *	every allocation of the run. DMASTRESS_RUN_NO_XFER (with NO_VERIFY,
- *	not with STRESS or OOB_XFER) leaves the device idle between map and
- *	unmap, as dma_map_benchmark with dma_trans_ns 0: no XFER samples.
+ *	not with STRESS or OOB_XFER) runs dma_map_benchmark's loop with
+ *	dma_trans_ns 0: map, unmap, nothing between them (no sync, no
+ *	transfer): MAP, UNMAP and E2E samples only.
  *	DMASTRESS_RUN_REUSE (not with STRESS or BATCH) prepares one CPU buffer
  *	per thread for the paths that have one (single, page, sg, sgtable,
  *	resource) and maps it again in every op; it is freed when the thread

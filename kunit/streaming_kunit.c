@@ -197,7 +197,8 @@ static void streaming_test_resource(struct kunit *test)
  * DMASTRESS_RUN_NO_XFER (the anchor's dma_map_benchmark -d 0): map and
  * unmap with no transfer between them. Refused (-EINVAL) without NO_VERIFY,
  * since nothing moves that could be checked, and with a stress mix; a run
- * maps and unmaps every op and times no transfer.
+ * maps and unmaps every op and times nothing between: no transfer, no
+ * sync.
  */
 static void streaming_test_no_xfer(struct kunit *test)
 {
@@ -232,6 +233,9 @@ static void streaming_test_no_xfer(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, hists[DMASTRESS_PHASE_MAP].count, 8);
 	KUNIT_EXPECT_EQ(test, hists[DMASTRESS_PHASE_UNMAP].count, 8);
 	KUNIT_EXPECT_EQ(test, hists[DMASTRESS_PHASE_XFER].count, 0);
+	KUNIT_EXPECT_EQ(test, hists[DMASTRESS_PHASE_SYNC_FOR_DEVICE].count, 0);
+	KUNIT_EXPECT_EQ(test, hists[DMASTRESS_PHASE_SYNC_FOR_CPU].count, 0);
+	KUNIT_EXPECT_EQ(test, hists[DMASTRESS_PHASE_E2E].count, 8);
 	KUNIT_EXPECT_EQ(test, res.device_faults, 0);
 }
 
