@@ -111,6 +111,7 @@ struct dmastress_stats {
 	double p999_ns;
 	uint64_t min_ns;
 	uint64_t max_ns;
+	double mb_mean_ns;
 };
 
 void dmastress_hist_stats(const struct dmastress_hist *h,

@@ -78,13 +78,14 @@ check "run table" 0 \
 	'grep -q "^mismatches  *0$" "$1"' \
 	'grep -q "^bw_mib_s  *62500.000$" "$1"'
 
-cols="mode,rep,path,engine,dir,size_bytes,nents,threads,phase,count,mean_ns,p50_ns,p90_ns,p99_ns,p999_ns,min_ns,max_ns,ops,bytes,elapsed_ns,bw_mib_s,mismatches,device_faults,map_errors"
+cols="mode,rep,path,engine,dir,size_bytes,nents,threads,phase,count,mean_ns,p50_ns,p90_ns,p99_ns,p999_ns,min_ns,max_ns,ops,bytes,elapsed_ns,bw_mib_s,mismatches,device_faults,map_errors,mb_mean_ns"
 cmd="$run --format csv --header --label mode=strict,rep=1"
 check "run csv with header and labels" 0 \
 	"test \"\$(head -1 \"\$1\")\" = $cols" \
 	'test "$(wc -l <"$1")" -eq 7' \
-	'test "$(awk -F, "{print NF}" "$1" | sort -u)" = 24' \
-	'grep -q "^strict,1,sg,cpu,bidi,65536,0,1,map,200,124.5," "$1"'
+	'test "$(awk -F, "{print NF}" "$1" | sort -u)" = 25' \
+	'grep -q "^strict,1,sg,cpu,bidi,65536,0,1,map,200,124.5," "$1"' \
+	'grep -q "^strict,1,sg,cpu,bidi,65536,0,1,map,.*,100$" "$1"'
 
 cmd="$run --format csv --batch 8"
 check "run csv with batch has a batch row, no header" 0 \

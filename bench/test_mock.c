@@ -69,6 +69,7 @@ static void mock_hist_add(struct dmastress_hist *h, struct dmastress_phase_sum *
 		h->max_ns = v;
 	h->count++;
 	h->sum_ns += v;
+	h->sum_100ns += v / 100;
 	h->buckets[dmastress_hist_bucket(v)]++;
 	s->count = h->count;
 	s->sum_ns = h->sum_ns;

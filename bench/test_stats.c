@@ -38,6 +38,7 @@ static void ref_hist_add(struct dmastress_hist *h, uint64_t v)
 		h->max_ns = v;
 	h->count++;
 	h->sum_ns += v;
+	h->sum_100ns += v / 100;
 	h->buckets[ref_bucket(v)]++;
 }
 

@@ -74,6 +74,7 @@ void dmastress_hist_add(struct dmastress_hist *h, u64 ns)
 		h->max_ns = ns;
 	h->count++;
 	h->sum_ns += ns;
+	h->sum_100ns += div_u64(ns, 100);
 	h->buckets[dmastress_hist_bucket(ns)]++;
 }
 
@@ -96,6 +97,7 @@ void dmastress_hist_merge(struct dmastress_hist *dst,
 	dst->max_ns = max(dst->max_ns, src->max_ns);
 	dst->count += src->count;
 	dst->sum_ns += src->sum_ns;
+	dst->sum_100ns += src->sum_100ns;
 	for (i = 0; i < DMASTRESS_HIST_BUCKETS; i++)
 		dst->buckets[i] += src->buckets[i];
 }

@@ -272,6 +272,9 @@ struct dmastress_run_params {
  * @sum_ns: sum of samples, ns
  * @min_ns: smallest sample, ns (0 when @count is 0)
  * @max_ns: largest sample, ns
+ * @sum_100ns: sum of samples each truncated to a multiple of 100 ns, in
+ *	units of 100 ns: dma_map_benchmark's arithmetic (kernel/dma/
+ *	map_benchmark.c), so that its mean can be compared like for like
  * @buckets: log2 histogram with 8 linear sub-buckets per power of two:
  *	values 0..7 have their own bucket; a value v >= 8 with most
  *	significant bit m goes to bucket (m - 2) * 8 + ((v >> (m - 3)) & 7).
@@ -282,6 +285,7 @@ struct dmastress_hist {
 	__u64 sum_ns;
 	__u64 min_ns;
 	__u64 max_ns;
+	__u64 sum_100ns;
 	__u64 buckets[DMASTRESS_HIST_BUCKETS];
 };
 
