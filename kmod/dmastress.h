@@ -157,9 +157,8 @@ struct dmastress_op {
  *
  * Paths bracket the DMA API call(s) of their @setup and @teardown with this
  * and dmastress_op_call_end(), so that MAP and UNMAP time the kernel's work
- * and neither the indirect call into the path (a retpoline, ~250 ns under
- * TCG) nor the path's bookkeeping. Any context; no locking (an op belongs
- * to one thread).
+ * and neither the indirect call into the path (a retpoline) nor the path's
+ * bookkeeping. Any context; no locking (an op belongs to one thread).
  */
 static inline void dmastress_op_call_begin(struct dmastress_op *op)
 {
