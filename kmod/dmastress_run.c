@@ -556,6 +556,46 @@ static void dmastress_op_undo(const struct dmastress_path *path,
 }
 
 /*
+ * Set the op up, timed: the path's bracketed DMA API calls when it brackets
+ * them, else the whole callback, in *@ns. On error the error is counted,
+ * the op undone and the error returned.
+ */
+static int dmastress_op_setup_timed(struct dmastress_thread *t,
+				    const struct dmastress_path *path,
+				    struct dmastress_op *op, u64 *ns)
+{
+	u64 t0, t1;
+	int ret;
+
+	op->call_ns = 0;
+	op->call_timed = false;
+	t0 = ktime_get_ns();
+	ret = path->setup(op);
+	t1 = ktime_get_ns();
+	if (ret) {
+		dmastress_count_error(t, ret, true);
+		dmastress_op_undo(path, op);
+		return ret;
+	}
+	*ns = op->call_timed ? op->call_ns : t1 - t0;
+	return 0;
+}
+
+/* Tear the op down, timed as dmastress_op_setup_timed(); returns ns. */
+static u64 dmastress_op_teardown_timed(const struct dmastress_path *path,
+				       struct dmastress_op *op)
+{
+	u64 t0, t1;
+
+	op->call_ns = 0;
+	op->call_timed = false;
+	t0 = ktime_get_ns();
+	path->teardown(op);
+	t1 = ktime_get_ns();
+	return op->call_timed ? op->call_ns : t1 - t0;
+}
+
+/*
  * First half of an op: from prepare to the device's transfer. On error the
  * op is torn down, released and the error returned (counted already).
  */
@@ -568,7 +608,7 @@ static int dmastress_op_begin(struct dmastress_thread *t,
 	bool zero = op->dir == DMA_FROM_DEVICE;
 	unsigned int nguards = 0;
 	bool filled = !verify;
-	u64 start, excl = 0, t0, t1;
+	u64 start, excl = 0, t0, map_ns;
 	int ret;
 
 	s->seed = dmastress_op_seed(t->ctx->p->seed, t->index, t->iter);
@@ -591,18 +631,10 @@ static int dmastress_op_begin(struct dmastress_thread *t,
 		excl += ktime_get_ns() - t0;
 	}
 
-	op->call_ns = 0;
-	op->call_timed = false;
-	t0 = ktime_get_ns();
-	ret = path->setup(op);
-	t1 = ktime_get_ns();
-	if (ret) {
-		dmastress_count_error(t, ret, true);
-		dmastress_op_undo(path, op);
+	ret = dmastress_op_setup_timed(t, path, op, &map_ns);
+	if (ret)
 		return ret;
-	}
-	dmastress_hist_add(&t->hists[DMASTRESS_PHASE_MAP],
-			   op->call_timed ? op->call_ns : t1 - t0);
+	dmastress_hist_add(&t->hists[DMASTRESS_PHASE_MAP], map_ns);
 	if (path->describe) {
 		t0 = ktime_get_ns();
 		ret = path->describe(op);
@@ -652,7 +684,7 @@ static void dmastress_op_end(struct dmastress_thread *t,
 	struct dmastress_op *op = &s->op;
 	bool verify = !(s->params.flags & DMASTRESS_RUN_NO_VERIFY);
 	struct dmastress_verify v = {};
-	u64 start, excl, t0, t1;
+	u64 start, excl, t0;
 
 	start = ktime_get_ns();
 	if (path->sync_for_cpu &&
@@ -682,13 +714,8 @@ static void dmastress_op_end(struct dmastress_thread *t,
 	}
 	excl = ktime_get_ns() - t0;
 
-	op->call_ns = 0;
-	op->call_timed = false;
-	t0 = ktime_get_ns();
-	path->teardown(op);
-	t1 = ktime_get_ns();
 	dmastress_hist_add(&t->hists[DMASTRESS_PHASE_UNMAP],
-			   op->call_timed ? op->call_ns : t1 - t0);
+			   dmastress_op_teardown_timed(path, op));
 	/* like prepare: no phase of its own, part of E2E */
 	if (path->release && !(s->params.flags & DMASTRESS_RUN_REUSE))
 		path->release(op);
@@ -714,7 +741,7 @@ static int dmastress_op_bare(struct dmastress_thread *t,
 {
 	const struct dmastress_path *path = s->path;
 	struct dmastress_op *op = &s->op;
-	u64 t0, t1, map_ns, unmap_ns;
+	u64 map_ns, unmap_ns;
 	int ret;
 
 	if (path->prepare && !op->priv) {
@@ -724,23 +751,10 @@ static int dmastress_op_bare(struct dmastress_thread *t,
 			return ret;
 		}
 	}
-	op->call_ns = 0;
-	op->call_timed = false;
-	t0 = ktime_get_ns();
-	ret = path->setup(op);
-	t1 = ktime_get_ns();
-	if (ret) {
-		dmastress_count_error(t, ret, true);
-		dmastress_op_undo(path, op);
+	ret = dmastress_op_setup_timed(t, path, op, &map_ns);
+	if (ret)
 		return ret;
-	}
-	map_ns = op->call_timed ? op->call_ns : t1 - t0;
-	op->call_ns = 0;
-	op->call_timed = false;
-	t0 = ktime_get_ns();
-	path->teardown(op);
-	t1 = ktime_get_ns();
-	unmap_ns = op->call_timed ? op->call_ns : t1 - t0;
+	unmap_ns = dmastress_op_teardown_timed(path, op);
 	if (path->release && !(s->params.flags & DMASTRESS_RUN_REUSE))
 		path->release(op);
 	dmastress_hist_add(&t->hists[DMASTRESS_PHASE_MAP], map_ns);
