@@ -116,7 +116,6 @@ struct dmastress_seg {
  *	seg_violations
  * @mismatches: bytes the path found wrong itself (a dma_pool_zalloc()
  *	block not zeroed); the run core adds them to the result's mismatches
- * @call_start_ns: ktime_get_ns() at the last dmastress_op_call_begin()
  * @call_ns: ns the path's DMA API calls of this @setup or @teardown took,
  *	summed by dmastress_op_call_end(); the run core zeroes it before each
  * @call_timed: the path timed its DMA API calls; the core then records
@@ -146,36 +145,41 @@ struct dmastress_op {
 		size_t len;
 	} guards[2 * 8];
 	unsigned int nguards;
-	u64 call_start_ns;
 	u64 call_ns;
 	bool call_timed;
 };
 
 /**
  * dmastress_op_call_begin() - start timing a DMA API call of a phase
- * @op: the op being set up or torn down
  *
  * Paths bracket the DMA API call(s) of their @setup and @teardown with this
  * and dmastress_op_call_end(), so that MAP and UNMAP time the kernel's work
  * and neither the indirect call into the path (a retpoline) nor the path's
- * bookkeeping. Any context; no locking (an op belongs to one thread).
+ * bookkeeping. Load the call's arguments into locals first: under KASAN
+ * every load from the op inside the bracket is an instrumented access that
+ * the kernel's dma_map_benchmark does not time. Any context.
+ *
+ * Return: ktime_get_ns() now, for dmastress_op_call_end().
  */
-static inline void dmastress_op_call_begin(struct dmastress_op *op)
+static inline u64 dmastress_op_call_begin(void)
 {
-	op->call_start_ns = ktime_get_ns();
+	return ktime_get_ns();
 }
 
 /**
  * dmastress_op_call_end() - stop timing a DMA API call of a phase
- * @op: the op, after dmastress_op_call_begin()
+ * @op: the op being set up or torn down
+ * @start: what dmastress_op_call_begin() returned
  *
- * Adds the ns since dmastress_op_call_begin() to @op->call_ns; a phase
- * with several calls (a pool's create and allocations) sums them. Any
- * context; no locking.
+ * Adds the ns since @start to @op->call_ns; a phase with several calls (a
+ * pool's create and allocations) sums them. Any context; no locking (an op
+ * belongs to one thread).
  */
-static inline void dmastress_op_call_end(struct dmastress_op *op)
+static inline void dmastress_op_call_end(struct dmastress_op *op, u64 start)
 {
-	op->call_ns += ktime_get_ns() - op->call_start_ns;
+	u64 ns = ktime_get_ns() - start;
+
+	op->call_ns += ns;
 	op->call_timed = true;
 }
 

@@ -192,6 +192,7 @@ static int dmastress_coherent_map_view(struct dmastress_op *op,
 static void dmastress_coherent_free(struct dmastress_op *op,
 				    struct dmastress_coherent *c)
 {
+	u64 t;
 	struct device *dev = op->dd->dev;
 
 	if (c->view)
@@ -199,17 +200,18 @@ static void dmastress_coherent_free(struct dmastress_op *op,
 	c->view = NULL;
 	if (!c->cpu)
 		return;
-	dmastress_op_call_begin(op);
+	t = dmastress_op_call_begin();
 	if (c->managed)
 		dmam_free_coherent(dev, c->size, c->cpu, c->dma);
 	else
 		dma_free_attrs(dev, c->size, c->cpu, c->dma, c->attrs);
-	dmastress_op_call_end(op);
+	dmastress_op_call_end(op, t);
 	c->cpu = NULL;
 }
 
 static int dmastress_coherent_setup(struct dmastress_op *op)
 {
+	u64 t;
 	const struct dmastress_run_params *p = op->params;
 	gfp_t gfp = GFP_KERNEL | __GFP_NOWARN;
 	struct device *dev = op->dd->dev;
@@ -224,12 +226,12 @@ static int dmastress_coherent_setup(struct dmastress_op *op)
 	c->size = op->len + 2 * DMASTRESS_GUARD_BYTES;
 	c->attrs = dmastress_coherent_attrs(p->attrs);
 	c->managed = p->attrs & DMASTRESS_ATTR_MANAGED;
-	dmastress_op_call_begin(op);
+	t = dmastress_op_call_begin();
 	if (c->managed)
 		c->cpu = dmam_alloc_coherent(dev, c->size, &c->dma, gfp);
 	else
 		c->cpu = dma_alloc_attrs(dev, c->size, &c->dma, gfp, c->attrs);
-	dmastress_op_call_end(op);
+	dmastress_op_call_end(op, t);
 	if (!c->cpu) {
 		kfree(c);
 		return -ENOMEM;

@@ -62,16 +62,17 @@ static bool dmastress_noncontig_usable(struct dmastress_dev *dd,
 
 static void dmastress_noncontig_free(struct dmastress_op *op)
 {
+	u64 t;
 	struct dmastress_noncontig *nc = op->priv;
 	struct device *dev = op->dd->dev;
 
 	if (!nc)
 		return;
-	dmastress_op_call_begin(op);
+	t = dmastress_op_call_begin();
 	if (nc->view)
 		dma_vunmap_noncontiguous(dev, nc->view);
 	dma_free_noncontiguous(dev, nc->size, nc->sgt, op->dir);
-	dmastress_op_call_end(op);
+	dmastress_op_call_end(op, t);
 	kfree(nc);
 	op->priv = NULL;
 	op->vaddr = NULL;
@@ -79,6 +80,7 @@ static void dmastress_noncontig_free(struct dmastress_op *op)
 
 static int dmastress_noncontig_setup(struct dmastress_op *op)
 {
+	u64 t;
 	struct device *dev = op->dd->dev;
 	struct dmastress_noncontig *nc;
 	unsigned int first = op->nsegs;
@@ -88,18 +90,18 @@ static int dmastress_noncontig_setup(struct dmastress_op *op)
 	if (!nc)
 		return -ENOMEM;
 	nc->size = op->len + 2 * DMASTRESS_GUARD_BYTES;
-	dmastress_op_call_begin(op);
+	t = dmastress_op_call_begin();
 	nc->sgt = dma_alloc_noncontiguous(dev, nc->size, op->dir,
 					  GFP_KERNEL | __GFP_NOWARN, 0);
-	dmastress_op_call_end(op);
+	dmastress_op_call_end(op, t);
 	if (!nc->sgt) {
 		kfree(nc);
 		return -ENOMEM;
 	}
 	op->priv = nc;
-	dmastress_op_call_begin(op);
+	t = dmastress_op_call_begin();
 	nc->view = dma_vmap_noncontiguous(dev, nc->size, nc->sgt);
-	dmastress_op_call_end(op);
+	dmastress_op_call_end(op, t);
 	if (!nc->view) {
 		ret = -ENOMEM;
 		goto err;

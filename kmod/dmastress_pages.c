@@ -64,17 +64,18 @@ static bool dmastress_pages_usable(struct dmastress_dev *dd,
 
 static void dmastress_pages_free(struct dmastress_op *op)
 {
+	u64 t;
 	struct dmastress_pages *pg = op->priv;
 	struct device *dev = op->dd->dev;
 
 	if (!pg)
 		return;
-	dmastress_op_call_begin(op);
+	t = dmastress_op_call_begin();
 	if (pg->noncoherent)
 		dma_free_noncoherent(dev, pg->size, pg->cpu, pg->dma, op->dir);
 	else
 		dma_free_pages(dev, pg->size, pg->page, pg->dma, op->dir);
-	dmastress_op_call_end(op);
+	dmastress_op_call_end(op, t);
 	kfree(pg);
 	op->priv = NULL;
 	op->vaddr = NULL;
@@ -83,6 +84,7 @@ static void dmastress_pages_free(struct dmastress_op *op)
 static int dmastress_pages_setup_common(struct dmastress_op *op,
 					bool noncoherent)
 {
+	u64 t;
 	gfp_t gfp = GFP_KERNEL | __GFP_NOWARN;
 	struct device *dev = op->dd->dev;
 	struct dmastress_pages *pg;
@@ -94,13 +96,13 @@ static int dmastress_pages_setup_common(struct dmastress_op *op,
 	pg->guard = dmastress_pages_guard(op->len);
 	pg->size = op->len + 2 * pg->guard;
 	pg->noncoherent = noncoherent;
-	dmastress_op_call_begin(op);
+	t = dmastress_op_call_begin();
 	if (noncoherent)
 		pg->cpu = dma_alloc_noncoherent(dev, pg->size, &pg->dma, op->dir,
 						gfp);
 	else
 		pg->page = dma_alloc_pages(dev, pg->size, &pg->dma, op->dir, gfp);
-	dmastress_op_call_end(op);
+	dmastress_op_call_end(op, t);
 	if (!noncoherent && pg->page)
 		pg->cpu = page_address(pg->page);
 	if (!pg->cpu) {

@@ -145,16 +145,17 @@ static void dmastress_pool_guards(struct dmastress_op *op,
 
 static void dmastress_pool_free(struct dmastress_op *op)
 {
+	u64 t;
 	struct dmastress_pool *pl = op->priv;
 	unsigned int i;
 
 	if (!pl)
 		return;
-	dmastress_op_call_begin(op);
+	t = dmastress_op_call_begin();
 	for (i = 0; i < pl->nblk; i++)
 		dma_pool_free(pl->pool, pl->blk[i].cpu, pl->blk[i].dma);
 	dma_pool_destroy(pl->pool);
-	dmastress_op_call_end(op);
+	dmastress_op_call_end(op, t);
 	kfree(pl);
 	op->priv = NULL;
 	op->vaddr = NULL;
@@ -162,6 +163,7 @@ static void dmastress_pool_free(struct dmastress_op *op)
 
 static int dmastress_pool_setup(struct dmastress_op *op)
 {
+	u64 t;
 	const struct dmastress_run_params *p = op->params;
 	struct dmastress_pool *pl;
 	unsigned int i;
@@ -171,22 +173,22 @@ static int dmastress_pool_setup(struct dmastress_op *op)
 	if (!pl)
 		return -ENOMEM;
 	op->priv = pl;
-	dmastress_op_call_begin(op);
+	t = dmastress_op_call_begin();
 	pl->pool = dma_pool_create("dmastress", op->dd->dev, op->len,
 				   p->pool_align, p->pool_boundary);
-	dmastress_op_call_end(op);
+	dmastress_op_call_end(op, t);
 	if (!pl->pool)
 		goto err_nomem;
 	for (i = 0; i < DMASTRESS_POOL_BLOCKS; i++) {
 		struct dmastress_pool_blk *b = &pl->blk[i];
 		bool zero = (i + op->rng) & 1;
 
-		dmastress_op_call_begin(op);
+		t = dmastress_op_call_begin();
 		if (zero)
 			b->cpu = dma_pool_zalloc(pl->pool, GFP_KERNEL, &b->dma);
 		else
 			b->cpu = dma_pool_alloc(pl->pool, GFP_KERNEL, &b->dma);
-		dmastress_op_call_end(op);
+		dmastress_op_call_end(op, t);
 		if (!b->cpu)
 			goto err_nomem;
 		pl->nblk++;

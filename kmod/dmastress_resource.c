@@ -104,6 +104,7 @@ static int dmastress_resource_prepare(struct dmastress_op *op)
 
 static int dmastress_resource_setup(struct dmastress_op *op)
 {
+	u64 t;
 	struct dmastress_resource *r = op->priv;
 	struct device *dev = op->dd->dev;
 	phys_addr_t phys = dmastress_resource_phys(op->dd);
@@ -111,10 +112,10 @@ static int dmastress_resource_setup(struct dmastress_op *op)
 
 	if (!r)
 		return -ENOMEM;
-	dmastress_op_call_begin(op);
+	t = dmastress_op_call_begin();
 	r->dma = dma_map_resource(dev, phys, op->len, op->dir, 0);
 	ret = dma_mapping_error(dev, r->dma);
-	dmastress_op_call_end(op);
+	dmastress_op_call_end(op, t);
 	if (ret)
 		return -EIO;
 	r->mapped = true;
@@ -143,13 +144,14 @@ static void dmastress_resource_sync_for_cpu(struct dmastress_op *op)
 
 static void dmastress_resource_teardown(struct dmastress_op *op)
 {
+	u64 t;
 	struct dmastress_resource *r = op->priv;
 
 	if (!r || !r->mapped)
 		return;
-	dmastress_op_call_begin(op);
+	t = dmastress_op_call_begin();
 	dma_unmap_resource(op->dd->dev, r->dma, op->len, op->dir, 0);
-	dmastress_op_call_end(op);
+	dmastress_op_call_end(op, t);
 	r->mapped = false;
 }
 

@@ -541,22 +541,24 @@ int dmastress_op_add_sgtable(struct dmastress_op *op, struct sg_table *sgt,
 
 static void dmastress_sg_unmap(struct dmastress_op *op)
 {
+	u64 t;
 	struct dmastress_sg *s = op->priv;
 
 	if (!s || !s->mapped)
 		return;
-	dmastress_op_call_begin(op);
+	t = dmastress_op_call_begin();
 	if (s->table_api)
 		dma_unmap_sgtable(op->dd->dev, &s->sgt, op->dir, 0);
 	else
 		dma_unmap_sg(op->dd->dev, s->sgt.sgl, s->sgt.orig_nents, op->dir);
-	dmastress_op_call_end(op);
+	dmastress_op_call_end(op, t);
 	s->sgt.nents = 0;
 	s->mapped = false;
 }
 
 static int dmastress_sg_setup(struct dmastress_op *op)
 {
+	u64 t;
 	struct dmastress_sg *s = op->priv;
 	unsigned int first = op->nsegs;
 	int ret;
@@ -564,16 +566,16 @@ static int dmastress_sg_setup(struct dmastress_op *op)
 	if (!s)
 		return -ENOMEM;
 	if (s->table_api) {
-		dmastress_op_call_begin(op);
+		t = dmastress_op_call_begin();
 		ret = dma_map_sgtable(op->dd->dev, &s->sgt, op->dir, 0);
-		dmastress_op_call_end(op);
+		dmastress_op_call_end(op, t);
 		if (ret)
 			return ret;
 	} else {
-		dmastress_op_call_begin(op);
+		t = dmastress_op_call_begin();
 		ret = dma_map_sg(op->dd->dev, s->sgt.sgl, s->sgt.orig_nents,
 				 op->dir);
-		dmastress_op_call_end(op);
+		dmastress_op_call_end(op, t);
 		if (!ret)
 			return -EIO;
 		s->sgt.nents = ret;

@@ -207,30 +207,48 @@ static int dmastress_single_describe(struct dmastress_op *op)
 static void dmastress_single_unmap(struct dmastress_op *op,
 				   struct dmastress_single *s)
 {
+	struct device *dev = op->dd->dev;
+	enum dma_data_direction dir = op->dir;
+	dma_addr_t dma = s->dma;
+	size_t len = op->len;
+	u64 t;
+
 	if (!s->mapped)
 		return;
-	dmastress_op_call_begin(op);
+	t = dmastress_op_call_begin();
 	if (s->by_page)
-		dma_unmap_page(op->dd->dev, s->dma, op->len, op->dir);
+		dma_unmap_page(dev, dma, len, dir);
 	else
-		dma_unmap_single(op->dd->dev, s->dma, op->len, op->dir);
-	dmastress_op_call_end(op);
+		dma_unmap_single(dev, dma, len, dir);
+	dmastress_op_call_end(op, t);
 	s->mapped = false;
 }
 
 static int dmastress_single_setup(struct dmastress_op *op)
 {
 	struct dmastress_single *s = op->priv;
+	enum dma_data_direction dir;
+	struct device *dev;
+	dma_addr_t dma;
+	void *payload;
+	size_t len;
 	int ret;
+	u64 t;
 
 	if (!s)
 		return -ENOMEM;
-	dmastress_op_call_begin(op);
-	s->dma = dma_map_single(op->dd->dev, s->payload, op->len, op->dir);
-	ret = dma_mapping_error(op->dd->dev, s->dma);
-	dmastress_op_call_end(op);
+	/* arguments first: KASAN instruments loads from op and s */
+	dev = op->dd->dev;
+	payload = s->payload;
+	len = op->len;
+	dir = op->dir;
+	t = dmastress_op_call_begin();
+	dma = dma_map_single(dev, payload, len, dir);
+	ret = dma_mapping_error(dev, dma);
+	dmastress_op_call_end(op, t);
 	if (ret)
 		return -EIO;
+	s->dma = dma;
 	s->mapped = true;
 	return 0;
 }
@@ -238,19 +256,28 @@ static int dmastress_single_setup(struct dmastress_op *op)
 static int dmastress_page_setup(struct dmastress_op *op)
 {
 	struct dmastress_single *s = op->priv;
-	size_t head;
+	enum dma_data_direction dir;
+	struct device *dev;
+	struct page *page;
+	size_t head, len;
+	dma_addr_t dma;
 	int ret;
+	u64 t;
 
 	if (!s)
 		return -ENOMEM;
 	head = s->payload - s->buf;
-	dmastress_op_call_begin(op);
-	s->dma = dma_map_page(op->dd->dev, nth_page(s->page, head >> PAGE_SHIFT),
-			      offset_in_page(head), op->len, op->dir);
-	ret = dma_mapping_error(op->dd->dev, s->dma);
-	dmastress_op_call_end(op);
+	dev = op->dd->dev;
+	page = nth_page(s->page, head >> PAGE_SHIFT);
+	len = op->len;
+	dir = op->dir;
+	t = dmastress_op_call_begin();
+	dma = dma_map_page(dev, page, offset_in_page(head), len, dir);
+	ret = dma_mapping_error(dev, dma);
+	dmastress_op_call_end(op, t);
 	if (ret)
 		return -EIO;
+	s->dma = dma;
 	s->mapped = true;
 	return 0;
 }
