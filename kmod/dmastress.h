@@ -290,6 +290,8 @@ extern const struct dmastress_engine *const dmastress_engines[DMASTRESS_NR_ENGIN
 int dmastress_engine_xfer(struct dmastress_dev *dd,
 			  const struct dmastress_engine *eng, dma_addr_t dma,
 			  void *devbuf, size_t len, enum dmastress_xfer_dir dir);
+void *dmastress_devbuf_alloc(size_t len, void **mem);
+void dmastress_devbuf_free(void *mem);
 extern const struct dmastress_engine dmastress_engine_edu;
 extern const struct dmastress_engine dmastress_engine_cpu;
 

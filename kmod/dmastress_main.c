@@ -398,7 +398,7 @@ int dmastress_view_xfer(struct file *file, struct dmastress_view_xfer *x)
 	const struct dmastress_engine *eng = dmastress_engines[x->engine];
 	struct dmastress_verify v = {};
 	const char *why = NULL;
-	void *devbuf;
+	void *devbuf, *mem;
 	int ret;
 
 	if (!view)
@@ -407,7 +407,7 @@ int dmastress_view_xfer(struct file *file, struct dmastress_view_xfer *x)
 		return -EINVAL;
 	if (!eng->usable(&f->ref->dd, &why))
 		return -EOPNOTSUPP;
-	devbuf = kvzalloc(x->len_bytes, GFP_KERNEL);
+	devbuf = dmastress_devbuf_alloc(x->len_bytes, &mem);
 	if (!devbuf)
 		return -ENOMEM;
 
@@ -431,7 +431,7 @@ int dmastress_view_xfer(struct file *file, struct dmastress_view_xfer *x)
 		x->first_expected = v.first_expected;
 		x->first_actual = v.first_actual;
 	}
-	kvfree(devbuf);
+	dmastress_devbuf_free(mem);
 	return ret == -EINTR ? -EINTR : 0;
 }
 

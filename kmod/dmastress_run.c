@@ -82,7 +82,8 @@ struct dmastress_thread {
 	bool stop;
 	u64 iter;
 	struct rnd_state rnd;
-	void *devbuf;
+	void *devbuf;		/* in @devbuf_mem, see dmastress_devbuf_alloc() */
+	void *devbuf_mem;
 	struct dmastress_slot *slots;
 	unsigned int nslots;
 	struct dmastress_run_result res;
@@ -1003,7 +1004,7 @@ static void dmastress_thread_free(struct dmastress_thread *t)
 		}
 	kvfree(t->slots);
 	kvfree(t->counts);
-	kvfree(t->devbuf);
+	dmastress_devbuf_free(t->devbuf_mem);
 	kvfree(t);
 }
 
@@ -1027,7 +1028,7 @@ dmastress_thread_alloc(struct dmastress_ctx *ctx, unsigned int index)
 	else
 		t->nslots = 1;
 	t->slots = kvcalloc(t->nslots, sizeof(*t->slots), GFP_KERNEL);
-	t->devbuf = kvzalloc(p->len_bytes, GFP_KERNEL);
+	t->devbuf = dmastress_devbuf_alloc(p->len_bytes, &t->devbuf_mem);
 	if (p->flags & DMASTRESS_RUN_STRESS)
 		t->counts = kvcalloc(DMASTRESS_NR_PATHS, sizeof(*t->counts),
 				     GFP_KERNEL);
