@@ -120,6 +120,8 @@ struct dmastress_seg {
  *	summed by dmastress_op_call_end(); the run core zeroes it before each
  * @call_timed: the path timed its DMA API calls; the core then records
  *	@call_ns as the phase instead of the time around the whole callback
+ * @untimed: the core times this op from outside (a batch):
+ *	dmastress_op_call_begin() and _end() then read no clock
  *
  * Paths allocate room for DMASTRESS_GUARD_BYTES of guard before and after
  * every CPU buffer they own and expose the guards through
@@ -147,23 +149,27 @@ struct dmastress_op {
 	unsigned int nguards;
 	u64 call_ns;
 	bool call_timed;
+	bool untimed;
 };
 
 /**
  * dmastress_op_call_begin() - start timing a DMA API call of a phase
+ * @op: the op being set up or torn down
  *
  * Paths bracket the DMA API call(s) of their @setup and @teardown with this
  * and dmastress_op_call_end(), so that MAP and UNMAP time the kernel's work
  * and neither the indirect call into the path (a retpoline) nor the path's
  * bookkeeping. Load the call's arguments into locals first: under KASAN
  * every load from the op inside the bracket is an instrumented access that
- * the kernel's dma_map_benchmark does not time. Any context.
+ * the kernel's dma_map_benchmark does not time. An @op->untimed op (a
+ * batch, which one clock pair times whole) reads no clock. Any context.
  *
- * Return: ktime_get_ns() now, for dmastress_op_call_end().
+ * Return: ktime_get_ns() now, for dmastress_op_call_end(), or 0 when
+ * @op->untimed.
  */
-static inline u64 dmastress_op_call_begin(void)
+static inline u64 dmastress_op_call_begin(const struct dmastress_op *op)
 {
-	return ktime_get_ns();
+	return op->untimed ? 0 : ktime_get_ns();
 }
 
 /**
@@ -172,13 +178,17 @@ static inline u64 dmastress_op_call_begin(void)
  * @start: what dmastress_op_call_begin() returned
  *
  * Adds the ns since @start to @op->call_ns; a phase with several calls (a
- * pool's create and allocations) sums them. Any context; no locking (an op
- * belongs to one thread).
+ * pool's create and allocations) sums them. Does nothing when @start is 0
+ * (an @op->untimed op). Any context; no locking (an op belongs to one
+ * thread).
  */
 static inline void dmastress_op_call_end(struct dmastress_op *op, u64 start)
 {
-	u64 ns = ktime_get_ns() - start;
+	u64 ns;
 
+	if (!start)
+		return;
+	ns = ktime_get_ns() - start;
 	op->call_ns += ns;
 	op->call_timed = true;
 }

@@ -200,7 +200,7 @@ static void dmastress_coherent_free(struct dmastress_op *op,
 	c->view = NULL;
 	if (!c->cpu)
 		return;
-	t = dmastress_op_call_begin();
+	t = dmastress_op_call_begin(op);
 	if (c->managed)
 		dmam_free_coherent(dev, c->size, c->cpu, c->dma);
 	else
@@ -226,7 +226,7 @@ static int dmastress_coherent_setup(struct dmastress_op *op)
 	c->size = op->len + 2 * DMASTRESS_GUARD_BYTES;
 	c->attrs = dmastress_coherent_attrs(p->attrs);
 	c->managed = p->attrs & DMASTRESS_ATTR_MANAGED;
-	t = dmastress_op_call_begin();
+	t = dmastress_op_call_begin(op);
 	if (c->managed)
 		c->cpu = dmam_alloc_coherent(dev, c->size, &c->dma, gfp);
 	else

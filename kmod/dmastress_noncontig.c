@@ -68,7 +68,7 @@ static void dmastress_noncontig_free(struct dmastress_op *op)
 
 	if (!nc)
 		return;
-	t = dmastress_op_call_begin();
+	t = dmastress_op_call_begin(op);
 	if (nc->view)
 		dma_vunmap_noncontiguous(dev, nc->view);
 	dma_free_noncontiguous(dev, nc->size, nc->sgt, op->dir);
@@ -90,7 +90,7 @@ static int dmastress_noncontig_setup(struct dmastress_op *op)
 	if (!nc)
 		return -ENOMEM;
 	nc->size = op->len + 2 * DMASTRESS_GUARD_BYTES;
-	t = dmastress_op_call_begin();
+	t = dmastress_op_call_begin(op);
 	nc->sgt = dma_alloc_noncontiguous(dev, nc->size, op->dir,
 					  GFP_KERNEL | __GFP_NOWARN, 0);
 	dmastress_op_call_end(op, t);
@@ -99,7 +99,7 @@ static int dmastress_noncontig_setup(struct dmastress_op *op)
 		return -ENOMEM;
 	}
 	op->priv = nc;
-	t = dmastress_op_call_begin();
+	t = dmastress_op_call_begin(op);
 	nc->view = dma_vmap_noncontiguous(dev, nc->size, nc->sgt);
 	dmastress_op_call_end(op, t);
 	if (!nc->view) {

@@ -70,7 +70,7 @@ static void dmastress_pages_free(struct dmastress_op *op)
 
 	if (!pg)
 		return;
-	t = dmastress_op_call_begin();
+	t = dmastress_op_call_begin(op);
 	if (pg->noncoherent)
 		dma_free_noncoherent(dev, pg->size, pg->cpu, pg->dma, op->dir);
 	else
@@ -96,7 +96,7 @@ static int dmastress_pages_setup_common(struct dmastress_op *op,
 	pg->guard = dmastress_pages_guard(op->len);
 	pg->size = op->len + 2 * pg->guard;
 	pg->noncoherent = noncoherent;
-	t = dmastress_op_call_begin();
+	t = dmastress_op_call_begin(op);
 	if (noncoherent)
 		pg->cpu = dma_alloc_noncoherent(dev, pg->size, &pg->dma, op->dir,
 						gfp);

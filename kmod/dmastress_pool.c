@@ -151,7 +151,7 @@ static void dmastress_pool_free(struct dmastress_op *op)
 
 	if (!pl)
 		return;
-	t = dmastress_op_call_begin();
+	t = dmastress_op_call_begin(op);
 	for (i = 0; i < pl->nblk; i++)
 		dma_pool_free(pl->pool, pl->blk[i].cpu, pl->blk[i].dma);
 	dma_pool_destroy(pl->pool);
@@ -173,7 +173,7 @@ static int dmastress_pool_setup(struct dmastress_op *op)
 	if (!pl)
 		return -ENOMEM;
 	op->priv = pl;
-	t = dmastress_op_call_begin();
+	t = dmastress_op_call_begin(op);
 	pl->pool = dma_pool_create("dmastress", op->dd->dev, op->len,
 				   p->pool_align, p->pool_boundary);
 	dmastress_op_call_end(op, t);
@@ -183,7 +183,7 @@ static int dmastress_pool_setup(struct dmastress_op *op)
 		struct dmastress_pool_blk *b = &pl->blk[i];
 		bool zero = (i + op->rng) & 1;
 
-		t = dmastress_op_call_begin();
+		t = dmastress_op_call_begin(op);
 		if (zero)
 			b->cpu = dma_pool_zalloc(pl->pool, GFP_KERNEL, &b->dma);
 		else

@@ -112,7 +112,7 @@ static int dmastress_resource_setup(struct dmastress_op *op)
 
 	if (!r)
 		return -ENOMEM;
-	t = dmastress_op_call_begin();
+	t = dmastress_op_call_begin(op);
 	r->dma = dma_map_resource(dev, phys, op->len, op->dir, 0);
 	ret = dma_mapping_error(dev, r->dma);
 	dmastress_op_call_end(op, t);
@@ -149,7 +149,7 @@ static void dmastress_resource_teardown(struct dmastress_op *op)
 
 	if (!r || !r->mapped)
 		return;
-	t = dmastress_op_call_begin();
+	t = dmastress_op_call_begin(op);
 	dma_unmap_resource(op->dd->dev, r->dma, op->len, op->dir, 0);
 	dmastress_op_call_end(op, t);
 	r->mapped = false;

@@ -546,7 +546,7 @@ static void dmastress_sg_unmap(struct dmastress_op *op)
 
 	if (!s || !s->mapped)
 		return;
-	t = dmastress_op_call_begin();
+	t = dmastress_op_call_begin(op);
 	if (s->table_api)
 		dma_unmap_sgtable(op->dd->dev, &s->sgt, op->dir, 0);
 	else
@@ -566,13 +566,13 @@ static int dmastress_sg_setup(struct dmastress_op *op)
 	if (!s)
 		return -ENOMEM;
 	if (s->table_api) {
-		t = dmastress_op_call_begin();
+		t = dmastress_op_call_begin(op);
 		ret = dma_map_sgtable(op->dd->dev, &s->sgt, op->dir, 0);
 		dmastress_op_call_end(op, t);
 		if (ret)
 			return ret;
 	} else {
-		t = dmastress_op_call_begin();
+		t = dmastress_op_call_begin(op);
 		ret = dma_map_sg(op->dd->dev, s->sgt.sgl, s->sgt.orig_nents,
 				 op->dir);
 		dmastress_op_call_end(op, t);

@@ -215,7 +215,7 @@ static void dmastress_single_unmap(struct dmastress_op *op,
 
 	if (!s->mapped)
 		return;
-	t = dmastress_op_call_begin();
+	t = dmastress_op_call_begin(op);
 	if (s->by_page)
 		dma_unmap_page(dev, dma, len, dir);
 	else
@@ -242,7 +242,7 @@ static int dmastress_single_setup(struct dmastress_op *op)
 	payload = s->payload;
 	len = op->len;
 	dir = op->dir;
-	t = dmastress_op_call_begin();
+	t = dmastress_op_call_begin(op);
 	dma = dma_map_single(dev, payload, len, dir);
 	ret = dma_mapping_error(dev, dma);
 	dmastress_op_call_end(op, t);
@@ -271,7 +271,7 @@ static int dmastress_page_setup(struct dmastress_op *op)
 	page = nth_page(s->page, head >> PAGE_SHIFT);
 	len = op->len;
 	dir = op->dir;
-	t = dmastress_op_call_begin();
+	t = dmastress_op_call_begin(op);
 	dma = dma_map_page(dev, page, offset_in_page(head), len, dir);
 	ret = dma_mapping_error(dev, dma);
 	dmastress_op_call_end(op, t);

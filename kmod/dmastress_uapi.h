@@ -229,7 +229,8 @@ struct dmastress_info {
  * @iterations: operations per thread, 0..DMASTRESS_MAX_ITERATIONS;
  *	exactly one of @seconds and @iterations is nonzero
  * @batch: ops per batch sample with DMASTRESS_RUN_BATCH, 1..MAX_BATCH,
- *	all alive at once: @threads x @len_bytes x (@batch with BATCH, @live
+ *	their buffers allocated at once (each op is mapped and unmapped in
+ *	turn): @threads x @len_bytes x (@batch with BATCH, @live
  *	with STRESS, else 1) must not exceed DMASTRESS_MAX_RUN_BYTES
  * @seed: pattern and randomisation seed
  * @attrs: DMASTRESS_ATTR_* (coherent path only)
@@ -331,7 +332,8 @@ struct dmastress_phase_sum {
  *	(0 when not meaningful, e.g. vmalloc'd coherent memory)
  * @phase: per-phase summaries, enum dmastress_phase
  * @batch: DMASTRESS_RUN_BATCH: one sample per batch of @batch map+unmap
- *	pairs, the batch's time divided by @batch, ns per op
+ *	pairs done one after the other with no clock read between them, the
+ *	batch's time divided by @batch, ns per op
  * @skip_reason: NUL-terminated reason when the run was skipped (-EOPNOTSUPP)
  * @reserved: zero
  */
