@@ -206,6 +206,9 @@ static void dmastress_run_usage(FILE *f)
 		"  --reuse                single/page/sg/sgtable/resource: one CPU buffer\n"
 		"                         per thread, mapped again by every op, as\n"
 		"                         dma_map_benchmark (not with --batch)\n"
+		"  --unbound              leave the kernel threads to the scheduler, as\n"
+		"                         dma_map_benchmark's (default: bound to CPUs\n"
+		"                         round robin)\n"
 		"  --format F             table (default), csv or json\n"
 		"  --header               csv: print the header row first\n"
 		"  --label k=v[,k=v...]   csv/json: extra columns/keys (repeatable, up to %u)\n"
@@ -404,6 +407,7 @@ enum {
 	DMASTRESS_OPT_NO_VERIFY,
 	DMASTRESS_OPT_NO_XFER,
 	DMASTRESS_OPT_REUSE,
+	DMASTRESS_OPT_UNBOUND,
 	DMASTRESS_OPT_FORMAT,
 	DMASTRESS_OPT_HEADER,
 	DMASTRESS_OPT_LABEL,
@@ -432,6 +436,7 @@ static const struct option dmastress_run_longopts[] = {
 	{ "no-verify", no_argument, NULL, DMASTRESS_OPT_NO_VERIFY },
 	{ "no-xfer", no_argument, NULL, DMASTRESS_OPT_NO_XFER },
 	{ "reuse", no_argument, NULL, DMASTRESS_OPT_REUSE },
+	{ "unbound", no_argument, NULL, DMASTRESS_OPT_UNBOUND },
 	{ "format", required_argument, NULL, DMASTRESS_OPT_FORMAT },
 	{ "header", no_argument, NULL, DMASTRESS_OPT_HEADER },
 	{ "label", required_argument, NULL, DMASTRESS_OPT_LABEL },
@@ -556,6 +561,9 @@ static int dmastress_run_opt(struct dmastress_run_opts *o, int c, int argc,
 		return 0;
 	case DMASTRESS_OPT_REUSE:
 		p->flags |= DMASTRESS_RUN_REUSE;
+		return 0;
+	case DMASTRESS_OPT_UNBOUND:
+		p->flags |= DMASTRESS_RUN_UNBOUND;
 		return 0;
 	case DMASTRESS_OPT_FORMAT:
 		return dmastress_parse_name("--format", arg, dmastress_run_formats,

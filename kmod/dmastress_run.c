@@ -171,7 +171,8 @@ int dmastress_validate_params(const struct dmastress_run_params *p)
 		return -EINVAL;
 	if ((p->flags & DMASTRESS_RUN_REUSE) && (stress || batch))
 		return -EINVAL;
-	if ((p->flags & DMASTRESS_RUN_INLINE) && p->threads != 1)
+	if ((p->flags & DMASTRESS_RUN_INLINE) &&
+	    (p->threads != 1 || (p->flags & DMASTRESS_RUN_UNBOUND)))
 		return -EINVAL;
 	if (batch)
 		alive = p->batch;
@@ -1136,7 +1137,7 @@ static int dmastress_run_threads(struct dmastress_ctx *ctx,
 			ret = PTR_ERR(task);
 			break;
 		}
-		if (cpu < nr_cpu_ids)
+		if (cpu < nr_cpu_ids && !(ctx->p->flags & DMASTRESS_RUN_UNBOUND))
 			kthread_bind(task, cpu);
 		get_task_struct(task);
 		threads[i]->task = task;

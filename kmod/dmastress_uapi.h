@@ -194,7 +194,8 @@ struct dmastress_info {
 #define DMASTRESS_RUN_INLINE		_BITUL(6) /* threads == 1: run in the caller */
 #define DMASTRESS_RUN_NO_XFER		_BITUL(7) /* no transfer: map/unmap only, needs NO_VERIFY */
 #define DMASTRESS_RUN_REUSE		_BITUL(8) /* one buffer per thread, mapped each op */
-#define DMASTRESS_RUN_FLAGS_ALL		0x1ff
+#define DMASTRESS_RUN_UNBOUND		_BITUL(9) /* kthreads not bound to CPUs */
+#define DMASTRESS_RUN_FLAGS_ALL		0x3ff
 
 /* &struct dmastress_run_params.attrs: DMA attributes for coherent */
 #define DMASTRESS_ATTR_WRITE_COMBINE	_BITUL(0)
@@ -218,13 +219,17 @@ struct dmastress_info {
  *	DMASTRESS_RUN_REUSE (not with STRESS or BATCH) prepares one CPU buffer
  *	per thread for the paths that have one (single, page, sg, sgtable,
  *	resource) and maps it again in every op; it is freed when the thread
- *	ends. Other combinations of these flags are -EINVAL
+ *	ends. DMASTRESS_RUN_UNBOUND (not with INLINE) leaves the kthreads to
+ *	the scheduler instead of binding them round robin, as
+ *	dma_map_benchmark's are without a NUMA node. Other combinations of
+ *	these flags are -EINVAL
  * @len_bytes: bytes per operation, 1..DMASTRESS_MAX_LEN_BYTES
  * @nents: sg entries for sg/sgtable/noncontig (0: one per page), <= MAX_NENTS
  * @offset_bytes: offset into the first page, < PAGE_SIZE
  * @mask_bits: streaming mask for the run, 24..64, 0 = keep the device's
  * @coherent_mask_bits: coherent mask for the run, 24..64, 0 = keep
  * @threads: kthreads, 1..DMASTRESS_MAX_THREADS, bound to CPUs round robin
+ *	unless DMASTRESS_RUN_UNBOUND
  * @seconds: run length in seconds, 0..DMASTRESS_MAX_SECONDS
  * @iterations: operations per thread, 0..DMASTRESS_MAX_ITERATIONS;
  *	exactly one of @seconds and @iterations is nonzero

@@ -88,6 +88,8 @@ BAD_RUN(dir_none, params.dir, 3);
 BAD_RUN(dir_all_ones, params.dir, 0xffffffffU);
 BAD_RUN(flags_unknown, params.flags, DMASTRESS_RUN_FLAGS_ALL + 1);
 BAD_RUN(flags_top_bit, params.flags, 1U << 31);
+BAD_RUN(flags_inline_unbound, params.flags,
+	DMASTRESS_RUN_INLINE | DMASTRESS_RUN_UNBOUND);
 BAD_RUN(len_zero, params.len_bytes, 0);
 BAD_RUN(len_too_big, params.len_bytes, DMASTRESS_MAX_LEN_BYTES + 1);
 BAD_RUN(len_all_ones, params.len_bytes, ~0ULL);
