@@ -216,11 +216,13 @@ struct dmastress_info {
  *	not with STRESS or OOB_XFER) runs dma_map_benchmark's loop with
  *	dma_trans_ns 0: map, unmap, nothing between them (no sync, no
  *	transfer): MAP, UNMAP and E2E samples only.
- *	DMASTRESS_RUN_REUSE (not with STRESS or BATCH) prepares one CPU buffer
+ *	DMASTRESS_RUN_REUSE (not with STRESS) prepares one CPU buffer
  *	per thread for the paths that have one (single, page, sg, sgtable,
  *	resource) and maps it again in every op; it is freed when the thread
- *	ends. DMASTRESS_RUN_UNBOUND (not with INLINE) leaves the kthreads to
- *	the scheduler instead of binding them round robin, as
+ *	ends. With BATCH the batch sets up and tears down that one op
+ *	@batch times, so that both timings do the same work.
+ *	DMASTRESS_RUN_UNBOUND (not with INLINE) leaves the kthreads to the
+ *	scheduler instead of binding them round robin, as
  *	dma_map_benchmark's are without a NUMA node. Other combinations of
  *	these flags are -EINVAL
  * @len_bytes: bytes per operation, 1..DMASTRESS_MAX_LEN_BYTES
@@ -234,9 +236,10 @@ struct dmastress_info {
  * @iterations: operations per thread, 0..DMASTRESS_MAX_ITERATIONS;
  *	exactly one of @seconds and @iterations is nonzero
  * @batch: ops per batch sample with DMASTRESS_RUN_BATCH, 1..MAX_BATCH,
- *	their buffers allocated at once (each op is mapped and unmapped in
- *	turn): @threads x @len_bytes x (@batch with BATCH, @live
- *	with STRESS, else 1) must not exceed DMASTRESS_MAX_RUN_BYTES
+ *	their buffers allocated at once unless DMASTRESS_RUN_REUSE (each op
+ *	is mapped and unmapped in turn): @threads x @len_bytes x (@batch
+ *	with BATCH and not REUSE, @live with STRESS, else 1) must not
+ *	exceed DMASTRESS_MAX_RUN_BYTES
  * @seed: pattern and randomisation seed
  * @attrs: DMASTRESS_ATTR_* (coherent path only)
  * @pool_align: dma_pool align in bytes, power of two up to

@@ -242,7 +242,8 @@ static void streaming_test_no_xfer(struct kunit *test)
 /*
  * DMASTRESS_RUN_REUSE (dma_map_benchmark's one buffer per thread): every op
  * maps the same CPU buffer again and still moves and checks its bytes;
- * refused with a stress mix or batches.
+ * refused with a stress mix. With batches, the batch maps that buffer too
+ * and a batch sample is taken per op.
  */
 static void streaming_test_reuse(struct kunit *test)
 {
@@ -254,14 +255,21 @@ static void streaming_test_reuse(struct kunit *test)
 	dmastress_kunit_params(&p, DMASTRESS_PATH_SINGLE, DMASTRESS_ENGINE_CPU,
 			       DMASTRESS_DIR_BIDIRECTIONAL, PAGE_SIZE + 1);
 	p.iterations = 8;
-	p.flags = DMASTRESS_RUN_REUSE | DMASTRESS_RUN_BATCH;
-	p.batch = 2;
+	p.flags = DMASTRESS_RUN_REUSE | DMASTRESS_RUN_STRESS;
+	p.live = 2;
 	KUNIT_EXPECT_EQ(test, dmastress_validate_params(&p), -EINVAL);
 	p.flags = DMASTRESS_RUN_REUSE;
-	p.batch = 0;
+	p.live = 0;
 	dmastress_kunit_run(test, dd, &p, &res);
 	dmastress_kunit_expect_intact(test, &p, &res);
 	KUNIT_EXPECT_EQ(test, res.ops, 8);
+
+	p.flags = DMASTRESS_RUN_REUSE | DMASTRESS_RUN_BATCH;
+	p.batch = 4;
+	dmastress_kunit_run(test, dd, &p, &res);
+	dmastress_kunit_expect_intact(test, &p, &res);
+	KUNIT_EXPECT_EQ(test, res.ops, 8);
+	KUNIT_EXPECT_EQ(test, res.batch.count, 8);
 }
 
 static struct kunit_case streaming_test_cases[] = {
