@@ -799,43 +799,6 @@ static void dmastress_thread_error(struct dmastress_thread *t, int err)
 }
 
 /*
- * DMASTRESS_RUN_BATCH with DMASTRESS_RUN_REUSE: time @batch setups and
- * teardowns of the thread's one op, whose buffer the per-op op of this
- * iteration prepared: the work of the per-op loop (one buffer, mapped again
- * each op), minus its clock reads and bookkeeping. One sample of total /
- * batch.
- */
-static int dmastress_batch_reuse(struct dmastress_thread *t)
-{
-	struct dmastress_slot *s = &t->slots[0];
-	const struct dmastress_path *path = s->path;
-	struct dmastress_op *op = &s->op;
-	unsigned int n = t->ctx->p->batch, i;
-	u64 t0, t1;
-	int ret = 0;
-
-	op->untimed = true;
-	t0 = ktime_get_ns();
-	for (i = 0; i < n; i++) {
-		op->nsegs = 0;
-		ret = path->setup(op);
-		if (ret) {
-			dmastress_count_error(t, ret, true);
-			break;
-		}
-		path->teardown(op);
-	}
-	t1 = ktime_get_ns();
-	op->untimed = false;
-	t->res.seg_violations += op->seg_violations;
-	t->res.mismatches += op->mismatches;
-	if (!ret)
-		dmastress_hist_add(&t->hists[DMASTRESS_HIST_BATCH],
-				   div_u64(t1 - t0, n));
-	return ret;
-}
-
-/*
  * DMASTRESS_RUN_BATCH: prepare @batch ops untimed, then time setting each
  * up and tearing it down in turn, one op alive at a time as in the per-op
  * loop; one sample of total / batch. Releasing them is not timed, and the
@@ -844,23 +807,24 @@ static int dmastress_batch_reuse(struct dmastress_thread *t)
  * With all @batch ops mapped at once (measured in strict under TCG) a
  * batched op cost 25-45% more than a lone map+unmap, and the per-op op
  * right after such a batch 1.5-2.5x a lone one: two workloads compared,
- * not two timings.
+ * not two timings. With DMASTRESS_RUN_REUSE there is one op, slot 0's,
+ * which the per-op op of this iteration prepared: the batch sets it up and
+ * tears it down @batch times on that one buffer, as the per-op loop does,
+ * and leaves its buffer to the thread.
  */
 static int dmastress_batch(struct dmastress_thread *t)
 {
 	const struct dmastress_path *path = t->slots[0].path;
-	unsigned int n = t->nslots, prepared = 0, mapped = 0, i;
+	bool reuse = t->ctx->p->flags & DMASTRESS_RUN_REUSE;
+	unsigned int n = t->ctx->p->batch, prepared = 0, mapped = 0, i;
+	struct dmastress_op *op;
 	u64 t0, t1;
 	int ret = 0;
 
-	if (t->ctx->p->flags & DMASTRESS_RUN_REUSE)
-		return dmastress_batch_reuse(t);
-
-	for (i = 0; i < n; i++) {
+	for (i = 0; !reuse && i < n; i++) {
 		struct dmastress_slot *s = &t->slots[i];
 
 		dmastress_op_reset(t, s);
-		s->op.untimed = true;
 		if (path->prepare) {
 			ret = path->prepare(&s->op);
 			if (ret) {
@@ -872,25 +836,36 @@ static int dmastress_batch(struct dmastress_thread *t)
 	}
 	if (ret)
 		goto out;
+	for (i = 0; i < (reuse ? 1 : n); i++)
+		t->slots[i].op.untimed = true;
 
 	t0 = ktime_get_ns();
 	for (i = 0; i < n; i++) {
-		ret = path->setup(&t->slots[i].op);
+		op = &t->slots[reuse ? 0 : i].op;
+		op->nsegs = 0;
+		ret = path->setup(op);
 		if (ret) {
 			dmastress_count_error(t, ret, true);
 			break;
 		}
-		path->teardown(&t->slots[i].op);
+		path->teardown(op);
 		mapped++;
 	}
 	t1 = ktime_get_ns();
-	for (i = 0; i < mapped; i++) {
+	for (i = 0; i < (reuse ? 1 : mapped); i++) {
 		t->res.seg_violations += t->slots[i].op.seg_violations;
 		t->res.mismatches += t->slots[i].op.mismatches;
 	}
 	if (!ret)
 		dmastress_hist_add(&t->hists[DMASTRESS_HIST_BATCH],
 				   div_u64(t1 - t0, n));
+	if (reuse) {
+		/* the op whose setup failed; the buffer stays the thread's */
+		if (ret)
+			path->teardown(&t->slots[0].op);
+		t->slots[0].op.untimed = false;
+		return ret;
+	}
 out:
 	/*
 	 * The ops before @mapped are torn down already. Tear down the op
