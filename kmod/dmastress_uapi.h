@@ -40,94 +40,154 @@
 /* Buffers alive at once in a run: threads x len_bytes x (batch, live or 1). */
 #define DMASTRESS_MAX_RUN_BYTES		_BITULL(30)
 
-/**
- * enum dmastress_path_id - the DMA API family a run exercises
- * @DMASTRESS_PATH_COHERENT: dma_alloc_attrs()/dma_free_attrs(); attrs from
+/*
+ * The name lists. Each is written once, here: an X(ID, name) entry gives the
+ * suffix of the constant (DMASTRESS_PATH_<ID>...) and the name that the
+ * kernel log, the CLI, the CSV files and the plots use; the order of the
+ * entries gives the values. kmod/, kunit/, bench/ and selftests/ build
+ * their enums and name tables from them (DMASTRESS_NAME_TABLE()); shell
+ * scripts and gnuplot read them from the CLI (dmastress info --list paths).
+ *
+ * DMASTRESS_PATHS - the DMA API families (enum dmastress_path_id):
+ *  coherent: dma_alloc_attrs()/dma_free_attrs(); attrs from
  *	&struct dmastress_run_params.attrs
- * @DMASTRESS_PATH_POOL: dma_pool_create()/dma_pool_alloc()/dma_pool_zalloc()/
+ *  pool: dma_pool_create()/dma_pool_alloc()/dma_pool_zalloc()/
  *	dma_pool_free()/dma_pool_destroy(), align and boundary from the params
- * @DMASTRESS_PATH_SINGLE: dma_map_single() on kmalloc'd (or vmalloc'd pages
- *	for large) buffers, odd lengths included
- * @DMASTRESS_PATH_PAGE: dma_map_page() at a sub-page offset, crossing pages
- * @DMASTRESS_PATH_SG: dma_map_sg() with nents entries, chained if large
- * @DMASTRESS_PATH_SGTABLE: dma_map_sgtable() and the sgtable syncs
- * @DMASTRESS_PATH_RESOURCE: dma_map_resource() of the device's own MMIO
- * @DMASTRESS_PATH_PAGES: dma_alloc_pages()/dma_free_pages() with explicit syncs
- * @DMASTRESS_PATH_NONCOHERENT: dma_alloc_noncoherent()/dma_free_noncoherent()
- * @DMASTRESS_PATH_NONCONTIG: dma_alloc_noncontiguous() with
- *	dma_vmap_noncontiguous() and the vmap range flush/invalidate
- * @DMASTRESS_NR_PATHS: number of paths
+ *  single: dma_map_single() on kmalloc'd (or vmalloc'd pages for large)
+ *	buffers, odd lengths included
+ *  page: dma_map_page() at a sub-page offset, crossing pages
+ *  sg: dma_map_sg() with nents entries, chained if large
+ *  sgtable: dma_map_sgtable() and the sgtable syncs
+ *  resource: dma_map_resource() of the device's own MMIO
+ *  pages: dma_alloc_pages()/dma_free_pages() with explicit syncs
+ *  noncoherent: dma_alloc_noncoherent()/dma_free_noncoherent()
+ *  noncontig: dma_alloc_noncontiguous() with dma_vmap_noncontiguous() and
+ *	the vmap range flush/invalidate
  */
+#define DMASTRESS_PATHS(X)			\
+	X(COHERENT, "coherent")			\
+	X(POOL, "pool")				\
+	X(SINGLE, "single")			\
+	X(PAGE, "page")				\
+	X(SG, "sg")				\
+	X(SGTABLE, "sgtable")			\
+	X(RESOURCE, "resource")			\
+	X(PAGES, "pages")			\
+	X(NONCOHERENT, "noncoherent")		\
+	X(NONCONTIG, "noncontig")
+
+/*
+ * DMASTRESS_ENGINES - who moves the bytes as the device (enum
+ * dmastress_engine_id):
+ *  edu: QEMU's edu DMA engine, <= 2048 bytes per transfer, MSI completion
+ *	with a timeout
+ *  cpu: software bus-master walking the device's translation
+ *	(iommu_iova_to_phys() or dma_to_phys())
+ */
+#define DMASTRESS_ENGINES(X)			\
+	X(EDU, "edu")				\
+	X(CPU, "cpu")
+
+/*
+ * DMASTRESS_DIRS - directions, in the values of enum dma_data_direction:
+ * 0 BIDIRECTIONAL (memory -> device -> memory), 1 TO_DEVICE, 2 FROM_DEVICE
+ * (DMASTRESS_DIR_<ID>).
+ */
+#define DMASTRESS_DIRS(X)			\
+	X(BIDIRECTIONAL, "bidi")		\
+	X(TO_DEVICE, "to")			\
+	X(FROM_DEVICE, "from")
+
+/*
+ * DMASTRESS_GROUP_TYPES - the device's IOMMU default domain type, by the
+ * names of /sys/kernel/iommu_groups/N/type (enum dmastress_group_type):
+ *  none: no IOMMU group (dma-direct, maybe swiotlb)
+ *  identity: passthrough
+ *  DMA: strict invalidation
+ *  DMA-FQ: lazy, flush queue
+ *  blocked: blocked or unmanaged domain
+ */
+#define DMASTRESS_GROUP_TYPES(X)		\
+	X(NONE, "none")				\
+	X(IDENTITY, "identity")			\
+	X(DMA, "DMA")				\
+	X(DMA_FQ, "DMA-FQ")			\
+	X(BLOCKED, "blocked")
+
+/*
+ * DMASTRESS_ATTRS - DMA attributes of a run (&struct
+ * dmastress_run_params.attrs, bit n for entry n, DMASTRESS_ATTR_<ID>):
+ *  wc: DMA_ATTR_WRITE_COMBINE
+ *  nokmap: DMA_ATTR_NO_KERNEL_MAPPING
+ *  contig: DMA_ATTR_FORCE_CONTIGUOUS
+ *  managed: dmam_alloc_coherent() instead of dma_alloc_attrs()
+ * Which a path accepts is its own (&struct dmastress_path.attrs).
+ */
+#define DMASTRESS_ATTRS(X)			\
+	X(WRITE_COMBINE, "wc")			\
+	X(NO_KERNEL_MAPPING, "nokmap")		\
+	X(FORCE_CONTIGUOUS, "contig")		\
+	X(MANAGED, "managed")
+
+/*
+ * DMASTRESS_PHASES - timed phases of one operation (enum dmastress_phase):
+ *  map: allocate and/or map (dma_alloc_*, dma_map_*)
+ *  sync_for_device: dma_sync_*_for_device (or flush)
+ *  xfer: the engine's transfer(s)
+ *  sync_for_cpu: dma_sync_*_for_cpu (or invalidate)
+ *  unmap: unmap and/or free
+ *  e2e: the whole operation, excluding pattern fill/verify
+ */
+#define DMASTRESS_PHASES(X)			\
+	X(MAP, "map")				\
+	X(SYNC_FOR_DEVICE, "sync_for_device")	\
+	X(XFER, "xfer")				\
+	X(SYNC_FOR_CPU, "sync_for_cpu")		\
+	X(UNMAP, "unmap")			\
+	X(E2E, "e2e")
+
+/*
+ * DMASTRESS_NAME_TABLE() - the names of a list as a table indexed by value:
+ * static const char *const names[] = { DMASTRESS_NAME_TABLE(DMASTRESS_PATHS) };
+ */
+#define DMASTRESS_X_NAME(id, name)	name,
+#define DMASTRESS_NAME_TABLE(list)	list(DMASTRESS_X_NAME)
+
+#define DMASTRESS_X_PATH(id, name)	DMASTRESS_PATH_##id,
+#define DMASTRESS_X_ENGINE(id, name)	DMASTRESS_ENGINE_##id,
+#define DMASTRESS_X_DIR(id, name)	DMASTRESS_DIR_##id,
+#define DMASTRESS_X_GROUP(id, name)	DMASTRESS_GROUP_##id,
+#define DMASTRESS_X_ATTR(id, name)	DMASTRESS_ATTR_BIT_##id,
+#define DMASTRESS_X_PHASE(id, name)	DMASTRESS_PHASE_##id,
+
+/* enum dmastress_path_id - DMASTRESS_PATH_<ID> of DMASTRESS_PATHS */
 enum dmastress_path_id {
-	DMASTRESS_PATH_COHERENT,
-	DMASTRESS_PATH_POOL,
-	DMASTRESS_PATH_SINGLE,
-	DMASTRESS_PATH_PAGE,
-	DMASTRESS_PATH_SG,
-	DMASTRESS_PATH_SGTABLE,
-	DMASTRESS_PATH_RESOURCE,
-	DMASTRESS_PATH_PAGES,
-	DMASTRESS_PATH_NONCOHERENT,
-	DMASTRESS_PATH_NONCONTIG,
+	DMASTRESS_PATHS(DMASTRESS_X_PATH)
 	DMASTRESS_NR_PATHS,
 };
 
-/**
- * enum dmastress_engine_id - who moves the bytes as the device
- * @DMASTRESS_ENGINE_EDU: QEMU edu DMA engine, <= 2048 bytes per transfer,
- *	MSI completion with a timeout
- * @DMASTRESS_ENGINE_CPU: software bus-master walking the device's
- *	translation (iommu_iova_to_phys() or dma_to_phys())
- * @DMASTRESS_NR_ENGINES: number of engines
- */
+/* enum dmastress_engine_id - DMASTRESS_ENGINE_<ID> of DMASTRESS_ENGINES */
 enum dmastress_engine_id {
-	DMASTRESS_ENGINE_EDU,
-	DMASTRESS_ENGINE_CPU,
+	DMASTRESS_ENGINES(DMASTRESS_X_ENGINE)
 	DMASTRESS_NR_ENGINES,
 };
 
-/*
- * Directions use the values of enum dma_data_direction:
- * 0 BIDIRECTIONAL (memory -> device -> memory), 1 TO_DEVICE, 2 FROM_DEVICE.
- */
-#define DMASTRESS_DIR_BIDIRECTIONAL	0
-#define DMASTRESS_DIR_TO_DEVICE		1
-#define DMASTRESS_DIR_FROM_DEVICE	2
+/* enum dmastress_dir - DMASTRESS_DIR_<ID> of DMASTRESS_DIRS */
+enum dmastress_dir {
+	DMASTRESS_DIRS(DMASTRESS_X_DIR)
+	DMASTRESS_NR_DIRS,
+};
 
-/**
- * enum dmastress_phase - timed phases of one operation
- * @DMASTRESS_PHASE_MAP: allocate and/or map (dma_alloc_*, dma_map_*)
- * @DMASTRESS_PHASE_SYNC_FOR_DEVICE: dma_sync_*_for_device (or flush)
- * @DMASTRESS_PHASE_XFER: the engine's transfer(s)
- * @DMASTRESS_PHASE_SYNC_FOR_CPU: dma_sync_*_for_cpu (or invalidate)
- * @DMASTRESS_PHASE_UNMAP: unmap and/or free
- * @DMASTRESS_PHASE_E2E: the whole operation, excluding pattern fill/verify
- * @DMASTRESS_NR_PHASES: number of phases
- */
+/* enum dmastress_phase - DMASTRESS_PHASE_<ID> of DMASTRESS_PHASES */
 enum dmastress_phase {
-	DMASTRESS_PHASE_MAP,
-	DMASTRESS_PHASE_SYNC_FOR_DEVICE,
-	DMASTRESS_PHASE_XFER,
-	DMASTRESS_PHASE_SYNC_FOR_CPU,
-	DMASTRESS_PHASE_UNMAP,
-	DMASTRESS_PHASE_E2E,
+	DMASTRESS_PHASES(DMASTRESS_X_PHASE)
 	DMASTRESS_NR_PHASES,
 };
 
-/**
- * enum dmastress_group_type - the device's IOMMU default domain type
- * @DMASTRESS_GROUP_NONE: no IOMMU group (dma-direct, maybe swiotlb)
- * @DMASTRESS_GROUP_IDENTITY: group type "identity" (passthrough)
- * @DMASTRESS_GROUP_DMA: group type "DMA" (strict invalidation)
- * @DMASTRESS_GROUP_DMA_FQ: group type "DMA-FQ" (lazy, flush queue)
- * @DMASTRESS_GROUP_BLOCKED: blocked or unmanaged domain
- */
+/* enum dmastress_group_type - DMASTRESS_GROUP_<ID> of DMASTRESS_GROUP_TYPES */
 enum dmastress_group_type {
-	DMASTRESS_GROUP_NONE,
-	DMASTRESS_GROUP_IDENTITY,
-	DMASTRESS_GROUP_DMA,
-	DMASTRESS_GROUP_DMA_FQ,
-	DMASTRESS_GROUP_BLOCKED,
+	DMASTRESS_GROUP_TYPES(DMASTRESS_X_GROUP)
+	DMASTRESS_NR_GROUP_TYPES,
 };
 
 /* &struct dmastress_info.flags */
@@ -197,12 +257,17 @@ struct dmastress_info {
 #define DMASTRESS_RUN_UNBOUND		_BITUL(9) /* kthreads not bound to CPUs */
 #define DMASTRESS_RUN_FLAGS_ALL		0x3ff
 
-/* &struct dmastress_run_params.attrs: DMA attributes for coherent */
-#define DMASTRESS_ATTR_WRITE_COMBINE	_BITUL(0)
-#define DMASTRESS_ATTR_NO_KERNEL_MAPPING _BITUL(1)
-#define DMASTRESS_ATTR_FORCE_CONTIGUOUS	_BITUL(2)
-#define DMASTRESS_ATTR_MANAGED		_BITUL(3) /* dmam_alloc_coherent() */
-#define DMASTRESS_ATTRS_ALL		0xf
+/* &struct dmastress_run_params.attrs: bit DMASTRESS_ATTR_BIT_<ID> of DMASTRESS_ATTRS */
+enum dmastress_attr_bit {
+	DMASTRESS_ATTRS(DMASTRESS_X_ATTR)
+	DMASTRESS_NR_ATTRS,
+};
+
+#define DMASTRESS_ATTR_WRITE_COMBINE	_BITUL(DMASTRESS_ATTR_BIT_WRITE_COMBINE)
+#define DMASTRESS_ATTR_NO_KERNEL_MAPPING _BITUL(DMASTRESS_ATTR_BIT_NO_KERNEL_MAPPING)
+#define DMASTRESS_ATTR_FORCE_CONTIGUOUS	_BITUL(DMASTRESS_ATTR_BIT_FORCE_CONTIGUOUS)
+#define DMASTRESS_ATTR_MANAGED		_BITUL(DMASTRESS_ATTR_BIT_MANAGED)
+#define DMASTRESS_ATTRS_ALL		(_BITUL(DMASTRESS_NR_ATTRS) - 1)
 
 /**
  * struct dmastress_run_params - what one run does
@@ -241,7 +306,7 @@ struct dmastress_info {
  *	with BATCH and not REUSE, @live with STRESS, else 1) must not
  *	exceed DMASTRESS_MAX_RUN_BYTES
  * @seed: pattern and randomisation seed
- * @attrs: DMASTRESS_ATTR_* (coherent path only)
+ * @attrs: DMASTRESS_ATTR_*, only those the path accepts (coherent: all)
  * @pool_align: dma_pool align in bytes, power of two up to
  *	DMASTRESS_MAX_POOL_ALIGN, 0 = default
  * @pool_boundary: dma_pool boundary in bytes, power of two or 0
