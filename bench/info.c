@@ -15,6 +15,7 @@ static void dmastress_info_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: dmastress info [--device PATH] [--format text|json]\n"
+		"       dmastress info --list KIND\n"
 		"\n"
 		"Print what the kernel reports for a dmastress device (DMASTRESS_IOC_INFO):\n"
 		"PCI BDF, IOMMU group type, DMA masks, mapping limits, segment limits,\n"
@@ -22,6 +23,9 @@ static void dmastress_info_usage(FILE *f)
 		"\n"
 		"  --device PATH     device node (default " DMASTRESS_DEFAULT_DEVICE ")\n"
 		"  --format FMT      text (default) or json\n"
+		"  --list KIND       print the names of KIND in value order on one line,\n"
+		"                    without opening the device; KIND is one of:\n"
+		"                    paths engines dirs group-types attrs phases\n"
 		"  --help            this text\n"
 		"\n"
 		"Exit: 0 ok, 1 ioctl failed, 2 bad arguments, 4 no device.\n");
@@ -158,11 +162,87 @@ static void dmastress_info_json(const char *dev,
 	printf(", \"flags\": \"0x%x\"}\n", info->flags);
 }
 
-enum { DMASTRESS_INFO_OPT_DEVICE = 256, DMASTRESS_INFO_OPT_FORMAT };
+/*
+ * The name lists of the UAPI, for --list: scripts and gnuplot read them
+ * from here instead of keeping their own copies.
+ */
+static const char *const dmastress_list_paths[] = {
+	DMASTRESS_NAME_TABLE(DMASTRESS_PATHS)
+};
+static const char *const dmastress_list_engines[] = {
+	DMASTRESS_NAME_TABLE(DMASTRESS_ENGINES)
+};
+static const char *const dmastress_list_dirs[] = {
+	DMASTRESS_NAME_TABLE(DMASTRESS_DIRS)
+};
+static const char *const dmastress_list_groups[] = {
+	DMASTRESS_NAME_TABLE(DMASTRESS_GROUP_TYPES)
+};
+static const char *const dmastress_list_attrs[] = {
+	DMASTRESS_NAME_TABLE(DMASTRESS_ATTRS)
+};
+static const char *const dmastress_list_phases[] = {
+	DMASTRESS_NAME_TABLE(DMASTRESS_PHASES)
+};
+
+#define DMASTRESS_LIST(kind, table) \
+	{ kind, table, sizeof(table) / sizeof(table[0]) }
+
+static const struct {
+	const char *kind;
+	const char *const *names;
+	unsigned int nr;
+} dmastress_info_lists[] = {
+	DMASTRESS_LIST("paths", dmastress_list_paths),
+	DMASTRESS_LIST("engines", dmastress_list_engines),
+	DMASTRESS_LIST("dirs", dmastress_list_dirs),
+	DMASTRESS_LIST("group-types", dmastress_list_groups),
+	DMASTRESS_LIST("attrs", dmastress_list_attrs),
+	DMASTRESS_LIST("phases", dmastress_list_phases),
+};
+
+#define DMASTRESS_NR_INFO_LISTS \
+	(sizeof(dmastress_info_lists) / sizeof(dmastress_info_lists[0]))
+
+/*
+ * "dmastress info --list KIND": the names of one UAPI list, in value
+ * order, space-separated on one line. Never opens the device.
+ */
+static int dmastress_info_list(const char *kind)
+{
+	unsigned int l, i;
+
+	for (l = 0; l < DMASTRESS_NR_INFO_LISTS; l++)
+		if (!strcmp(kind, dmastress_info_lists[l].kind))
+			break;
+	if (l == DMASTRESS_NR_INFO_LISTS) {
+		fprintf(stderr, "dmastress info: --list: unknown kind '%s'; one of:",
+			kind);
+		for (l = 0; l < DMASTRESS_NR_INFO_LISTS; l++)
+			fprintf(stderr, " %s", dmastress_info_lists[l].kind);
+		fprintf(stderr, "\n");
+		return DMASTRESS_EXIT_USAGE;
+	}
+	for (i = 0; i < dmastress_info_lists[l].nr; i++)
+		printf("%s%s", i ? " " : "", dmastress_info_lists[l].names[i]);
+	printf("\n");
+	if (fflush(stdout)) {
+		perror("dmastress: stdout");
+		return DMASTRESS_EXIT_FAIL;
+	}
+	return DMASTRESS_EXIT_OK;
+}
+
+enum {
+	DMASTRESS_INFO_OPT_DEVICE = 256,
+	DMASTRESS_INFO_OPT_FORMAT,
+	DMASTRESS_INFO_OPT_LIST,
+};
 
 static const struct option dmastress_info_opts[] = {
 	{ "device", required_argument, NULL, DMASTRESS_INFO_OPT_DEVICE },
 	{ "format", required_argument, NULL, DMASTRESS_INFO_OPT_FORMAT },
+	{ "list", required_argument, NULL, DMASTRESS_INFO_OPT_LIST },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -179,6 +259,7 @@ static const char *const dmastress_info_formats[] = { "text", "json" };
 int dmastress_info_main(int argc, char **argv)
 {
 	const char *dev = DMASTRESS_DEFAULT_DEVICE;
+	const char *list = NULL;
 	struct dmastress_info info;
 	uint32_t format = 0;
 	int c, fd, ret;
@@ -197,6 +278,9 @@ int dmastress_info_main(int argc, char **argv)
 						 &format))
 				return DMASTRESS_EXIT_USAGE;
 			break;
+		case DMASTRESS_INFO_OPT_LIST:
+			list = optarg;
+			break;
 		case 'h':
 			dmastress_info_usage(stdout);
 			return DMASTRESS_EXIT_OK;
@@ -210,6 +294,8 @@ int dmastress_info_main(int argc, char **argv)
 				      argv[optind]);
 		return DMASTRESS_EXIT_USAGE;
 	}
+	if (list)
+		return dmastress_info_list(list);
 
 	fd = dmastress_open(dev);
 	if (fd < 0)

@@ -53,7 +53,7 @@ check() {
 run="run --device $dev --path sg --engine cpu --dir bidi --size 64K --iterations 200"
 
 echo "KTAP version 1"
-echo "1..31"
+echo "1..33"
 
 cmd="info --device $dev"
 check "info text" 0 \
@@ -70,6 +70,34 @@ check "info json" 0 \
 
 cmd="info --device /dev/dmastress-none"
 check "info without a device exits 4" 4 'grep -q "cannot open" "$2"'
+
+# --list never opens the device: the default one does not exist here.
+list_rc=0
+for kl in "paths:coherent pool single page sg sgtable resource pages noncoherent noncontig" \
+	"engines:edu cpu" "dirs:bidi to from" \
+	"group-types:none identity DMA DMA-FQ blocked" \
+	"attrs:wc nokmap contig managed" \
+	"phases:map sync_for_device xfer sync_for_cpu unmap e2e"; do
+	kind=${kl%%:*}
+	got=$($bin info --list "$kind" 2>"$err")
+	rc=$?
+	if [ "$rc" != 0 ] || [ "$got" != "${kl#*:}" ] || [ -s "$err" ]; then
+		echo "# info --list $kind: exit $rc, got '$got'"
+		list_rc=1
+	fi
+done
+n=$((n + 1))
+if [ $list_rc = 0 ]; then
+	echo "ok $n - info --list prints each UAPI list without a device"
+else
+	echo "not ok $n - info --list prints each UAPI list without a device"
+	failed=$((failed + 1))
+fi
+
+cmd="info --device /dev/dmastress-none --list modes"
+check "info --list with an unknown kind exits 2" 2 \
+	'test ! -s "$1"' 'grep -q "unknown kind .modes." "$2"' \
+	'grep -q "group-types" "$2"'
 
 cmd="$run --seed 7"
 check "run table" 0 \
