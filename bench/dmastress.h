@@ -51,11 +51,16 @@ void dmastress_usage_error(const char *cmd, const char *fmt, ...)
 /* util.c: names of UAPI values. */
 extern const char *const dmastress_path_names[DMASTRESS_NR_PATHS];
 extern const char *const dmastress_engine_names[DMASTRESS_NR_ENGINES];
-extern const char *const dmastress_dir_names[3];
+extern const char *const dmastress_dir_names[DMASTRESS_NR_DIRS];
 extern const char *const dmastress_phase_names[DMASTRESS_NR_HISTS];
+extern const char *const dmastress_group_names[DMASTRESS_NR_GROUP_TYPES];
+extern const char *const dmastress_attr_names[DMASTRESS_NR_ATTRS];
 const char *dmastress_group_name(uint32_t group_type);
 const char *dmastress_name(const char *const *names, unsigned int nr,
 			   uint32_t v);
+const char *dmastress_names_join(char *buf, size_t len,
+				 const char *const *names, unsigned int nr,
+				 const char *sep, unsigned int col);
 
 /* util.c: device access. */
 int dmastress_open(const char *path);

@@ -80,8 +80,14 @@ struct dmastress_sweep {
 
 static void dmastress_failnth_usage(FILE *f)
 {
+	char engines[64], dirs[64];
+
+	dmastress_names_join(engines, sizeof(engines), dmastress_engine_names,
+			     DMASTRESS_NR_ENGINES, ", ", 18);
+	dmastress_names_join(dirs, sizeof(dirs), dmastress_dir_names,
+			     DMASTRESS_NR_DIRS, ", ", 18);
 	fprintf(f,
-		"usage: dmastress failnth [--paths LIST] [--engine cpu|edu] [--dir D]\n"
+		"usage: dmastress failnth [--paths LIST] [--engine E] [--dir D]\n"
 		"                         [--size BYTES] [--max-nth N] [--device PATH]\n"
 		"\n"
 		"nth-failure sweep: one operation per path, repeated with the 1st, 2nd, ...\n"
@@ -91,13 +97,15 @@ static void dmastress_failnth_usage(FILE *f)
 		"FAIL_PAGE_ALLOC with debugfs, and CONFIG_DMA_API_DEBUG.\n"
 		"\n"
 		"  --paths LIST    paths to sweep (default: all)\n"
-		"  --engine E      cpu (default) or edu\n"
-		"  --dir D         to, from or bidi (default)\n"
+		"  --engine E      %s (default %s)\n"
+		"  --dir D         %s (default %s)\n"
 		"  --size BYTES    bytes of the operation (default %u)\n"
 		"  --max-nth N     give up on a path after N attempts (default %u)\n"
 		"  --device PATH   device node (default " DMASTRESS_DEFAULT_DEVICE ")\n"
 		"\n"
 		"Exit: 0 when no path failed, 1 on a failure, 2 bad arguments, 4 skipped.\n",
+		engines, dmastress_engine_names[DMASTRESS_ENGINE_CPU], dirs,
+		dmastress_dir_names[DMASTRESS_DIR_BIDIRECTIONAL],
 		DMASTRESS_FAILNTH_SIZE, DMASTRESS_FAILNTH_MAX);
 }
 

@@ -163,42 +163,20 @@ static void dmastress_info_json(const char *dev,
 }
 
 /*
- * The name lists of the UAPI, for --list: scripts and gnuplot read them
- * from here instead of keeping their own copies.
+ * The name lists of the UAPI (util.c), for --list: scripts and gnuplot
+ * read them from here instead of keeping their own copies.
  */
-static const char *const dmastress_list_paths[] = {
-	DMASTRESS_NAME_TABLE(DMASTRESS_PATHS)
-};
-static const char *const dmastress_list_engines[] = {
-	DMASTRESS_NAME_TABLE(DMASTRESS_ENGINES)
-};
-static const char *const dmastress_list_dirs[] = {
-	DMASTRESS_NAME_TABLE(DMASTRESS_DIRS)
-};
-static const char *const dmastress_list_groups[] = {
-	DMASTRESS_NAME_TABLE(DMASTRESS_GROUP_TYPES)
-};
-static const char *const dmastress_list_attrs[] = {
-	DMASTRESS_NAME_TABLE(DMASTRESS_ATTRS)
-};
-static const char *const dmastress_list_phases[] = {
-	DMASTRESS_NAME_TABLE(DMASTRESS_PHASES)
-};
-
-#define DMASTRESS_LIST(kind, table) \
-	{ kind, table, sizeof(table) / sizeof(table[0]) }
-
 static const struct {
 	const char *kind;
 	const char *const *names;
 	unsigned int nr;
 } dmastress_info_lists[] = {
-	DMASTRESS_LIST("paths", dmastress_list_paths),
-	DMASTRESS_LIST("engines", dmastress_list_engines),
-	DMASTRESS_LIST("dirs", dmastress_list_dirs),
-	DMASTRESS_LIST("group-types", dmastress_list_groups),
-	DMASTRESS_LIST("attrs", dmastress_list_attrs),
-	DMASTRESS_LIST("phases", dmastress_list_phases),
+	{ "paths", dmastress_path_names, DMASTRESS_NR_PATHS },
+	{ "engines", dmastress_engine_names, DMASTRESS_NR_ENGINES },
+	{ "dirs", dmastress_dir_names, DMASTRESS_NR_DIRS },
+	{ "group-types", dmastress_group_names, DMASTRESS_NR_GROUP_TYPES },
+	{ "attrs", dmastress_attr_names, DMASTRESS_NR_ATTRS },
+	{ "phases", dmastress_phase_names, DMASTRESS_NR_PHASES },
 };
 
 #define DMASTRESS_NR_INFO_LISTS \

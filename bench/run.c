@@ -173,16 +173,27 @@ struct dmastress_run_out {
 
 static void dmastress_run_usage(FILE *f)
 {
+	char paths[256], engines[64], dirs[64], attrs[64], phases[128];
+
+	dmastress_names_join(paths, sizeof(paths), dmastress_path_names,
+			     DMASTRESS_NR_PATHS, " ", 25);
+	dmastress_names_join(engines, sizeof(engines), dmastress_engine_names,
+			     DMASTRESS_NR_ENGINES, ", ", 25);
+	dmastress_names_join(dirs, sizeof(dirs), dmastress_dir_names,
+			     DMASTRESS_NR_DIRS, ", ", 25);
+	dmastress_names_join(attrs, sizeof(attrs), dmastress_attr_names,
+			     DMASTRESS_NR_ATTRS, ",", 25);
+	dmastress_names_join(phases, sizeof(phases), dmastress_phase_names,
+			     DMASTRESS_NR_HISTS, " ", 0);
 	fprintf(f,
 		"usage: dmastress run --path P --engine E --dir D --size BYTES [options]\n"
 		"\n"
 		"Run one DMA API path on the device (DMASTRESS_IOC_RUN), verify every byte,\n"
 		"and report per-phase latency from the kernel's histograms.\n"
 		"\n"
-		"  --path P               coherent pool single page sg sgtable resource pages\n"
-		"                         noncoherent noncontig\n"
-		"  --engine E             edu (QEMU edu device) or cpu (software bus-master)\n"
-		"  --dir D                to, from or bidi\n"
+		"  --path P               %s\n"
+		"  --engine E             %s\n"
+		"  --dir D                %s\n"
 		"  --size BYTES           bytes per operation, 1..1G (suffixes K M G: 4K = 4096)\n"
 		"  --nents N              sg/sgtable/noncontig entries, 0..%u (default 0: one per\n"
 		"                         page), at most BYTES\n"
@@ -195,7 +206,7 @@ static void dmastress_run_usage(FILE *f)
 		"  --batch[=N]            also time batches of N map+unmap pairs, 1..%u\n"
 		"                         (default %u)\n"
 		"  --seed X               pattern seed, 0..0xffffffff (default: random, printed)\n"
-		"  --attrs LIST           coherent only: wc,nokmap,contig,managed\n"
+		"  --attrs LIST           %s only: %s\n"
 		"  --pool-align A         pool only: alignment, bytes, power of two <= 64K\n"
 		"  --pool-boundary B      pool only: boundary, bytes, power of two or 0\n"
 		"  --huge                 single/sg/sgtable: back buffers with 2 MiB pages\n"
@@ -216,7 +227,7 @@ static void dmastress_run_usage(FILE *f)
 		"  --device PATH          device node (default " DMASTRESS_DEFAULT_DEVICE ")\n"
 		"  --help                 this text\n"
 		"\n"
-		"Phases: map sync_for_device xfer sync_for_cpu unmap e2e (+ batch), in ns.\n"
+		"Phases, in ns: %s (batch with --batch).\n"
 		"CSV columns: [labels,]path,engine,dir,size_bytes,nents,threads,phase,count,\n"
 		"mean_ns,p50_ns,p90_ns,p99_ns,p999_ns,min_ns,max_ns,ops,bytes,elapsed_ns,\n"
 		"bw_mib_s,mismatches,device_faults,map_errors,mb_mean_ns (the mean in\n"
@@ -224,29 +235,18 @@ static void dmastress_run_usage(FILE *f)
 		"\n"
 		"Exit: 0 when the run completed with every error counter at 0, 1 on any\n"
 		"failure, 2 bad arguments, 4 no device or skipped (\"skip: <reason>\").\n",
-		DMASTRESS_MAX_NENTS,
+		paths, engines, dirs, DMASTRESS_MAX_NENTS,
 		DMASTRESS_MIN_MASK_BITS, DMASTRESS_MAX_MASK_BITS,
 		DMASTRESS_MIN_MASK_BITS, DMASTRESS_MAX_MASK_BITS,
 		(unsigned long long)DMASTRESS_MAX_ITERATIONS,
 		DMASTRESS_DEFAULT_ITERATIONS, DMASTRESS_MAX_SECONDS,
 		DMASTRESS_MAX_THREADS, DMASTRESS_MAX_BATCH,
-		DMASTRESS_DEFAULT_BATCH, DMASTRESS_MAX_LABELS);
+		DMASTRESS_DEFAULT_BATCH,
+		dmastress_path_names[DMASTRESS_PATH_COHERENT], attrs,
+		DMASTRESS_MAX_LABELS, phases);
 }
 
-static const char *const dmastress_attr_names[] = {
-	"wc", "nokmap", "contig", "managed",
-};
-
-static const uint32_t dmastress_attr_bits[] = {
-	DMASTRESS_ATTR_WRITE_COMBINE,
-	DMASTRESS_ATTR_NO_KERNEL_MAPPING,
-	DMASTRESS_ATTR_FORCE_CONTIGUOUS,
-	DMASTRESS_ATTR_MANAGED,
-};
-
-#define DMASTRESS_NR_ATTRS \
-	(sizeof(dmastress_attr_names) / sizeof(dmastress_attr_names[0]))
-
+/* Name n of dmastress_attr_names is bit n of the attrs (DMASTRESS_ATTRS). */
 static int dmastress_parse_attrs(const char *s, uint32_t *attrs)
 {
 	char buf[128], *tok, *save = NULL;
@@ -263,7 +263,7 @@ static int dmastress_parse_attrs(const char *s, uint32_t *attrs)
 		if (dmastress_parse_name("--attrs", tok, dmastress_attr_names,
 					 DMASTRESS_NR_ATTRS, &idx))
 			return -1;
-		*attrs |= dmastress_attr_bits[idx];
+		*attrs |= 1U << idx;
 	}
 	if (!*attrs) {
 		dmastress_usage_error("run", "--attrs: empty list");
@@ -798,7 +798,7 @@ static void dmastress_run_json(const struct dmastress_run_opts *o,
 	       (p->flags & DMASTRESS_RUN_BATCH) ? p->batch : 0);
 	printf(", \"seed\": %u, \"attrs\": [", p->seed);
 	for (i = 0, first = 1; i < DMASTRESS_NR_ATTRS; i++) {
-		if (!(p->attrs & dmastress_attr_bits[i]))
+		if (!(p->attrs & (1U << i)))
 			continue;
 		printf("%s\"%s\"", first ? "" : ", ", dmastress_attr_names[i]);
 		first = 0;

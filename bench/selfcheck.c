@@ -189,8 +189,12 @@ fail:
 
 static void dmastress_sc_usage(FILE *f)
 {
+	char engines[64];
+
+	dmastress_names_join(engines, sizeof(engines), dmastress_engine_names,
+			     DMASTRESS_NR_ENGINES, ", ", 18);
 	fprintf(f,
-		"usage: dmastress selfcheck [--engine edu|cpu] [--device PATH] [--quick]\n"
+		"usage: dmastress selfcheck [--engine E] [--device PATH] [--quick]\n"
 		"                           [--iterations N] [--seed X]\n"
 		"\n"
 		"Run every DMA API path in every direction at sizes 1, 2047, 4096, 65536\n"
@@ -198,7 +202,7 @@ static void dmastress_sc_usage(FILE *f)
 		"nents 1, 16 and 512 at 1 MiB, verifying every byte. Output is KTAP; a case\n"
 		"the kernel cannot run here is a SKIP carrying the kernel's reason.\n"
 		"\n"
-		"  --engine E      edu or cpu (default cpu)\n"
+		"  --engine E      %s (default %s)\n"
 		"  --device PATH   device node (default " DMASTRESS_DEFAULT_DEVICE ")\n"
 		"  --quick         sizes 1, 4096 and 65536 only, no nents variants,\n"
 		"                  1 iteration per case\n"
@@ -208,6 +212,7 @@ static void dmastress_sc_usage(FILE *f)
 		"\n"
 		"Exit: 0 nothing failed, 1 a case failed, 2 bad arguments,\n"
 		"4 no device or every case skipped.\n",
+		engines, dmastress_engine_names[DMASTRESS_ENGINE_CPU],
 		DMASTRESS_SELFCHECK_MAX_ITER, DMASTRESS_SELFCHECK_ITERATIONS);
 }
 

@@ -83,6 +83,10 @@ static uint64_t dmastress_splitmix(uint64_t *s)
 
 static void dmastress_stress_usage(FILE *f)
 {
+	char engines[64];
+
+	dmastress_names_join(engines, sizeof(engines), dmastress_engine_names,
+			     DMASTRESS_NR_ENGINES, ", ", 25);
 	fprintf(f,
 		"usage: dmastress stress --seconds S [options]\n"
 		"       dmastress stress --iterations N [--rounds R] [options]\n"
@@ -100,7 +104,7 @@ static void dmastress_stress_usage(FILE *f)
 		"                         each round draws 1..N\n"
 		"  --seed X               0..0xffffffff (default: random)\n"
 		"  --paths LIST           comma-separated paths to mix (default: all)\n"
-		"  --engine E             cpu (default) or edu\n"
+		"  --engine E             %s (default %s)\n"
 		"  --max-size BYTES       largest operation, 1..1G (default 4M)\n"
 		"  --nents N              most sg entries per operation, 0..%u (default %u)\n"
 		"  --mask-bits B          fix the streaming mask, %u..%u (default: drawn)\n"
@@ -116,7 +120,9 @@ static void dmastress_stress_usage(FILE *f)
 		DMASTRESS_MAX_SECONDS, DMASTRESS_STRESS_ROUND_SECONDS,
 		DMASTRESS_STRESS_ROUNDS, DMASTRESS_MAX_THREADS,
 		DMASTRESS_STRESS_THREADS, DMASTRESS_MAX_LIVE,
-		DMASTRESS_STRESS_LIVE, DMASTRESS_MAX_NENTS, DMASTRESS_STRESS_NENTS,
+		DMASTRESS_STRESS_LIVE, engines,
+		dmastress_engine_names[DMASTRESS_ENGINE_CPU],
+		DMASTRESS_MAX_NENTS, DMASTRESS_STRESS_NENTS,
 		DMASTRESS_MIN_MASK_BITS, DMASTRESS_MAX_MASK_BITS);
 }
 

@@ -18,46 +18,35 @@
 
 #include "dmastress.h"
 
+/*
+ * The names of UAPI values: every list comes from its X-macro in
+ * dmastress_uapi.h, in value order.
+ */
 const char *const dmastress_path_names[DMASTRESS_NR_PATHS] = {
-	[DMASTRESS_PATH_COHERENT]	= "coherent",
-	[DMASTRESS_PATH_POOL]		= "pool",
-	[DMASTRESS_PATH_SINGLE]		= "single",
-	[DMASTRESS_PATH_PAGE]		= "page",
-	[DMASTRESS_PATH_SG]		= "sg",
-	[DMASTRESS_PATH_SGTABLE]	= "sgtable",
-	[DMASTRESS_PATH_RESOURCE]	= "resource",
-	[DMASTRESS_PATH_PAGES]		= "pages",
-	[DMASTRESS_PATH_NONCOHERENT]	= "noncoherent",
-	[DMASTRESS_PATH_NONCONTIG]	= "noncontig",
+	DMASTRESS_NAME_TABLE(DMASTRESS_PATHS)
 };
 
 const char *const dmastress_engine_names[DMASTRESS_NR_ENGINES] = {
-	[DMASTRESS_ENGINE_EDU]	= "edu",
-	[DMASTRESS_ENGINE_CPU]	= "cpu",
+	DMASTRESS_NAME_TABLE(DMASTRESS_ENGINES)
 };
 
-const char *const dmastress_dir_names[3] = {
-	[DMASTRESS_DIR_BIDIRECTIONAL]	= "bidi",
-	[DMASTRESS_DIR_TO_DEVICE]	= "to",
-	[DMASTRESS_DIR_FROM_DEVICE]	= "from",
+const char *const dmastress_dir_names[DMASTRESS_NR_DIRS] = {
+	DMASTRESS_NAME_TABLE(DMASTRESS_DIRS)
 };
 
+/* The phases, then the batch histogram (DMASTRESS_HIST_BATCH). */
 const char *const dmastress_phase_names[DMASTRESS_NR_HISTS] = {
-	[DMASTRESS_PHASE_MAP]			= "map",
-	[DMASTRESS_PHASE_SYNC_FOR_DEVICE]	= "sync_for_device",
-	[DMASTRESS_PHASE_XFER]			= "xfer",
-	[DMASTRESS_PHASE_SYNC_FOR_CPU]		= "sync_for_cpu",
-	[DMASTRESS_PHASE_UNMAP]			= "unmap",
-	[DMASTRESS_PHASE_E2E]			= "e2e",
-	[DMASTRESS_HIST_BATCH]			= "batch",
+	DMASTRESS_NAME_TABLE(DMASTRESS_PHASES)
+	[DMASTRESS_HIST_BATCH] = "batch",
 };
 
-static const char *const dmastress_group_names[] = {
-	[DMASTRESS_GROUP_NONE]		= "none",
-	[DMASTRESS_GROUP_IDENTITY]	= "identity",
-	[DMASTRESS_GROUP_DMA]		= "DMA",
-	[DMASTRESS_GROUP_DMA_FQ]	= "DMA-FQ",
-	[DMASTRESS_GROUP_BLOCKED]	= "blocked",
+const char *const dmastress_group_names[DMASTRESS_NR_GROUP_TYPES] = {
+	DMASTRESS_NAME_TABLE(DMASTRESS_GROUP_TYPES)
+};
+
+/* Entry n names bit n of &struct dmastress_run_params.attrs. */
+const char *const dmastress_attr_names[DMASTRESS_NR_ATTRS] = {
+	DMASTRESS_NAME_TABLE(DMASTRESS_ATTRS)
 };
 
 /**
@@ -78,9 +67,50 @@ const char *dmastress_name(const char *const *names, unsigned int nr,
 
 const char *dmastress_group_name(uint32_t group_type)
 {
-	return dmastress_name(dmastress_group_names,
-			      sizeof(dmastress_group_names) /
-			      sizeof(dmastress_group_names[0]), group_type);
+	return dmastress_name(dmastress_group_names, DMASTRESS_NR_GROUP_TYPES,
+			      group_type);
+}
+
+/**
+ * dmastress_names_join() - a name table as text, for help texts
+ * @buf: filled with the names in table order, NUL-terminated
+ * @len: size of @buf, bytes; the text is cut short to fit
+ * @names: table
+ * @nr: entries in @names
+ * @sep: between two names, e.g. " " or ","
+ * @col: column where the text starts; a name that would pass column 79
+ *	starts a new line indented to @col instead (0: never wrap)
+ *
+ * Return: @buf.
+ */
+const char *dmastress_names_join(char *buf, size_t len,
+				 const char *const *names, unsigned int nr,
+				 const char *sep, unsigned int col)
+{
+	size_t used = 0, at = col;
+	unsigned int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < nr; i++) {
+		size_t w = strlen(names[i]), s = i ? strlen(sep) : 0;
+		int n;
+
+		if (i && col && at + s + w > 79) {
+			/* a blank separator ends the line, another stays */
+			n = snprintf(buf + used, len - used, "%s\n%*s%s",
+				     strcmp(sep, " ") ? sep : "", (int)col, "",
+				     names[i]);
+			at = col + w;
+		} else {
+			n = snprintf(buf + used, len - used, "%s%s",
+				     i ? sep : "", names[i]);
+			at += s + w;
+		}
+		if (n < 0 || (size_t)n >= len - used)
+			break;
+		used += (size_t)n;
+	}
+	return buf;
 }
 
 /**

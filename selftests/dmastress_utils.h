@@ -439,25 +439,25 @@ static inline void dmastress_sysfs_dev(__u32 bdf, const char *leaf, char *buf,
 /* The group type sysfs shows for the device, as enum dmastress_group_type. */
 static inline int dmastress_sysfs_group(__u32 bdf, char *name, size_t n)
 {
+	static const char *const names[] = {
+		DMASTRESS_NAME_TABLE(DMASTRESS_GROUP_TYPES)
+	};
 	char path[256];
-	int ret;
+	int i, ret;
 
 	dmastress_sysfs_dev(bdf, "iommu_group", path, sizeof(path));
 	if (access(path, F_OK)) {
-		snprintf(name, n, "none");
+		snprintf(name, n, "%s", names[DMASTRESS_GROUP_NONE]);
 		return DMASTRESS_GROUP_NONE;
 	}
 	dmastress_sysfs_dev(bdf, "iommu_group/type", path, sizeof(path));
 	ret = dmastress_read_str(path, name, n);
 	if (ret)
 		return ret;
-	if (!strcmp(name, "identity"))
-		return DMASTRESS_GROUP_IDENTITY;
-	if (!strcmp(name, "DMA"))
-		return DMASTRESS_GROUP_DMA;
-	if (!strcmp(name, "DMA-FQ"))
-		return DMASTRESS_GROUP_DMA_FQ;
-	return DMASTRESS_GROUP_BLOCKED;
+	for (i = 0; i < DMASTRESS_NR_GROUP_TYPES; i++)
+		if (!strcmp(name, names[i]))
+			return i;
+	return DMASTRESS_GROUP_BLOCKED;	/* blocked, unmanaged, ... */
 }
 
 /* The group types in which a dma_addr_t is an IOVA, not a physical address. */
