@@ -2,10 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # bench/lib.sh: host-side helpers shared by bench/matrix, bench/anchor,
-# bench/report and bench/compare (sourced, not run).
+# bench/report and bench/compare (sourced, not run), with those of
+# scripts/lib.sh (the modes table: modes_names, mode_check...; ds_list).
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 guest_bin=$top/build/guest-bin
+# shellcheck source=scripts/lib.sh
+. "$top/scripts/lib.sh"
 
 # Human-readable duration of $1 seconds: 75 -> 1m15s.
 fmt_s() {
@@ -37,11 +40,6 @@ build_guest_bins() {
 		gcc -static -O2 -I"$tmp" -o "$guest_bin/dma_map_benchmark" "$mb" || { rm -rf "$tmp"; return 1; }
 		rm -rf "$tmp"
 	fi
-}
-
-# The modes table (scripts/modes): the names, in file order.
-all_modes() {
-	grep -v '^#' "$top/scripts/modes" | cut -d'|' -f1
 }
 
 # Concatenate CSV files $2.. into $1, keeping the first header only.

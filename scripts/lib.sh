@@ -1,0 +1,187 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# scripts/lib.sh: helpers of the host scripts, sourced (scripts/vm,
+# scripts/kunit, scripts/selftests, scripts/soak, scripts/check, and through
+# bench/lib.sh the bench scripts); the one reader of the modes table
+# (scripts/modes) and of the CLI's name lists. Run as
+#   scripts/lib.sh FUNCTION [ARG...]
+# it calls one of them (plots/common.gp does, for its defaults).
+#
+# The modes table (its syntax is in its header comment):
+#   modes_names [SET]   the mode names in file order, space-separated on one
+#                       line: every mode, or those of SET in the set's order
+#                       ("all" is every mode)
+#   modes_sets          the set names, "all" first
+#   mode_exists MODE    true when MODE is a mode of the table (quiet)
+#   mode_check MODE     the same, with an error on stderr when it is not
+#   mode_field MODE N   field N (1..6) of MODE's line, empty when absent
+#   mode_qemu MODE      its QEMU arguments (field 2)
+#   mode_cmdline MODE   its kernel command line (field 3)
+#   mode_group MODE     the group type the edu device must show (field 4)
+#   mode_why MODE       why the boot cannot give that group type here (5)
+#   mode_sysfs MODE     "sysfs" when the guest switches the group (field 6)
+# An unknown mode or set, and a malformed table, print an error on stderr
+# ("PROG: unknown mode 'x' (see scripts/modes: nommu swiotlb ...)") and
+# return 2. DMASTRESS_MODES=FILE reads another table (for tests).
+#
+# The CLI's name lists:
+#   ds_list KIND        `dmastress info --list KIND` (paths, engines, dirs,
+#                       group-types, attrs, phases) of bench/dmastress,
+#                       built first (make -s -C bench, under the guest files'
+#                       lock; when that fails, the one built before): the
+#                       names space-separated on one line
+
+lib_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+lib_top=$(cd "$lib_dir/.." && pwd)
+modes_file=${DMASTRESS_MODES:-$lib_dir/modes}
+modes_shown=scripts/modes
+[ "$modes_file" = "$lib_dir/modes" ] || modes_shown=$modes_file
+
+# The program name of error messages: "vm" for scripts/vm.
+lib_prog() {
+	local p=${0##*/}
+	[ "$p" = lib.sh ] && p=lib
+	echo "$p"
+}
+
+# _modes_awk ACTION [ARG1 [ARG2]]: the parser. Checks the whole table, then
+# answers ACTION: names (ARG1: a set, or empty), sets, exists (ARG1: a
+# mode; exit 1 when absent), field (ARG1: mode, ARG2: N).
+_modes_awk() {
+	[ -r "$modes_file" ] || { echo "$(lib_prog): no modes table $modes_file" >&2; return 2; }
+	awk -F'|' -v act="$1" -v a1="${2-}" -v a2="${3-}" -v file="$modes_shown" -v prog="$(lib_prog)" '
+	function bad(msg) { printf "%s: %s:%d: %s\n", prog, file, FNR, msg > "/dev/stderr"; err = 1 }
+	/^[ \t]*(#|$)/ { next }
+	/^@/ {
+		sub(/[ \t]+$/, "")
+		nw = split($0, w, /[ \t]+/)
+		if (w[1] != "@set") { bad("unknown directive " w[1]); next }
+		if (nw < 3 || w[2] !~ /^[A-Za-z0-9_-]+$/) { bad("@set takes a NAME and one or more modes"); next }
+		if (w[2] == "all") { bad("set all is every mode: it is not defined with @set"); next }
+		if (w[2] in members) { bad("set " w[2] " defined twice"); next }
+		sets[++nsets] = w[2]
+		members[w[2]] = ""
+		for (i = 3; i <= nw; i++) {
+			members[w[2]] = members[w[2]] (i > 3 ? " " : "") w[i]
+			ref[w[2] SUBSEP w[i]] = FNR
+		}
+		next
+	}
+	{
+		if ($1 !~ /^[a-z0-9-]+$/) { bad("bad mode name \"" $1 "\""); next }
+		if (NF < 4 || NF > 6) { bad("mode " $1 ": " NF " fields, not 4 to 6"); next }
+		if (NF == 6 && $6 != "sysfs" && $6 != "") { bad("mode " $1 ": sixth field \"" $6 "\", not sysfs"); next }
+		if (NF == 6 && $5 == "") { bad("mode " $1 ": sysfs without the fifth field"); next }
+		if ($1 in line) { bad("mode " $1 " defined twice"); next }
+		modes[++nmodes] = $1
+		line[$1] = $0
+	}
+	END {
+		for (k in ref) {
+			split(k, sm, SUBSEP)
+			if (!(sm[2] in line)) {
+				printf "%s: %s:%d: set %s: unknown mode %s\n", prog, file, ref[k], sm[1], sm[2] > "/dev/stderr"
+				err = 1
+			}
+		}
+		if (!nmodes) { printf "%s: %s: no modes\n", prog, file > "/dev/stderr"; err = 1 }
+		if (err) exit 2
+		all = ""
+		for (i = 1; i <= nmodes; i++)
+			all = all (i > 1 ? " " : "") modes[i]
+		if (act == "names") {
+			if (a1 == "" || a1 == "all") { print all; exit 0 }
+			if (!(a1 in members)) {
+				s = "all"
+				for (i = 1; i <= nsets; i++) s = s " " sets[i]
+				printf "%s: unknown mode set \047%s\047 (see %s: %s)\n", prog, a1, file, s > "/dev/stderr"
+				exit 2
+			}
+			print members[a1]
+		} else if (act == "sets") {
+			s = "all"
+			for (i = 1; i <= nsets; i++) s = s " " sets[i]
+			print s
+		} else if (act == "exists") {
+			exit (a1 in line) ? 0 : 1
+		} else if (act == "field") {
+			if (!(a1 in line)) {
+				printf "%s: unknown mode \047%s\047 (see %s: %s)\n", prog, a1, file, all > "/dev/stderr"
+				exit 2
+			}
+			if (a2 !~ /^[1-6]$/) { printf "%s: mode_field: no field \"%s\" (1..6)\n", prog, a2 > "/dev/stderr"; exit 2 }
+			split(line[a1], f, "|")
+			print f[a2]
+		}
+	}' "$modes_file"
+}
+
+modes_names() {
+	_modes_awk names "${1-}"
+}
+
+modes_sets() {
+	_modes_awk sets
+}
+
+mode_exists() {
+	_modes_awk exists "$1"
+}
+
+mode_check() {
+	local rc=0
+	_modes_awk exists "$1" || rc=$?
+	if [ "$rc" = 1 ]; then
+		echo "$(lib_prog): unknown mode '$1' (see $modes_shown: $(modes_names all))" >&2
+		return 2
+	fi
+	return "$rc"
+}
+
+mode_field() {
+	_modes_awk field "$1" "$2"
+}
+
+mode_qemu() {
+	mode_field "$1" 2
+}
+
+mode_cmdline() {
+	mode_field "$1" 3
+}
+
+mode_group() {
+	mode_field "$1" 4
+}
+
+mode_why() {
+	mode_field "$1" 5
+}
+
+mode_sysfs() {
+	mode_field "$1" 6
+}
+
+ds_list() {
+	local cli=$lib_top/bench/dmastress
+	mkdir -p "$lib_top/build"
+	# other scripts build bench/ under this lock too (scripts/vm)
+	if ! flock "$lib_top/build/.guest-files.lock" make -s -C "$lib_top/bench" dmastress >&2; then
+		[ -x "$cli" ] || { echo "$(lib_prog): cannot build $cli" >&2; return 1; }
+		echo "$(lib_prog): cannot build $cli: using the one built before" >&2
+	fi
+	"$cli" info --list "$1"
+}
+
+# Run as a program: call the function named by the arguments.
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+	set -euo pipefail
+	case "${1-}" in
+	modes_names|modes_sets|mode_exists|mode_check|mode_field|mode_qemu|mode_cmdline|mode_group|mode_why|mode_sysfs|ds_list)
+		"$@" ;;
+	*)
+		echo "usage: scripts/lib.sh FUNCTION [ARG...] (see its header)" >&2
+		exit 2 ;;
+	esac
+fi
