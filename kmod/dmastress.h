@@ -55,8 +55,7 @@ enum dmastress_xfer_dir {
 
 /**
  * struct dmastress_engine - who moves the bytes as the device
- * @name: "edu", "cpu"
- * @id: enum dmastress_engine_id
+ * @id: enum dmastress_engine_id; its name is dmastress_engine_name(@id)
  * @max_xfer: largest single transfer, bytes; dmastress_engine_xfer() splits
  * @usable: true when the engine can run on @dd; on false, sets *@why
  * @xfer: move @len bytes (<= @max_xfer) between DMA address @dma and the
@@ -67,10 +66,10 @@ enum dmastress_xfer_dir {
  *	engine requires (the edu engine takes its own lock).
  *
  * A third engine (a dmaengine memcpy channel, an NVMe queue) is one new file
- * and one entry in dmastress_engines[].
+ * kmod/dmastress_engine_<name>.c, one X() entry of DMASTRESS_ENGINES and one
+ * line of dmastress_engines[] (dmastress_engine.c).
  */
 struct dmastress_engine {
-	const char *name;
 	u32 id;
 	size_t max_xfer;
 	bool (*usable)(struct dmastress_dev *dd, const char **why);
@@ -194,10 +193,61 @@ static inline void dmastress_op_call_end(struct dmastress_op *op, u64 start)
 }
 
 /**
+ * enum dmastress_mask_kind - the DMA mask a path's DMA addresses must honour
+ * @DMASTRESS_MASK_STREAMING: dma_get_mask(), the streaming mask (dma_map_*)
+ * @DMASTRESS_MASK_COHERENT: the coherent mask (dma_alloc_attrs(), pools,
+ *	dma_alloc_noncontiguous())
+ * @DMASTRESS_MASK_EITHER: the wider of the two. dma_alloc_pages() and
+ *	dma_alloc_noncoherent() promise memory "DMA addressable by the
+ *	device" without naming a mask: dma-direct keeps to the coherent mask,
+ *	iommu-dma maps with the streaming one (Linux 6.12; seen once a failed
+ *	32-bit IOVA allocation had turned off iommu-dma's 32-bit-first
+ *	workaround)
+ */
+enum dmastress_mask_kind {
+	DMASTRESS_MASK_STREAMING,
+	DMASTRESS_MASK_COHERENT,
+	DMASTRESS_MASK_EITHER,
+};
+
+/**
+ * struct dmastress_vbuf - the buffer behind an mmap view
+ * @dd: the device
+ * @len: bytes, a PAGE_SIZE multiple
+ * @cpu: kernel address of the buffer, or NULL when the path has none
+ * @page: first page, for the paths that allocate pages
+ * @sgt: the DMA segments when the buffer is not one (else NULL: one
+ *	segment at @dma)
+ * @dma: DMA address of the first byte
+ * @phys: physical address of the first page
+ * @priv: the path's own state
+ */
+struct dmastress_vbuf {
+	struct dmastress_dev *dd;
+	size_t len;
+	void *cpu;
+	struct page *page;
+	struct sg_table *sgt;
+	dma_addr_t dma;
+	phys_addr_t phys;
+	void *priv;
+};
+
+/**
  * struct dmastress_path - one DMA API family
- * @name: "coherent", "pool", "single", "page", "sg", "sgtable", "resource",
- *	"pages", "noncoherent", "noncontig"
- * @id: enum dmastress_path_id
+ * @id: enum dmastress_path_id; its name is dmastress_path_name(@id)
+ * @mask: which DMA mask its DMA addresses must honour (the run core counts
+ *	mask_violations against it)
+ * @sg_limits: its DMA segments must keep to the device's max segment size
+ *	and segment boundary (the scatterlist families); counted as
+ *	seg_violations
+ * @bounces: dma-direct may bounce it through swiotlb (the streaming
+ *	families): the run is skipped when the swiotlb pool lies beyond the
+ *	DMA mask
+ * @wide_seg: the run widens the device's max segment size first (see
+ *	dmastress_widen_max_seg_size())
+ * @attrs: the DMASTRESS_ATTR_* a run of this path may set; others are
+ *	-EINVAL (a stress mix drops them for this path)
  * @usable: optional; false (with *@why) when the path cannot run with
  *	@params on @dd (an attribute the platform lacks, an engine that cannot
  *	reach the buffer); the run then reports -EOPNOTSUPP and the reason
@@ -226,10 +276,29 @@ static inline void dmastress_op_call_end(struct dmastress_op *op, u64 start)
  * @release: optional; free what @prepare allocated (not timed as a phase,
  *	counted in E2E like @prepare). Called after @teardown, also after a
  *	failed @setup; must be idempotent.
+ * @view_alloc: optional, with @view_free and @view_mmap: the path offers
+ *	mmap views (DMASTRESS_IOC_VIEW_CREATE). Allocate @b->len bytes
+ *	DMA_BIDIRECTIONAL and fill @b's addresses. Returns 0 or -ENOMEM, with
+ *	nothing left allocated on failure. Process context, the device lock
+ *	held.
+ * @view_free: free what @view_alloc made. Process context.
+ * @view_mmap: map the buffer into @vma through the DMA API's own mmap
+ *	helper; @vma->vm_pgoff is the page offset into the buffer. Returns 0
+ *	or its error.
+ * @view_sync: optional; hand a view's buffer to the device (@for_device)
+ *	or back to the CPU around a device access. Process context.
+ *
+ * A new family is one new file kmod/dmastress_path_<name>.c, one X() entry
+ * of DMASTRESS_PATHS (dmastress_uapi.h) and one line of dmastress_paths[]
+ * (dmastress_paths.c): nothing else switches on a path.
  */
 struct dmastress_path {
-	const char *name;
 	u32 id;
+	enum dmastress_mask_kind mask;
+	bool sg_limits;
+	bool bounces;
+	bool wide_seg;
+	u32 attrs;
 	bool (*usable)(struct dmastress_dev *dd,
 		       const struct dmastress_run_params *params,
 		       const char **why);
@@ -240,6 +309,10 @@ struct dmastress_path {
 	void (*sync_for_cpu)(struct dmastress_op *op);
 	void (*teardown)(struct dmastress_op *op);
 	void (*release)(struct dmastress_op *op);
+	int (*view_alloc)(struct dmastress_vbuf *b);
+	void (*view_free)(struct dmastress_vbuf *b);
+	int (*view_mmap)(struct dmastress_vbuf *b, struct vm_area_struct *vma);
+	void (*view_sync)(struct dmastress_vbuf *b, bool for_device);
 };
 
 /**
@@ -309,7 +382,7 @@ extern const struct dmastress_engine dmastress_engine_cpu;
 int dmastress_edu_init(struct dmastress_dev *dd);
 void dmastress_edu_exit(struct dmastress_dev *dd);
 
-/* paths, one file per family */
+/* dmastress_paths.c: the path table; the paths, one file per family */
 extern const struct dmastress_path *const dmastress_paths[DMASTRESS_NR_PATHS];
 extern const struct dmastress_path dmastress_path_coherent;
 extern const struct dmastress_path dmastress_path_pool;
@@ -322,11 +395,15 @@ extern const struct dmastress_path dmastress_path_pages;
 extern const struct dmastress_path dmastress_path_noncoherent;
 extern const struct dmastress_path dmastress_path_noncontig;
 
+/* dmastress_names.c: the names of the UAPI lists */
+const char *dmastress_path_name(u32 id);
+const char *dmastress_engine_name(u32 id);
+const char *dmastress_dir_name(u32 dir);
+const char *dmastress_group_name(u32 type);
+
+/* dmastress_op.c: what paths describe their buffers with */
 int dmastress_op_add_seg(struct dmastress_op *op, dma_addr_t dma, size_t len,
 			 void *cpu, phys_addr_t phys);
-/* dmastress_coherent.c: DMA allocations limited to contiguous memory */
-bool dmastress_alloc_needs_contig(struct device *dev, bool force);
-/* dmastress_sg.c: the DMA segments of a mapped table, from byte @skip on */
 int dmastress_op_add_sgtable(struct dmastress_op *op, struct sg_table *sgt,
 			     size_t skip, size_t len);
 void dmastress_op_add_guard(struct dmastress_op *op, void *start, size_t len);
@@ -364,17 +441,24 @@ u64 dmastress_timer_overhead_ps(void);
 
 /* dmastress_info.c */
 u32 dmastress_group_type(struct device *dev);
+bool dmastress_alloc_needs_contig(struct device *dev, bool force);
 void dmastress_fill_info(struct dmastress_dev *dd, struct dmastress_info *info);
 int dmastress_set_masks(struct dmastress_dev *dd, u32 mask_bits,
 			u32 coherent_mask_bits);
 void dmastress_restore_masks(struct dmastress_dev *dd);
 void dmastress_widen_max_seg_size(struct dmastress_dev *dd);
 
-/* dmastress_main.c: mmap views of an open file, called with dd->lock held */
+/* dmastress_view.c: the open file and its mmap views */
+extern const struct file_operations dmastress_fops;
+struct dmastress_dev *dmastress_dev_alloc(void);
+void dmastress_dev_put(struct dmastress_dev *dd);
+void dmastress_revoke_views(struct dmastress_dev *dd);
 int dmastress_view_create(struct file *file, struct dmastress_view *v);
 int dmastress_view_xfer(struct file *file, struct dmastress_view_xfer *x);
 int dmastress_view_destroy(struct file *file, u32 id);
 struct dmastress_dev *dmastress_file_dev(struct file *file);
+
+/* dmastress_main.c: module parameters */
 bool dmastress_pfn_pitfall_enabled(void);
 
 /* dmastress_ioctl.c */

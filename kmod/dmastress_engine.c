@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * dmastress_engine.c - the engine and path tables, chunked transfers, and
- * the segment/guard bookkeeping paths use to describe their buffers
+ * dmastress_engine.c - the engine table, the device-side buffer of a
+ * transfer, and transfers split to what an engine can do
  */
 #include <linux/kthread.h>
 #include <linux/minmax.h>
@@ -13,29 +13,9 @@
 
 #include "dmastress.h"
 
-/*
- * The most segments one op may describe: one per page of the largest
- * buffer plus one per sg entry, plus a partial page at each end.
- */
-#define DMASTRESS_MAX_OP_SEGS \
-	(DMASTRESS_MAX_LEN_BYTES / PAGE_SIZE + DMASTRESS_MAX_NENTS + 2)
-
 const struct dmastress_engine *const dmastress_engines[DMASTRESS_NR_ENGINES] = {
 	[DMASTRESS_ENGINE_EDU] = &dmastress_engine_edu,
 	[DMASTRESS_ENGINE_CPU] = &dmastress_engine_cpu,
-};
-
-const struct dmastress_path *const dmastress_paths[DMASTRESS_NR_PATHS] = {
-	[DMASTRESS_PATH_COHERENT] = &dmastress_path_coherent,
-	[DMASTRESS_PATH_POOL] = &dmastress_path_pool,
-	[DMASTRESS_PATH_SINGLE] = &dmastress_path_single,
-	[DMASTRESS_PATH_PAGE] = &dmastress_path_page,
-	[DMASTRESS_PATH_SG] = &dmastress_path_sg,
-	[DMASTRESS_PATH_SGTABLE] = &dmastress_path_sgtable,
-	[DMASTRESS_PATH_RESOURCE] = &dmastress_path_resource,
-	[DMASTRESS_PATH_PAGES] = &dmastress_path_pages,
-	[DMASTRESS_PATH_NONCOHERENT] = &dmastress_path_noncoherent,
-	[DMASTRESS_PATH_NONCONTIG] = &dmastress_path_noncontig,
 };
 
 /*
@@ -142,66 +122,4 @@ int dmastress_engine_xfer(struct dmastress_dev *dd,
 		done += n;
 	}
 	return 0;
-}
-
-/**
- * dmastress_op_add_seg() - append a DMA segment to an op
- * @op: the op; @op->segs grows as needed (the run core frees it)
- * @dma: DMA address of the segment
- * @len: bytes, > 0
- * @cpu: kernel virtual address of the same bytes, or NULL
- * @phys: physical address behind @cpu, or 0
- *
- * Segments must be added in buffer order. Process context, may sleep when
- * the array grows (GFP_KERNEL).
- *
- * Return: 0, -ENOMEM, or -E2BIG past DMASTRESS_MAX_OP_SEGS segments.
- */
-int dmastress_op_add_seg(struct dmastress_op *op, dma_addr_t dma, size_t len,
-			 void *cpu, phys_addr_t phys)
-{
-	struct dmastress_seg *seg;
-
-	if (op->nsegs == op->max_segs) {
-		unsigned int cap = max(16U, op->max_segs * 2);
-		struct dmastress_seg *segs;
-
-		if (op->max_segs >= DMASTRESS_MAX_OP_SEGS)
-			return -E2BIG;
-		cap = min_t(unsigned int, cap, DMASTRESS_MAX_OP_SEGS);
-		segs = kvmalloc_array(cap, sizeof(*segs), GFP_KERNEL);
-		if (!segs)
-			return -ENOMEM;
-		if (op->nsegs)
-			memcpy(segs, op->segs, op->nsegs * sizeof(*segs));
-		kvfree(op->segs);
-		op->segs = segs;
-		op->max_segs = cap;
-	}
-	seg = &op->segs[op->nsegs++];
-	seg->dma = dma;
-	seg->len = len;
-	seg->cpu = cpu;
-	seg->phys = phys;
-	return 0;
-}
-
-/**
- * dmastress_op_add_guard() - register a guard region of an op
- * @op: the op
- * @start: first guard byte (CPU memory the path owns, outside the payload)
- * @len: bytes
- *
- * The run core fills the region right after the path's prepare (regions
- * added there) or setup (regions added there) and checks it before
- * teardown. Regions past ARRAY_SIZE(@op->guards) are not guarded. Any
- * context.
- */
-void dmastress_op_add_guard(struct dmastress_op *op, void *start, size_t len)
-{
-	if (!len || op->nguards >= ARRAY_SIZE(op->guards))
-		return;
-	op->guards[op->nguards].start = start;
-	op->guards[op->nguards].len = len;
-	op->nguards++;
 }

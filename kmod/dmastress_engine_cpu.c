@@ -103,7 +103,6 @@ static int dmastress_cpu_xfer(struct dmastress_dev *dd, dma_addr_t dma,
 }
 
 const struct dmastress_engine dmastress_engine_cpu = {
-	.name = "cpu",
 	.id = DMASTRESS_ENGINE_CPU,
 	.max_xfer = DMASTRESS_CPU_MAX_XFER,
 	.usable = dmastress_cpu_usable,

@@ -262,7 +262,6 @@ void dmastress_edu_exit(struct dmastress_dev *dd)
 }
 
 const struct dmastress_engine dmastress_engine_edu = {
-	.name = "edu",
 	.id = DMASTRESS_ENGINE_EDU,
 	.max_xfer = DMASTRESS_EDU_MAX_XFER,
 	.usable = dmastress_edu_usable,

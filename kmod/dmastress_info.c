@@ -93,6 +93,25 @@ static void dmastress_fill_swiotlb(struct device *dev,
 }
 
 /**
+ * dmastress_alloc_needs_contig() - whether a buffer of @dev must be contiguous
+ * @dev: the device
+ * @force: the caller asks for contiguous memory anyway
+ *
+ * Without a DMA or DMA-FQ domain (dma-direct, swiotlb, identity) the DMA
+ * allocators hand out physically contiguous memory; iommu-dma gathers
+ * single pages behind one IOVA range. Process context.
+ *
+ * Return: true when the allocation is limited to contiguous memory.
+ */
+bool dmastress_alloc_needs_contig(struct device *dev, bool force)
+{
+	u32 type = dmastress_group_type(dev);
+
+	return force || (type != DMASTRESS_GROUP_DMA &&
+			 type != DMASTRESS_GROUP_DMA_FQ);
+}
+
+/**
  * dmastress_fill_info() - answer DMASTRESS_IOC_INFO
  * @dd: the device
  * @info: filled; every field is written (@info->size becomes sizeof)

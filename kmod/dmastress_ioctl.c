@@ -133,9 +133,8 @@ static int dmastress_ioc_view_create(struct file *file, void __user *arg)
 		return -EFAULT;
 	if (v.size != sizeof(v) || !dmastress_zero(v.reserved, sizeof(v.reserved)))
 		return -EINVAL;
-	if (v.path != DMASTRESS_PATH_COHERENT &&
-	    v.path != DMASTRESS_PATH_PAGES &&
-	    v.path != DMASTRESS_PATH_NONCONTIG)
+	/* only a path with view callbacks (coherent, pages, noncontig) */
+	if (v.path >= DMASTRESS_NR_PATHS || !dmastress_paths[v.path]->view_alloc)
 		return -EINVAL;
 	if (!v.len_bytes || v.len_bytes > DMASTRESS_MAX_VIEW_BYTES ||
 	    !PAGE_ALIGNED(v.len_bytes))

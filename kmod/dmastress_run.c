@@ -1,26 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * dmastress_run.c - the run core: threads drive a path with an engine
+ * dmastress_run.c - the run core: entry, validation, masks, threads, loops
  *
- * One operation (op) of a path, in order:
- *   prepare (streaming paths: CPU memory) -> fill the pattern for
- *   TO_DEVICE/BIDIRECTIONAL, or zeros for FROM_DEVICE -> setup (MAP) ->
- *   fill now if the path had no CPU view before mapping -> guards ->
- *   check every DMA segment against the mask, max segment size and
- *   boundary -> sync_for_device -> XFER (the engine reads the mapping into
- *   a device-side buffer and/or writes it back) -> sync_for_cpu -> verify
- *   the CPU view and the guards -> teardown (UNMAP: the DMA API's unmap,
- *   or free for the allocating paths) -> release (streaming paths: free
- *   the CPU memory, not a phase of its own).
- * E2E is the whole op without the pattern fills and checks. Every op gets
- * its own seed (run seed, thread, op number), so a stale buffer from an
- * earlier op does not pass.
+ * dmastress_run() validates the parameters once, sets the run's DMA masks,
+ * checks that the path and engine can run here, starts the threads and
+ * merges their results. Each thread runs one loop: the per-op loop (one op
+ * after the other through the pipeline of dmastress_op.c, or bare with
+ * DMASTRESS_RUN_NO_XFER), after each op a batch with DMASTRESS_RUN_BATCH,
+ * or the stress loop (dmastress_stress.c).
  *
- * Threads are kthreads bound to CPUs round robin; each keeps its own
- * counters and histograms, merged when all have finished. A stress run
- * keeps up to @live ops of a random mix of paths, directions, sizes and
- * offsets alive per thread; the ops' two halves (up to XFER, then from
- * sync_for_cpu) interleave.
+ * Threads are kthreads bound to CPUs round robin (or unbound, or the
+ * caller's own task with DMASTRESS_RUN_INLINE); each keeps its own counters
+ * and histograms, merged when all have finished.
  */
 #include <linux/atomic.h>
 #include <linux/bitops.h>
@@ -41,61 +32,7 @@
 #include <linux/string.h>
 #include <linux/swiotlb.h>
 
-#include "dmastress.h"
-
-/* Per-op nents drawn by stress when the run gives none. */
-#define DMASTRESS_STRESS_NENTS	64
-/* Distance past a mapping at which DMASTRESS_RUN_OOB_XFER aims, bytes. */
-#define DMASTRESS_OOB_GAP	(16 * PAGE_SIZE)
-/* Gaps DMASTRESS_RUN_OOB_XFER tries for an address nothing maps. */
-#define DMASTRESS_OOB_TRIES	64
-
-/* One run, shared read-mostly by its threads. */
-struct dmastress_ctx {
-	struct dmastress_dev *dd;
-	const struct dmastress_run_params *p;
-	const struct dmastress_engine *eng;
-	u64 deadline_ns;
-	u32 stress_paths;
-	bool abort;
-	atomic_t running;
-	atomic_t logged;
-	struct completion done;
-};
-
-/* One op in flight and what the core knows about it. */
-struct dmastress_slot {
-	struct dmastress_op op;
-	struct dmastress_run_params params;
-	const struct dmastress_path *path;
-	u32 seed;
-	u64 e2e_ns;
-	bool active;
-	bool oob;
-};
-
-struct dmastress_thread {
-	struct dmastress_ctx *ctx;
-	struct task_struct *task;
-	unsigned int index;
-	int status;
-	bool stop;
-	u64 iter;
-	struct rnd_state rnd;
-	void *devbuf;		/* in @devbuf_mem, see dmastress_devbuf_alloc() */
-	void *devbuf_mem;
-	struct dmastress_slot *slots;
-	unsigned int nslots;
-	struct dmastress_run_result res;
-	struct dmastress_path_counts *counts;	/* stress: per path */
-	struct dmastress_hist hists[DMASTRESS_NR_HISTS];
-};
-
-static const char *const dmastress_dir_names[] = {
-	[DMA_BIDIRECTIONAL] = "bidirectional",
-	[DMA_TO_DEVICE] = "to_device",
-	[DMA_FROM_DEVICE] = "from_device",
-};
+#include "dmastress_run.h"
 
 static bool dmastress_mask_bits_ok(u32 bits)
 {
@@ -108,7 +45,8 @@ static bool dmastress_mask_bits_ok(u32 bits)
  * @p: the parameters
  *
  * Bounds: path, engine and dir in their enums; flags and attrs within their
- * *_ALL masks, attrs only for the coherent path or a stress mix; len_bytes
+ * *_ALL masks, attrs only those the path accepts (&struct
+ * dmastress_path.attrs; a stress mix drops them per path); len_bytes
  * 1..DMASTRESS_MAX_LEN_BYTES; nents <= DMASTRESS_MAX_NENTS; offset_bytes <
  * PAGE_SIZE; masks 0 or 24..64 bits; threads 1..DMASTRESS_MAX_THREADS;
  * exactly one of seconds (<= DMASTRESS_MAX_SECONDS) and iterations (<=
@@ -154,7 +92,7 @@ int dmastress_validate_params(const struct dmastress_run_params *p)
 	if (p->batch > DMASTRESS_MAX_BATCH || (batch && !p->batch))
 		return -EINVAL;
 	if ((p->attrs & ~DMASTRESS_ATTRS_ALL) ||
-	    (p->attrs && p->path != DMASTRESS_PATH_COHERENT && !stress))
+	    (!stress && (p->attrs & ~dmastress_paths[p->path]->attrs)))
 		return -EINVAL;
 	if ((p->pool_align && !is_power_of_2(p->pool_align)) ||
 	    p->pool_align > DMASTRESS_MAX_POOL_ALIGN ||
@@ -183,593 +121,17 @@ int dmastress_validate_params(const struct dmastress_run_params *p)
 	return 0;
 }
 
-static bool dmastress_path_coherent_family(u32 id)
-{
-	switch (id) {
-	case DMASTRESS_PATH_COHERENT:
-	case DMASTRESS_PATH_POOL:
-	case DMASTRESS_PATH_PAGES:
-	case DMASTRESS_PATH_NONCOHERENT:
-	case DMASTRESS_PATH_NONCONTIG:
-		return true;
-	default:
-		return false;
-	}
-}
-
-static bool dmastress_path_is_sg(u32 id)
-{
-	return id == DMASTRESS_PATH_SG || id == DMASTRESS_PATH_SGTABLE;
-}
-
-static u32 dmastress_op_seed(u32 seed, unsigned int thread, u64 iter)
-{
-	return dmastress_pattern_word(seed ^ (thread * 0x9e3779b1U), iter);
-}
-
-/*
- * Reset an op for reuse, keeping its segment array, and with
- * DMASTRESS_RUN_REUSE what prepare() allocated (the CPU buffer and its
- * guards), which the next op maps again.
+/**
+ * dmastress_thread_more() - should a thread start another op?
+ * @t: the thread
+ *
+ * Not after an error stopped it or the run, an unbind, kthread_stop() or
+ * a fatal signal; else until the run's deadline or iteration count. Any
+ * context.
+ *
+ * Return: true to go on.
  */
-static void dmastress_op_reset(struct dmastress_thread *t,
-			       struct dmastress_slot *s)
-{
-	struct dmastress_op *op = &s->op;
-	struct dmastress_seg *segs = op->segs;
-	unsigned int max_segs = op->max_segs;
-
-	if ((s->params.flags & DMASTRESS_RUN_REUSE) && s->path->prepare &&
-	    op->priv) {
-		op->nsegs = 0;
-		op->seg_violations = 0;
-		op->mismatches = 0;
-		op->rng = prandom_u32_state(&t->rnd);
-		return;
-	}
-	memset(op, 0, sizeof(*op));
-	op->segs = segs;
-	op->max_segs = max_segs;
-	op->dd = t->ctx->dd;
-	op->params = &s->params;
-	op->dir = s->params.dir;
-	op->len = s->params.len_bytes;
-	op->rng = prandom_u32_state(&t->rnd);
-}
-
-static void dmastress_log(struct dmastress_thread *t, struct dmastress_slot *s,
-			  const char *what, const struct dmastress_verify *v)
-{
-	struct dmastress_ctx *ctx = t->ctx;
-
-	if (atomic_inc_return(&ctx->logged) > DMASTRESS_MAX_LOGGED)
-		return;
-	dev_err_ratelimited(ctx->dd->dev,
-			    "%s %s %zu bytes: %llu %s, first at offset %llu: expected %#04x, got %#04x\n",
-			    s->path->name, dmastress_dir_names[s->op.dir],
-			    s->op.len, v->mismatches, what, v->first_offset,
-			    v->first_expected, v->first_actual);
-}
-
-static void dmastress_note_mismatches(struct dmastress_thread *t,
-				      struct dmastress_slot *s,
-				      const struct dmastress_verify *v)
-{
-	struct dmastress_run_result *r = &t->res;
-
-	if (!v->mismatches)
-		return;
-	if (!r->mismatches) {
-		r->first_mismatch_offset = v->first_offset;
-		r->first_expected = v->first_expected;
-		r->first_actual = v->first_actual;
-	}
-	r->mismatches += v->mismatches;
-	dmastress_log(t, s, "bytes differ", v);
-}
-
-/*
- * Fill the CPU view of an op: the pattern, or zeros with @zero (never a
- * pattern byte). Returns false when the op has no CPU view yet.
- */
-static bool dmastress_cpu_fill(struct dmastress_op *op, u32 seed, bool zero)
-{
-	size_t off = 0;
-	unsigned int i;
-
-	if (op->vaddr) {
-		if (zero)
-			memset(op->vaddr, 0, op->len);
-		else
-			dmastress_pattern_fill(op->vaddr, op->len, seed, 0);
-		return true;
-	}
-	if (!op->nsegs)
-		return false;
-	for (i = 0; i < op->nsegs; i++)
-		if (!op->segs[i].cpu)
-			return false;
-	for (i = 0; i < op->nsegs; i++) {
-		struct dmastress_seg *seg = &op->segs[i];
-
-		if (zero)
-			memset(seg->cpu, 0, seg->len);
-		else
-			dmastress_pattern_fill(seg->cpu, seg->len, seed, off);
-		off += seg->len;
-	}
-	return true;
-}
-
-/* Compare the CPU view of an op with pattern(@seed); false: no CPU view. */
-static bool dmastress_cpu_check(struct dmastress_op *op, u32 seed,
-				struct dmastress_verify *v)
-{
-	size_t off = 0;
-	unsigned int i;
-
-	if (op->vaddr) {
-		dmastress_pattern_check(op->vaddr, op->len, seed, 0, v);
-		return true;
-	}
-	for (i = 0; i < op->nsegs; i++)
-		if (!op->segs[i].cpu)
-			return false;
-	for (i = 0; i < op->nsegs; i++) {
-		struct dmastress_seg *seg = &op->segs[i];
-
-		dmastress_pattern_check(seg->cpu, seg->len, seed, off, v);
-		off += seg->len;
-	}
-	return true;
-}
-
-static void dmastress_guards_fill(struct dmastress_op *op, unsigned int from)
-{
-	unsigned int i;
-
-	for (i = from; i < op->nguards; i++)
-		dmastress_guard_fill(op->guards[i].start, op->guards[i].len);
-}
-
-static void dmastress_guards_check(struct dmastress_thread *t,
-				   struct dmastress_slot *s)
-{
-	struct dmastress_op *op = &s->op;
-	unsigned int i;
-
-	for (i = 0; i < op->nguards; i++) {
-		u64 bad = dmastress_guard_check(op->guards[i].start,
-						op->guards[i].len);
-
-		if (!bad)
-			continue;
-		t->res.guard_errors += bad;
-		if (atomic_inc_return(&t->ctx->logged) <= DMASTRESS_MAX_LOGGED)
-			dev_err_ratelimited(t->ctx->dd->dev,
-					    "%s %s %zu bytes: %llu of %zu guard bytes changed (guard %u)\n",
-					    s->path->name,
-					    dmastress_dir_names[op->dir], op->len,
-					    bad, op->guards[i].len, i);
-	}
-}
-
-/*
- * Check what the path handed out: segments cover exactly the payload
- * (else -EIO: a path bug, the engine would overrun the device buffer),
- * addresses within the run's mask, sg segments within the device's max
- * segment size and boundary.
- */
-static int dmastress_check_segs(struct dmastress_thread *t,
-				struct dmastress_slot *s)
-{
-	struct device *dev = t->ctx->dd->dev;
-	struct dmastress_op *op = &s->op;
-	bool coherent = dmastress_path_coherent_family(s->path->id);
-	bool sg = dmastress_path_is_sg(s->path->id);
-	u64 mask = coherent ? dev->coherent_dma_mask : dma_get_mask(dev);
-	unsigned long boundary = dma_get_seg_boundary(dev);
-	unsigned int max_seg = dma_get_max_seg_size(dev);
-	size_t total = 0;
-	unsigned int i;
-
-	/*
-	 * dma_alloc_pages() and dma_alloc_noncoherent() promise memory "DMA
-	 * addressable by the device" without naming a mask: dma-direct keeps
-	 * to the coherent mask, iommu-dma maps with the streaming one (Linux
-	 * 6.12; seen once a failed 32-bit IOVA allocation had turned off
-	 * iommu-dma's 32-bit-first workaround). Either mask is accepted.
-	 */
-	if (s->path->id == DMASTRESS_PATH_PAGES ||
-	    s->path->id == DMASTRESS_PATH_NONCOHERENT)
-		mask = max_t(u64, mask, dma_get_mask(dev));
-
-	for (i = 0; i < op->nsegs; i++) {
-		const struct dmastress_seg *seg = &op->segs[i];
-		dma_addr_t end = seg->dma + seg->len - 1;
-
-		if (!seg->len || seg->len > op->len - total)
-			break;
-		total += seg->len;
-		if (end < seg->dma || end > mask)
-			t->res.mask_violations++;
-		if (sg && (seg->len > max_seg || ((seg->dma ^ end) & ~boundary)))
-			t->res.seg_violations++;
-	}
-	if (i < op->nsegs || total != op->len) {
-		dev_err_ratelimited(dev, "path %s: %u segments do not cover %zu bytes\n",
-				    s->path->name, op->nsegs, op->len);
-		return -EIO;
-	}
-	t->res.nents_mapped = op->nsegs;
-	t->res.nents_cpu = op->nents_cpu;
-	t->res.sample_dma_addr = op->segs[0].dma;
-	t->res.sample_phys_addr = op->segs[0].phys;
-	return 0;
-}
-
-/* Engine transfer over all segments of an op, in order. */
-static int dmastress_xfer_segs(struct dmastress_thread *t,
-			       struct dmastress_op *op, void *devbuf,
-			       enum dmastress_xfer_dir dir, u64 *ns)
-{
-	struct dmastress_ctx *ctx = t->ctx;
-	u64 t0 = ktime_get_ns();
-	size_t off = 0;
-	unsigned int i;
-	int ret = 0;
-
-	for (i = 0; i < op->nsegs; i++) {
-		struct dmastress_seg *seg = &op->segs[i];
-
-		ret = dmastress_engine_xfer(ctx->dd, ctx->eng, seg->dma,
-					    devbuf + off, seg->len, dir);
-		if (ret)
-			break;
-		off += seg->len;
-	}
-	*ns += ktime_get_ns() - t0;
-	return ret;
-}
-
-static void dmastress_count_error(struct dmastress_thread *t, int err,
-				  bool mapping)
-{
-	if (err == -ENOMEM)
-		t->res.alloc_errors++;
-	else if (mapping)
-		t->res.map_errors++;
-}
-
-/*
- * Where the negative control aims: DMASTRESS_OOB_GAP past the mapping's
- * end @end, or under a paging domain the first further multiple of the gap
- * at which the domain maps none of the @n bytes. Other live mappings can
- * sit right above an op's: the edu engine's staging buffer, mapped first
- * at the top of the IOVA space, and the IOVAs the rcache hands out again
- * anywhere below it; a read that lands in one sees no fault, and the
- * control would fail for a reason that is not the engine's.
- * After DMASTRESS_OOB_TRIES mapped candidates the last is returned: the
- * control then fails, as it should when nothing is left unmapped.
- */
-static dma_addr_t dmastress_oob_target(struct device *dev, dma_addr_t end,
-				       size_t n)
-{
-	struct iommu_domain *domain = iommu_get_domain_for_dev(dev);
-	dma_addr_t dma = end + DMASTRESS_OOB_GAP;
-	unsigned int i;
-
-	if (!domain || !(domain->type & __IOMMU_DOMAIN_PAGING))
-		return dma;
-	for (i = 1; i < DMASTRESS_OOB_TRIES; i++, dma += DMASTRESS_OOB_GAP) {
-		if (!iommu_iova_to_phys(domain, dma) &&
-		    !iommu_iova_to_phys(domain, dma + n - 1))
-			break;
-	}
-	return dma;
-}
-
-/*
- * The negative control: aim the engine past the mapping, read only. A
- * fault is the expected outcome and is counted, not an error.
- */
-static int dmastress_oob_read(struct dmastress_thread *t,
-			      struct dmastress_slot *s, u64 *ns)
-{
-	struct dmastress_ctx *ctx = t->ctx;
-	struct dmastress_op *op = &s->op;
-	size_t n = min_t(size_t, op->len, PAGE_SIZE);
-	dma_addr_t dma = dmastress_oob_target(ctx->dd->dev,
-					      op->segs[0].dma + op->segs[0].len,
-					      n);
-	u64 t0 = ktime_get_ns();
-	int ret;
-
-	ret = dmastress_engine_xfer(ctx->dd, ctx->eng, dma, t->devbuf, n,
-				    DMASTRESS_MEM_TO_DEV);
-	*ns += ktime_get_ns() - t0;
-	if (ret == -EFAULT) {
-		t->res.device_faults++;
-		return 0;
-	}
-	return ret;
-}
-
-/*
- * The device's part of an op. TO_DEVICE: read the mapping and check what
- * arrived. FROM_DEVICE: write the pattern into the mapping. BIDIRECTIONAL:
- * read and check, then write pattern(seed + 1) back.
- */
-static int dmastress_op_device(struct dmastress_thread *t,
-			       struct dmastress_slot *s, bool verify,
-			       u64 *excl)
-{
-	struct dmastress_op *op = &s->op;
-	struct dmastress_verify v = {};
-	u64 xfer_ns = 0, t0;
-	int ret;
-
-	/* As dma_map_benchmark with dma_trans_ns 0: the device does nothing. */
-	if (s->params.flags & DMASTRESS_RUN_NO_XFER)
-		return 0;
-	if (s->oob) {
-		ret = dmastress_oob_read(t, s, &xfer_ns);
-		goto out;
-	}
-	if (op->dir != DMA_FROM_DEVICE) {
-		ret = dmastress_xfer_segs(t, op, t->devbuf,
-					  DMASTRESS_MEM_TO_DEV, &xfer_ns);
-		if (ret)
-			goto out;
-		t0 = ktime_get_ns();
-		if (verify) {
-			dmastress_pattern_check(t->devbuf, op->len, s->seed, 0,
-						&v);
-			dmastress_note_mismatches(t, s, &v);
-			if (op->dir == DMA_BIDIRECTIONAL)
-				dmastress_pattern_fill(t->devbuf, op->len,
-						       s->seed + 1, 0);
-		}
-		*excl += ktime_get_ns() - t0;
-		if (op->dir == DMA_TO_DEVICE)
-			goto out;
-	} else if (verify) {
-		t0 = ktime_get_ns();
-		dmastress_pattern_fill(t->devbuf, op->len, s->seed, 0);
-		*excl += ktime_get_ns() - t0;
-	}
-	ret = dmastress_xfer_segs(t, op, t->devbuf, DMASTRESS_DEV_TO_MEM,
-				  &xfer_ns);
-out:
-	if (ret && ret != -EINTR)
-		t->res.device_faults++;
-	if (!ret)
-		dmastress_hist_add(&t->hists[DMASTRESS_PHASE_XFER], xfer_ns);
-	return ret;
-}
-
-/* Undo an op untimed: teardown, then free what prepare allocated. */
-static void dmastress_op_undo(const struct dmastress_path *path,
-			      struct dmastress_op *op)
-{
-	path->teardown(op);
-	if (path->release)
-		path->release(op);
-}
-
-/*
- * Set the op up, timed: the path's bracketed DMA API calls when it brackets
- * them, else the whole callback, in *@ns. On error the error is counted,
- * the op undone and the error returned.
- */
-static int dmastress_op_setup_timed(struct dmastress_thread *t,
-				    const struct dmastress_path *path,
-				    struct dmastress_op *op, u64 *ns)
-{
-	u64 t0, t1;
-	int ret;
-
-	op->call_ns = 0;
-	op->call_timed = false;
-	t0 = ktime_get_ns();
-	ret = path->setup(op);
-	t1 = ktime_get_ns();
-	if (ret) {
-		dmastress_count_error(t, ret, true);
-		dmastress_op_undo(path, op);
-		return ret;
-	}
-	*ns = op->call_timed ? op->call_ns : t1 - t0;
-	return 0;
-}
-
-/* Tear the op down, timed as dmastress_op_setup_timed(); returns ns. */
-static u64 dmastress_op_teardown_timed(const struct dmastress_path *path,
-				       struct dmastress_op *op)
-{
-	u64 t0, t1;
-
-	op->call_ns = 0;
-	op->call_timed = false;
-	t0 = ktime_get_ns();
-	path->teardown(op);
-	t1 = ktime_get_ns();
-	return op->call_timed ? op->call_ns : t1 - t0;
-}
-
-/*
- * First half of an op: from prepare to the device's transfer. On error the
- * op is torn down, released and the error returned (counted already).
- */
-static int dmastress_op_begin(struct dmastress_thread *t,
-			      struct dmastress_slot *s)
-{
-	const struct dmastress_path *path = s->path;
-	struct dmastress_op *op = &s->op;
-	bool verify = !(s->params.flags & DMASTRESS_RUN_NO_VERIFY);
-	bool zero = op->dir == DMA_FROM_DEVICE;
-	unsigned int nguards = 0;
-	bool filled = !verify;
-	u64 start, excl = 0, t0, map_ns;
-	int ret;
-
-	s->seed = dmastress_op_seed(t->ctx->p->seed, t->index, t->iter);
-	s->e2e_ns = 0;
-	start = ktime_get_ns();
-	if (path->prepare) {
-		/* with DMASTRESS_RUN_REUSE only the first op prepares */
-		ret = 0;
-		if (!op->priv)
-			ret = path->prepare(op);
-		if (ret) {
-			dmastress_count_error(t, ret, false);
-			return ret;
-		}
-		t0 = ktime_get_ns();
-		dmastress_guards_fill(op, 0);
-		nguards = op->nguards;
-		if (!filled)
-			filled = dmastress_cpu_fill(op, s->seed, zero);
-		excl += ktime_get_ns() - t0;
-	}
-
-	ret = dmastress_op_setup_timed(t, path, op, &map_ns);
-	if (ret)
-		return ret;
-	dmastress_hist_add(&t->hists[DMASTRESS_PHASE_MAP], map_ns);
-	if (path->describe) {
-		t0 = ktime_get_ns();
-		ret = path->describe(op);
-		excl += ktime_get_ns() - t0;
-		if (ret) {
-			dmastress_count_error(t, ret, false);
-			dmastress_op_undo(path, op);
-			return ret;
-		}
-	}
-	/* what the path's setup found wrong by itself (pool, coherent, sg) */
-	t->res.seg_violations += op->seg_violations;
-	t->res.mismatches += op->mismatches;
-
-	t0 = ktime_get_ns();
-	dmastress_guards_fill(op, nguards);
-	ret = dmastress_check_segs(t, s);
-	if (!ret && !filled)
-		dmastress_cpu_fill(op, s->seed, zero);
-	excl += ktime_get_ns() - t0;
-	if (ret)
-		goto err;
-
-	if (path->sync_for_device) {
-		t0 = ktime_get_ns();
-		path->sync_for_device(op);
-		dmastress_hist_add(&t->hists[DMASTRESS_PHASE_SYNC_FOR_DEVICE],
-				   ktime_get_ns() - t0);
-	}
-
-	ret = dmastress_op_device(t, s, verify, &excl);
-	if (ret)
-		goto err;
-	s->e2e_ns = ktime_get_ns() - start - excl;
-	s->active = true;
-	return 0;
-err:
-	dmastress_op_undo(path, op);
-	return ret;
-}
-
-/* Second half: sync_for_cpu, verify, teardown (timed), release. */
-static void dmastress_op_end(struct dmastress_thread *t,
-			     struct dmastress_slot *s)
-{
-	const struct dmastress_path *path = s->path;
-	struct dmastress_op *op = &s->op;
-	bool verify = !(s->params.flags & DMASTRESS_RUN_NO_VERIFY);
-	struct dmastress_verify v = {};
-	u64 start, excl, t0;
-
-	start = ktime_get_ns();
-	if (path->sync_for_cpu &&
-	    !(s->params.flags & DMASTRESS_RUN_SKIP_SYNC_FOR_CPU)) {
-		path->sync_for_cpu(op);
-		dmastress_hist_add(&t->hists[DMASTRESS_PHASE_SYNC_FOR_CPU],
-				   ktime_get_ns() - start);
-	}
-
-	t0 = ktime_get_ns();
-	if (verify) {
-		if (op->dir == DMA_TO_DEVICE ||
-		    (s->oob && op->dir == DMA_BIDIRECTIONAL)) {
-			/* the source must be untouched */
-			if (dmastress_cpu_check(op, s->seed, &v) &&
-			    v.mismatches) {
-				t->res.src_errors += v.mismatches;
-				dmastress_log(t, s, "source bytes changed", &v);
-			}
-		} else if (!s->oob) {
-			u32 seed = s->seed + (op->dir == DMA_BIDIRECTIONAL);
-
-			if (dmastress_cpu_check(op, seed, &v))
-				dmastress_note_mismatches(t, s, &v);
-		}
-		dmastress_guards_check(t, s);
-	}
-	excl = ktime_get_ns() - t0;
-
-	dmastress_hist_add(&t->hists[DMASTRESS_PHASE_UNMAP],
-			   dmastress_op_teardown_timed(path, op));
-	/* like prepare: no phase of its own, part of E2E */
-	if (path->release && !(s->params.flags & DMASTRESS_RUN_REUSE))
-		path->release(op);
-
-	s->e2e_ns += ktime_get_ns() - start - excl;
-	dmastress_hist_add(&t->hists[DMASTRESS_PHASE_E2E], s->e2e_ns);
-	s->active = false;
-	t->res.ops++;
-	t->res.bytes += op->len;
-}
-
-/*
- * DMASTRESS_RUN_NO_XFER: dma_map_benchmark's loop. Map, unmap, nothing
- * between them (no segment description or check, no sync, no transfer),
- * so that MAP and UNMAP run in the same context as the kernel tool's: under
- * TCG the work between them made a strict 4 KiB map ~900 ns (~25%) slower
- * than the kernel tool's in the same boot (likely TCG's software TLB,
- * refilled). E2E is map plus unmap. prepare and release, when the path has
- * them, are untimed.
- */
-static int dmastress_op_bare(struct dmastress_thread *t,
-			     struct dmastress_slot *s)
-{
-	const struct dmastress_path *path = s->path;
-	struct dmastress_op *op = &s->op;
-	u64 map_ns, unmap_ns;
-	int ret;
-
-	if (path->prepare && !op->priv) {
-		ret = path->prepare(op);
-		if (ret) {
-			dmastress_count_error(t, ret, false);
-			return ret;
-		}
-	}
-	ret = dmastress_op_setup_timed(t, path, op, &map_ns);
-	if (ret)
-		return ret;
-	unmap_ns = dmastress_op_teardown_timed(path, op);
-	if (path->release && !(s->params.flags & DMASTRESS_RUN_REUSE))
-		path->release(op);
-	dmastress_hist_add(&t->hists[DMASTRESS_PHASE_MAP], map_ns);
-	dmastress_hist_add(&t->hists[DMASTRESS_PHASE_UNMAP], unmap_ns);
-	dmastress_hist_add(&t->hists[DMASTRESS_PHASE_E2E], map_ns + unmap_ns);
-	t->res.seg_violations += op->seg_violations;
-	t->res.mismatches += op->mismatches;
-	t->res.ops++;
-	t->res.bytes += op->len;
-	return 0;
-}
-
-static bool dmastress_thread_more(struct dmastress_thread *t)
+bool dmastress_thread_more(struct dmastress_thread *t)
 {
 	struct dmastress_ctx *ctx = t->ctx;
 
@@ -783,8 +145,15 @@ static bool dmastress_thread_more(struct dmastress_thread *t)
 	return t->iter < ctx->p->iterations;
 }
 
-/* An op failed: stress goes on, a normal run stops with the first error. */
-static void dmastress_thread_error(struct dmastress_thread *t, int err)
+/**
+ * dmastress_thread_error() - an op of a thread failed
+ * @t: the thread
+ * @err: the op's error
+ *
+ * A stress run goes on; another run stops with its first error, which
+ * becomes the thread's status. -EINTR stops the thread only. Any context.
+ */
+void dmastress_thread_error(struct dmastress_thread *t, int err)
 {
 	if (err == -EINTR) {
 		t->stop = true;
@@ -906,90 +275,6 @@ static void dmastress_thread_ops(struct dmastress_thread *t)
 		t->iter++;
 		if (ret)
 			dmastress_thread_error(t, ret);
-		cond_resched();
-	}
-}
-
-static u64 dmastress_rand64(struct dmastress_thread *t)
-{
-	return (u64)prandom_u32_state(&t->rnd) << 32 |
-	       prandom_u32_state(&t->rnd);
-}
-
-/* Draw the shape of one stress op; false when its path cannot take it. */
-static bool dmastress_stress_draw(struct dmastress_thread *t,
-				  struct dmastress_slot *s)
-{
-	const struct dmastress_run_params *p = t->ctx->p;
-	struct dmastress_run_params *q = &s->params;
-	unsigned long paths = t->ctx->stress_paths;
-	unsigned int k = prandom_u32_state(&t->rnd) % hweight_long(paths);
-	unsigned int order = prandom_u32_state(&t->rnd) % fls64(p->len_bytes);
-	u64 max_len = min_t(u64, p->len_bytes, (2ULL << order) - 1);
-	u32 max_nents = p->nents ? p->nents : DMASTRESS_STRESS_NENTS;
-	const char *why = NULL;
-	unsigned int id;
-
-	*q = *p;
-	for_each_set_bit(id, &paths, DMASTRESS_NR_PATHS)
-		if (!k--)
-			break;
-	q->path = id;
-	q->flags &= ~DMASTRESS_RUN_STRESS;
-	q->dir = prandom_u32_state(&t->rnd) % 3;
-	q->len_bytes = 1 + dmastress_rand64(t) % max_len;
-	q->offset_bytes = prandom_u32_state(&t->rnd) % PAGE_SIZE;
-	q->nents = prandom_u32_state(&t->rnd) % (max_nents + 1);
-	if (q->path != DMASTRESS_PATH_COHERENT)
-		q->attrs = 0;
-	s->path = dmastress_paths[id];
-	return !s->path->usable || s->path->usable(t->ctx->dd, q, &why);
-}
-
-static void dmastress_thread_stress(struct dmastress_thread *t)
-{
-	struct dmastress_path_counts snap, *pc;
-	unsigned int live = 0, i, k;
-	int ret;
-
-	for (;;) {
-		bool more = dmastress_thread_more(t);
-		struct dmastress_slot *s = NULL;
-
-		if (!more && !live)
-			break;
-		if (more && live < t->nslots &&
-		    (!live || (prandom_u32_state(&t->rnd) & 1))) {
-			for (i = 0; i < t->nslots; i++)
-				if (!t->slots[i].active)
-					break;
-			s = &t->slots[i];
-			if (dmastress_stress_draw(t, s)) {
-				pc = &t->counts[s->path->id];
-				dmastress_counts_draw(pc, &s->params, t->index,
-						      t->iter);
-				dmastress_counts_snap(&snap, &t->res);
-				dmastress_op_reset(t, s);
-				ret = dmastress_op_begin(t, s);
-				dmastress_counts_account(pc, &snap, &t->res);
-				if (ret)
-					dmastress_thread_error(t, ret);
-				else
-					live++;
-			}
-			t->iter++;
-		} else {
-			k = prandom_u32_state(&t->rnd) % live;
-			for (i = 0; i < t->nslots; i++)
-				if (t->slots[i].active && !k--)
-					break;
-			s = &t->slots[i];
-			dmastress_counts_snap(&snap, &t->res);
-			dmastress_op_end(t, s);
-			dmastress_counts_account(&t->counts[s->path->id], &snap,
-						 &t->res);
-			live--;
-		}
 		cond_resched();
 	}
 }
@@ -1195,7 +480,8 @@ static int dmastress_skip(struct dmastress_run_result *res, const char *why)
  * every such mapping: a limit of the platform, not a bug of the path, so
  * the run is skipped. Behind an IOMMU the IOVA honours the mask.
  */
-static bool dmastress_bounce_reachable(struct dmastress_dev *dd, u32 path_id,
+static bool dmastress_bounce_reachable(struct dmastress_dev *dd,
+				       const struct dmastress_path *path,
 				       const char **why)
 {
 #ifdef CONFIG_SWIOTLB
@@ -1203,15 +489,8 @@ static bool dmastress_bounce_reachable(struct dmastress_dev *dd, u32 path_id,
 	struct io_tlb_mem *mem = dev->dma_io_tlb_mem;
 	u64 limit;
 
-	switch (path_id) {
-	case DMASTRESS_PATH_SINGLE:
-	case DMASTRESS_PATH_PAGE:
-	case DMASTRESS_PATH_SG:
-	case DMASTRESS_PATH_SGTABLE:
-		break;
-	default:
+	if (!path->bounces)
 		return true;
-	}
 	if (!mem || !mem->nslabs || !dev->dma_mask)
 		return true;
 	switch (dmastress_group_type(dev)) {
@@ -1231,37 +510,26 @@ static bool dmastress_bounce_reachable(struct dmastress_dev *dd, u32 path_id,
 #endif
 }
 
-/*
- * Which paths a stress run mixes: the requested ones that can run here at
- * a page or less. len_bytes is only the largest size drawn; each drawn
- * operation is checked again at its own size (dmastress_stress_draw()).
+/**
+ * dmastress_path_usable() - can a path run here with these parameters?
+ * @dd: the device, its masks set for the run
+ * @path: the path
+ * @p: the parameters of one op of it
+ * @why: set to the reason when not
+ *
+ * Asks swiotlb's reach for the paths that bounce, then the path itself.
+ * Process context.
+ *
+ * Return: true when it can.
  */
-static u32 dmastress_stress_paths(struct dmastress_dev *dd,
-				  const struct dmastress_run_params *p)
+bool dmastress_path_usable(struct dmastress_dev *dd,
+			   const struct dmastress_path *path,
+			   const struct dmastress_run_params *p,
+			   const char **why)
 {
-	u32 want = p->paths ? p->paths : GENMASK(DMASTRESS_NR_PATHS - 1, 0);
-	struct dmastress_run_params q = *p;
-	u32 ok = 0;
-	unsigned int id;
-
-	q.len_bytes = min_t(u64, p->len_bytes, PAGE_SIZE);
-	q.nents = 0;
-	q.offset_bytes = 0;
-
-	for (id = 0; id < DMASTRESS_NR_PATHS; id++) {
-		const struct dmastress_path *path = dmastress_paths[id];
-		const char *why = NULL;
-
-		if (!(want & BIT(id)) || !dmastress_bounce_reachable(dd, id, &why))
-			continue;
-		q.path = id;
-		q.flags &= ~DMASTRESS_RUN_STRESS;
-		if (id != DMASTRESS_PATH_COHERENT)
-			q.attrs = 0;
-		if (!path->usable || path->usable(dd, &q, &why))
-			ok |= BIT(id);
-	}
-	return ok;
+	if (!dmastress_bounce_reachable(dd, path, why))
+		return false;
+	return !path->usable || path->usable(dd, p, why);
 }
 
 /* Checks that can skip the run; 0 or -EOPNOTSUPP with the reason set. */
@@ -1283,10 +551,38 @@ static int dmastress_run_usable(struct dmastress_ctx *ctx,
 			return dmastress_skip(res, "no path of the mix can run here");
 		return 0;
 	}
-	if (!dmastress_bounce_reachable(ctx->dd, p->path, &why))
+	if (!dmastress_path_usable(ctx->dd, path, p, &why))
 		return dmastress_skip(res, why);
-	if (path->usable && !path->usable(ctx->dd, p, &why))
-		return dmastress_skip(res, why);
+	return 0;
+}
+
+/*
+ * Set the run's masks (saving @dd's first if none were saved at bind) and
+ * widen the max segment size where the path needs it; -EIO with the reason
+ * when the kernel refuses a mask. The caller restores them.
+ */
+static int dmastress_run_masks(struct dmastress_dev *dd,
+			       const struct dmastress_run_params *p,
+			       struct dmastress_run_result *res)
+{
+	if (!dd->saved_dma_mask && dd->dev->dma_mask)
+		dd->saved_dma_mask = *dd->dev->dma_mask;
+	if (!dd->saved_coherent_mask)
+		dd->saved_coherent_mask = dd->dev->coherent_dma_mask;
+	if (!dd->saved_max_seg_size)
+		dd->saved_max_seg_size = dma_get_max_seg_size(dd->dev);
+	if (dmastress_set_masks(dd, p->mask_bits, 0)) {
+		snprintf(res->skip_reason, sizeof(res->skip_reason),
+			 "mask %u bits refused", p->mask_bits);
+		return -EIO;
+	}
+	if (dmastress_set_masks(dd, 0, p->coherent_mask_bits)) {
+		snprintf(res->skip_reason, sizeof(res->skip_reason),
+			 "coherent mask %u bits refused", p->coherent_mask_bits);
+		return -EIO;
+	}
+	if (dmastress_paths[p->path]->wide_seg || (p->flags & DMASTRESS_RUN_STRESS))
+		dmastress_widen_max_seg_size(dd);
 	return 0;
 }
 
@@ -1294,7 +590,7 @@ static int dmastress_run_usable(struct dmastress_ctx *ctx,
  * dmastress_run() - carry out one run
  * @dd: the device; @dd->dev is used for every DMA API call, @dd->pdev may
  *	be NULL (then only the cpu engine can run)
- * @p: the parameters; checked with dmastress_validate_params()
+ * @p: the parameters; checked with dmastress_validate_params() first
  * @res: the results, zeroed first
  * @hists: NULL, or DMASTRESS_NR_HISTS histograms filled on return (ns)
  *
@@ -1316,13 +612,20 @@ static int dmastress_run_usable(struct dmastress_ctx *ctx,
 int dmastress_run(struct dmastress_dev *dd, const struct dmastress_run_params *p,
 		  struct dmastress_run_result *res, struct dmastress_hist *hists)
 {
+	int ret = dmastress_validate_params(p);
+
+	if (ret) {
+		memset(res, 0, sizeof(*res));
+		return ret;
+	}
 	return dmastress_run_counts(dd, p, res, hists, NULL);
 }
 
 /**
  * dmastress_run_counts() - dmastress_run() with per-path counts
  * @dd: the device, as for dmastress_run()
- * @p: the parameters
+ * @p: the parameters, validated by the caller with
+ *	dmastress_validate_params() (the ioctl, which returns -EINVAL itself)
  * @res: the results, zeroed first
  * @hists: NULL, or DMASTRESS_NR_HISTS histograms filled on return (ns)
  * @counts: NULL, or DMASTRESS_NR_PATHS &struct dmastress_path_counts,
@@ -1352,9 +655,6 @@ int dmastress_run_counts(struct dmastress_dev *dd,
 	memset(res, 0, sizeof(*res));
 	if (counts)
 		memset(counts, 0, DMASTRESS_NR_PATHS * sizeof(*counts));
-	ret = dmastress_validate_params(p);
-	if (ret)
-		return ret;
 	if (!hists) {
 		own_hists = kvcalloc(DMASTRESS_NR_HISTS, sizeof(*hists),
 				     GFP_KERNEL);
@@ -1368,27 +668,9 @@ int dmastress_run_counts(struct dmastress_dev *dd,
 	atomic_set(&ctx.logged, 0);
 	init_completion(&ctx.done);
 
-	if (!dd->saved_dma_mask && dd->dev->dma_mask)
-		dd->saved_dma_mask = *dd->dev->dma_mask;
-	if (!dd->saved_coherent_mask)
-		dd->saved_coherent_mask = dd->dev->coherent_dma_mask;
-	if (!dd->saved_max_seg_size)
-		dd->saved_max_seg_size = dma_get_max_seg_size(dd->dev);
-	ret = dmastress_set_masks(dd, p->mask_bits, 0);
-	if (ret) {
-		snprintf(res->skip_reason, sizeof(res->skip_reason),
-			 "mask %u bits refused", p->mask_bits);
-		goto out_masks;
-	}
-	ret = dmastress_set_masks(dd, 0, p->coherent_mask_bits);
-	if (ret) {
-		snprintf(res->skip_reason, sizeof(res->skip_reason),
-			 "coherent mask %u bits refused", p->coherent_mask_bits);
-		goto out_masks;
-	}
-	if (p->path == DMASTRESS_PATH_NONCONTIG || (p->flags & DMASTRESS_RUN_STRESS))
-		dmastress_widen_max_seg_size(dd);
-	ret = dmastress_run_usable(&ctx, res);
+	ret = dmastress_run_masks(dd, p, res);
+	if (!ret)
+		ret = dmastress_run_usable(&ctx, res);
 	if (ret)
 		goto out_masks;
 

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * dmastress_stress.c - what the stress mix adds to the run core
+ * dmastress_stress.c - the stress loop and what it adds to the run core
  *
- * The run core (dmastress_run.c) draws the randomised operations of a
- * DMASTRESS_RUN_STRESS run; this file keeps their per-path books
+ * A DMASTRESS_RUN_STRESS run's threads draw randomised operations from the
+ * paths that can run here and keep up to @live of them alive, their halves
+ * interleaved (dmastress_thread_stress()). This file keeps their per-path
+ * books
  * (&struct dmastress_path_counts: a snapshot of the thread's counters
  * before an operation's half, the difference after it goes to the
  * operation's path) and the digest of the drawn sequence that shows a
@@ -14,11 +16,17 @@
  * on their behalf) then fail.
  */
 #include <linux/bitops.h>
+#include <linux/log2.h>
+#include <linux/minmax.h>
 #include <linux/moduleparam.h>
+#include <linux/prandom.h>
 #include <linux/sched.h>
 #include <linux/string.h>
 
-#include "dmastress.h"
+#include "dmastress_run.h"
+
+/* Per-op nents drawn by stress when the run gives none. */
+#define DMASTRESS_STRESS_NENTS	64
 
 static bool fault_threads;
 module_param(fault_threads, bool, 0644);
@@ -152,4 +160,135 @@ void dmastress_counts_from_result(struct dmastress_path_counts *pc,
 {
 	dmastress_counts_snap(pc, r);
 	pc->started = r->ops + r->map_errors + r->alloc_errors;
+}
+
+static u64 dmastress_rand64(struct dmastress_thread *t)
+{
+	return (u64)prandom_u32_state(&t->rnd) << 32 |
+	       prandom_u32_state(&t->rnd);
+}
+
+/* Draw the shape of one stress op; false when its path cannot take it. */
+static bool dmastress_stress_draw(struct dmastress_thread *t,
+				  struct dmastress_slot *s)
+{
+	const struct dmastress_run_params *p = t->ctx->p;
+	struct dmastress_run_params *q = &s->params;
+	unsigned long paths = t->ctx->stress_paths;
+	unsigned int k = prandom_u32_state(&t->rnd) % hweight_long(paths);
+	unsigned int order = prandom_u32_state(&t->rnd) % fls64(p->len_bytes);
+	u64 max_len = min_t(u64, p->len_bytes, (2ULL << order) - 1);
+	u32 max_nents = p->nents ? p->nents : DMASTRESS_STRESS_NENTS;
+	const char *why = NULL;
+	unsigned int id;
+
+	*q = *p;
+	for_each_set_bit(id, &paths, DMASTRESS_NR_PATHS)
+		if (!k--)
+			break;
+	q->path = id;
+	q->flags &= ~DMASTRESS_RUN_STRESS;
+	q->dir = prandom_u32_state(&t->rnd) % 3;
+	q->len_bytes = 1 + dmastress_rand64(t) % max_len;
+	q->offset_bytes = prandom_u32_state(&t->rnd) % PAGE_SIZE;
+	q->nents = prandom_u32_state(&t->rnd) % (max_nents + 1);
+	s->path = dmastress_paths[id];
+	q->attrs &= s->path->attrs;
+	return !s->path->usable || s->path->usable(t->ctx->dd, q, &why);
+}
+
+/**
+ * dmastress_thread_stress() - a stress run's thread loop
+ * @t: the thread
+ *
+ * Keeps up to @t->nslots ops of a random mix of paths, directions, sizes
+ * and offsets alive, starting a new one or ending a live one at random,
+ * so that the ops' two halves interleave; keeps the per-path books in
+ * @t->counts. An op's error is counted and the loop goes on. Process
+ * context, sleeps.
+ */
+void dmastress_thread_stress(struct dmastress_thread *t)
+{
+	struct dmastress_path_counts snap, *pc;
+	unsigned int live = 0, i, k;
+	int ret;
+
+	for (;;) {
+		bool more = dmastress_thread_more(t);
+		struct dmastress_slot *s = NULL;
+
+		if (!more && !live)
+			break;
+		if (more && live < t->nslots &&
+		    (!live || (prandom_u32_state(&t->rnd) & 1))) {
+			for (i = 0; i < t->nslots; i++)
+				if (!t->slots[i].active)
+					break;
+			s = &t->slots[i];
+			if (dmastress_stress_draw(t, s)) {
+				pc = &t->counts[s->path->id];
+				dmastress_counts_draw(pc, &s->params, t->index,
+						      t->iter);
+				dmastress_counts_snap(&snap, &t->res);
+				dmastress_op_reset(t, s);
+				ret = dmastress_op_begin(t, s);
+				dmastress_counts_account(pc, &snap, &t->res);
+				if (ret)
+					dmastress_thread_error(t, ret);
+				else
+					live++;
+			}
+			t->iter++;
+		} else {
+			k = prandom_u32_state(&t->rnd) % live;
+			for (i = 0; i < t->nslots; i++)
+				if (t->slots[i].active && !k--)
+					break;
+			s = &t->slots[i];
+			dmastress_counts_snap(&snap, &t->res);
+			dmastress_op_end(t, s);
+			dmastress_counts_account(&t->counts[s->path->id], &snap,
+						 &t->res);
+			live--;
+		}
+		cond_resched();
+	}
+}
+
+/**
+ * dmastress_stress_paths() - which paths a stress run mixes
+ * @dd: the device, its masks set for the run
+ * @p: the run's parameters
+ *
+ * The requested ones that can run here at a page or less. len_bytes is
+ * only the largest size drawn; each drawn operation is checked again at its
+ * own size (dmastress_stress_draw()). Process context.
+ *
+ * Return: a bitmask of path ids, 0 when none can run.
+ */
+u32 dmastress_stress_paths(struct dmastress_dev *dd,
+			   const struct dmastress_run_params *p)
+{
+	u32 want = p->paths ? p->paths : GENMASK(DMASTRESS_NR_PATHS - 1, 0);
+	struct dmastress_run_params q = *p;
+	u32 ok = 0;
+	unsigned int id;
+
+	q.len_bytes = min_t(u64, p->len_bytes, PAGE_SIZE);
+	q.nents = 0;
+	q.offset_bytes = 0;
+
+	for (id = 0; id < DMASTRESS_NR_PATHS; id++) {
+		const struct dmastress_path *path = dmastress_paths[id];
+		const char *why = NULL;
+
+		if (!(want & BIT(id)))
+			continue;
+		q.path = id;
+		q.flags &= ~DMASTRESS_RUN_STRESS;
+		q.attrs = p->attrs & path->attrs;
+		if (dmastress_path_usable(dd, path, &q, &why))
+			ok |= BIT(id);
+	}
+	return ok;
 }

@@ -49,13 +49,6 @@ static uint dmastress_kunit_seed_param;
 module_param_named(seed, dmastress_kunit_seed_param, uint, 0444);
 MODULE_PARM_DESC(seed, "data pattern seed (0: draw one and log it)");
 
-static const char *const dmastress_kunit_group_names[] = {
-	[DMASTRESS_GROUP_NONE] = "none",
-	[DMASTRESS_GROUP_IDENTITY] = "identity",
-	[DMASTRESS_GROUP_DMA] = "DMA",
-	[DMASTRESS_GROUP_DMA_FQ] = "DMA-FQ",
-};
-
 /*
  * The edu device: the PCI driver below fills it in probe. Suites run one
  * after another, but probe and remove run in the driver core's context.
@@ -75,10 +68,9 @@ int dmastress_kunit_expected_group(void)
 {
 	int i;
 
-	for (i = 0; i < ARRAY_SIZE(dmastress_kunit_group_names); i++)
-		if (dmastress_kunit_group_names[i] &&
-		    !strcmp(dmastress_kunit_group_param,
-			    dmastress_kunit_group_names[i]))
+	for (i = 0; i < DMASTRESS_NR_GROUP_TYPES; i++)
+		if (!strcmp(dmastress_kunit_group_param,
+			    dmastress_group_name(i)))
 			return i;
 	return -1;
 }
@@ -87,14 +79,11 @@ int dmastress_kunit_expected_group(void)
  * dmastress_kunit_group_name() - a group type for messages
  * @group: enum dmastress_group_type
  *
- * Return: "none", "identity", "DMA", "DMA-FQ" or "other".
+ * Return: "none", "identity", "DMA", "DMA-FQ", "blocked" or "unknown".
  */
 const char *dmastress_kunit_group_name(u32 group)
 {
-	if (group < ARRAY_SIZE(dmastress_kunit_group_names) &&
-	    dmastress_kunit_group_names[group])
-		return dmastress_kunit_group_names[group];
-	return "other";
+	return dmastress_group_name(group);
 }
 
 /**
@@ -714,31 +703,20 @@ int dmastress_kunit_set_seg_limits(struct kunit *test, struct device *dev,
  * dmastress_kunit_dir_name() - a direction for descriptions
  * @dir: DMASTRESS_DIR_*
  *
- * Return: "bidir", "to_dev", "from_dev" or "?".
+ * Return: "bidi", "to", "from" (DMASTRESS_DIRS) or "unknown".
  */
 const char *dmastress_kunit_dir_name(u32 dir)
 {
-	switch (dir) {
-	case DMASTRESS_DIR_BIDIRECTIONAL:
-		return "bidir";
-	case DMASTRESS_DIR_TO_DEVICE:
-		return "to_dev";
-	case DMASTRESS_DIR_FROM_DEVICE:
-		return "from_dev";
-	default:
-		return "?";
-	}
+	return dmastress_dir_name(dir);
 }
 
 /**
  * dmastress_kunit_engine_name() - an engine for descriptions
  * @engine: enum dmastress_engine_id
  *
- * Return: the engine's name, or "?".
+ * Return: the engine's name, or "unknown".
  */
 const char *dmastress_kunit_engine_name(u32 engine)
 {
-	if (engine >= DMASTRESS_NR_ENGINES)
-		return "?";
-	return dmastress_engines[engine]->name;
+	return dmastress_engine_name(engine);
 }

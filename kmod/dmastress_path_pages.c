@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * dmastress_pages.c - dma_alloc_pages() and dma_alloc_noncoherent()
+ * dmastress_path_pages.c - dma_alloc_pages() and dma_alloc_noncoherent()
  *
  * Both allocate len + 2 * DMASTRESS_GUARD_BYTES of memory owned by the
  * device until synced, with the payload in the middle. The memory is not
@@ -154,6 +154,39 @@ static void dmastress_pages_sync_for_cpu(struct dmastress_op *op)
 					      op->dir);
 }
 
+/* mmap views: dma_alloc_pages() through dma_mmap_pages(), single syncs */
+static int dmastress_pages_view_alloc(struct dmastress_vbuf *b)
+{
+	b->page = dma_alloc_pages(b->dd->dev, b->len, &b->dma,
+				  DMA_BIDIRECTIONAL, GFP_KERNEL | __GFP_NOWARN);
+	if (!b->page)
+		return -ENOMEM;
+	b->phys = page_to_phys(b->page);
+	return 0;
+}
+
+static void dmastress_pages_view_free(struct dmastress_vbuf *b)
+{
+	dma_free_pages(b->dd->dev, b->len, b->page, b->dma, DMA_BIDIRECTIONAL);
+}
+
+static int dmastress_pages_view_mmap(struct dmastress_vbuf *b,
+				     struct vm_area_struct *vma)
+{
+	return dma_mmap_pages(b->dd->dev, vma, b->len, b->page);
+}
+
+static void dmastress_pages_view_sync(struct dmastress_vbuf *b,
+				      bool for_device)
+{
+	if (for_device)
+		dma_sync_single_for_device(b->dd->dev, b->dma, b->len,
+					   DMA_BIDIRECTIONAL);
+	else
+		dma_sync_single_for_cpu(b->dd->dev, b->dma, b->len,
+					DMA_BIDIRECTIONAL);
+}
+
 /**
  * DOC: dmastress_path_pages - dma_alloc_pages() with explicit syncs
  *
@@ -165,13 +198,17 @@ static void dmastress_pages_sync_for_cpu(struct dmastress_op *op)
  * context.
  */
 const struct dmastress_path dmastress_path_pages = {
-	.name = "pages",
 	.id = DMASTRESS_PATH_PAGES,
+	.mask = DMASTRESS_MASK_EITHER,
 	.usable = dmastress_pages_usable,
 	.setup = dmastress_pages_setup,
 	.sync_for_device = dmastress_pages_sync_for_device,
 	.sync_for_cpu = dmastress_pages_sync_for_cpu,
 	.teardown = dmastress_pages_free,
+	.view_alloc = dmastress_pages_view_alloc,
+	.view_free = dmastress_pages_view_free,
+	.view_mmap = dmastress_pages_view_mmap,
+	.view_sync = dmastress_pages_view_sync,
 };
 
 /**
@@ -181,8 +218,8 @@ const struct dmastress_path dmastress_path_pages = {
  * dma_free_noncoherent(). Process context.
  */
 const struct dmastress_path dmastress_path_noncoherent = {
-	.name = "noncoherent",
 	.id = DMASTRESS_PATH_NONCOHERENT,
+	.mask = DMASTRESS_MASK_EITHER,
 	.usable = dmastress_pages_usable,
 	.setup = dmastress_noncoherent_setup,
 	.sync_for_device = dmastress_pages_sync_for_device,

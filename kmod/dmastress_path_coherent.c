@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * dmastress_coherent.c - dma_alloc_attrs() and dmam_alloc_coherent()
+ * dmastress_path_coherent.c - dma_alloc_attrs() and dmam_alloc_coherent()
  *
  * One allocation of len + 2 * DMASTRESS_GUARD_BYTES per op; the payload is
  * its middle (CPU and DMA address + DMASTRESS_GUARD_BYTES). The attributes
@@ -60,25 +60,6 @@ static unsigned long dmastress_coherent_attrs(u32 a)
 	if (a & DMASTRESS_ATTR_FORCE_CONTIGUOUS)
 		attrs |= DMA_ATTR_FORCE_CONTIGUOUS;
 	return attrs;
-}
-
-/**
- * dmastress_alloc_needs_contig() - whether a buffer of @dev must be contiguous
- * @dev: the device
- * @force: the caller asks for contiguous memory anyway
- *
- * Without a DMA or DMA-FQ domain (dma-direct, swiotlb, identity) the DMA
- * allocators hand out physically contiguous memory; iommu-dma gathers
- * single pages behind one IOVA range. Process context.
- *
- * Return: true when the allocation is limited to contiguous memory.
- */
-bool dmastress_alloc_needs_contig(struct device *dev, bool force)
-{
-	u32 type = dmastress_group_type(dev);
-
-	return force || (type != DMASTRESS_GROUP_DMA &&
-			 type != DMASTRESS_GROUP_DMA_FQ);
 }
 
 static bool dmastress_coherent_usable(struct dmastress_dev *dd,
@@ -287,6 +268,28 @@ static void dmastress_coherent_teardown(struct dmastress_op *op)
 	op->vaddr = NULL;
 }
 
+/* mmap views: the buffer through dma_mmap_coherent() */
+static int dmastress_coherent_view_alloc(struct dmastress_vbuf *b)
+{
+	b->cpu = dma_alloc_coherent(b->dd->dev, b->len, &b->dma,
+				    GFP_KERNEL | __GFP_NOWARN);
+	if (!b->cpu)
+		return -ENOMEM;
+	b->phys = page_to_phys(dmastress_coherent_page(b->cpu));
+	return 0;
+}
+
+static void dmastress_coherent_view_free(struct dmastress_vbuf *b)
+{
+	dma_free_coherent(b->dd->dev, b->len, b->cpu, b->dma);
+}
+
+static int dmastress_coherent_view_mmap(struct dmastress_vbuf *b,
+					struct vm_area_struct *vma)
+{
+	return dma_mmap_coherent(b->dd->dev, vma, b->cpu, b->dma, b->len);
+}
+
 /**
  * DOC: dmastress_path_coherent - dma_alloc_attrs() with the run's attrs
  *
@@ -300,11 +303,15 @@ static void dmastress_coherent_teardown(struct dmastress_op *op)
  * Process context.
  */
 const struct dmastress_path dmastress_path_coherent = {
-	.name = "coherent",
 	.id = DMASTRESS_PATH_COHERENT,
+	.mask = DMASTRESS_MASK_COHERENT,
+	.attrs = DMASTRESS_ATTRS_ALL,
 	.usable = dmastress_coherent_usable,
 	.setup = dmastress_coherent_setup,
 	.sync_for_device = dmastress_coherent_sync,
 	.sync_for_cpu = dmastress_coherent_sync,
 	.teardown = dmastress_coherent_teardown,
+	.view_alloc = dmastress_coherent_view_alloc,
+	.view_free = dmastress_coherent_view_free,
+	.view_mmap = dmastress_coherent_view_mmap,
 };

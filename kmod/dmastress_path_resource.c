@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * dmastress_resource.c - dma_map_resource() of the device's own BAR
+ * dmastress_path_resource.c - dma_map_resource() of the device's own BAR
  *
  * The target is MMIO, not memory: the upper half of edu's 4 KiB buffer
  * window, BAR0 + 0x40800 (the lower half is the edu engine's own device
@@ -180,7 +180,6 @@ static void dmastress_resource_release(struct dmastress_op *op)
  * Process context.
  */
 const struct dmastress_path dmastress_path_resource = {
-	.name = "resource",
 	.id = DMASTRESS_PATH_RESOURCE,
 	.usable = dmastress_resource_usable,
 	.prepare = dmastress_resource_prepare,

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * dmastress_pool.c - dma_pool_create()/dma_pool_alloc()/dma_pool_zalloc()
+ * dmastress_path_pool.c - dma_pool_create()/dma_pool_alloc()/dma_pool_zalloc()
  *
  * Each op creates its own pool of len-byte blocks with the run's
  * pool_align and pool_boundary, takes DMASTRESS_POOL_BLOCKS blocks from it,
@@ -225,8 +225,8 @@ static void dmastress_pool_sync(struct dmastress_op *op)
  * block size are skipped with a reason. Process context.
  */
 const struct dmastress_path dmastress_path_pool = {
-	.name = "pool",
 	.id = DMASTRESS_PATH_POOL,
+	.mask = DMASTRESS_MASK_COHERENT,
 	.usable = dmastress_pool_usable,
 	.setup = dmastress_pool_setup,
 	.sync_for_device = dmastress_pool_sync,

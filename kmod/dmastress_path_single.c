@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * dmastress_single.c - dma_map_single() and dma_map_page()
+ * dmastress_path_single.c - dma_map_single() and dma_map_page()
  *
  * single: a kmalloc'd buffer (with DMASTRESS_RUN_HUGE a block of at least
  * 2 MiB from the page allocator) holds a guard, offset_bytes of slack, the
@@ -368,8 +368,8 @@ static void dmastress_single_release(struct dmastress_op *op)
  * returns -EIO when dma_mapping_error() says so. Process context.
  */
 const struct dmastress_path dmastress_path_single = {
-	.name = "single",
 	.id = DMASTRESS_PATH_SINGLE,
+	.bounces = true,
 	.usable = dmastress_single_usable,
 	.prepare = dmastress_single_prepare,
 	.setup = dmastress_single_setup,
@@ -391,8 +391,8 @@ const struct dmastress_path dmastress_path_single = {
  * Process context.
  */
 const struct dmastress_path dmastress_path_page = {
-	.name = "page",
 	.id = DMASTRESS_PATH_PAGE,
+	.bounces = true,
 	.usable = dmastress_page_usable,
 	.prepare = dmastress_page_prepare,
 	.setup = dmastress_page_setup,

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * dmastress_sg.c - dma_map_sg() and dma_map_sgtable()
+ * dmastress_path_sg.c - dma_map_sg() and dma_map_sgtable()
  *
  * The CPU side of an op is a run of physically contiguous chunks (order-0
  * pages, 2 MiB blocks with DMASTRESS_RUN_HUGE, or larger orders when the
@@ -495,50 +495,6 @@ static int dmastress_sgtable_prepare(struct dmastress_op *op)
 	return dmastress_sg_prepare_common(op, true);
 }
 
-/**
- * dmastress_op_add_sgtable() - describe a mapped sg_table as op segments
- * @op: the op; @op->vaddr is the CPU view of byte @skip of the DMA stream
- * @sgt: the mapped table (@sgt->nents DMA segments)
- * @skip: bytes of the DMA stream before the payload (guards)
- * @len: payload bytes
- *
- * Adds one segment per DMA segment (or part of one) inside [@skip,
- * @skip + @len) of the concatenated DMA segments, with the CPU address of
- * the same stream offset in @op->vaddr. Process context.
- *
- * Return: 0, -ENOMEM, or -EIO when the DMA segments are shorter than
- * @skip + @len.
- */
-int dmastress_op_add_sgtable(struct dmastress_op *op, struct sg_table *sgt,
-			     size_t skip, size_t len)
-{
-	struct scatterlist *sg;
-	size_t pos = 0, done = 0;
-	unsigned int i;
-
-	for_each_sgtable_dma_sg(sgt, sg, i) {
-		size_t l = sg_dma_len(sg), in = 0;
-		int ret;
-
-		if (pos + l <= skip) {
-			pos += l;
-			continue;
-		}
-		if (pos < skip)
-			in = skip - pos;
-		l = min(l - in, len - done);
-		ret = dmastress_op_add_seg(op, sg_dma_address(sg) + in, l,
-					   op->vaddr + done, 0);
-		if (ret)
-			return -ENOMEM;
-		pos += in + l;
-		done += l;
-		if (done == len)
-			return 0;
-	}
-	return -EIO;
-}
-
 static void dmastress_sg_unmap(struct dmastress_op *op)
 {
 	u64 t;
@@ -647,8 +603,9 @@ static void dmastress_sg_release(struct dmastress_op *op)
  * Process context.
  */
 const struct dmastress_path dmastress_path_sg = {
-	.name = "sg",
 	.id = DMASTRESS_PATH_SG,
+	.sg_limits = true,
+	.bounces = true,
 	.usable = dmastress_sg_usable,
 	.prepare = dmastress_sg_prepare,
 	.setup = dmastress_sg_setup,
@@ -667,8 +624,9 @@ const struct dmastress_path dmastress_path_sg = {
  * Process context.
  */
 const struct dmastress_path dmastress_path_sgtable = {
-	.name = "sgtable",
 	.id = DMASTRESS_PATH_SGTABLE,
+	.sg_limits = true,
+	.bounces = true,
 	.usable = dmastress_sg_usable,
 	.prepare = dmastress_sgtable_prepare,
 	.setup = dmastress_sg_setup,

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * dmastress_noncontig.c - dma_alloc_noncontiguous() and its vmap
+ * dmastress_path_noncontig.c - dma_alloc_noncontiguous() and its vmap
  *
  * One dma_alloc_noncontiguous() of len + 2 * DMASTRESS_GUARD_BYTES per
  * op, in the op's direction. Its CPU view is dma_vmap_noncontiguous(); the
@@ -145,6 +145,58 @@ static void dmastress_noncontig_sync_for_cpu(struct dmastress_op *op)
 	invalidate_kernel_vmap_range(nc->view, nc->size);
 }
 
+/*
+ * mmap views: dma_alloc_noncontiguous() with its vmap, through
+ * dma_mmap_noncontiguous(); the sgtable syncs and the vmap's flush and
+ * invalidate
+ */
+static int dmastress_noncontig_view_alloc(struct dmastress_vbuf *b)
+{
+	struct device *dev = b->dd->dev;
+
+	/* One IOVA segment as long as the view: see dmastress_widen_max_seg_size(). */
+	dmastress_widen_max_seg_size(b->dd);
+	b->sgt = dma_alloc_noncontiguous(dev, b->len, DMA_BIDIRECTIONAL,
+					 GFP_KERNEL | __GFP_NOWARN, 0);
+	dmastress_restore_masks(b->dd);
+	if (!b->sgt)
+		return -ENOMEM;
+	b->cpu = dma_vmap_noncontiguous(dev, b->len, b->sgt);
+	if (!b->cpu) {
+		dma_free_noncontiguous(dev, b->len, b->sgt, DMA_BIDIRECTIONAL);
+		b->sgt = NULL;
+		return -ENOMEM;
+	}
+	b->dma = sg_dma_address(b->sgt->sgl);
+	b->phys = page_to_phys(sg_page(b->sgt->sgl));
+	return 0;
+}
+
+static void dmastress_noncontig_view_free(struct dmastress_vbuf *b)
+{
+	dma_vunmap_noncontiguous(b->dd->dev, b->cpu);
+	dma_free_noncontiguous(b->dd->dev, b->len, b->sgt, DMA_BIDIRECTIONAL);
+}
+
+static int dmastress_noncontig_view_mmap(struct dmastress_vbuf *b,
+					 struct vm_area_struct *vma)
+{
+	return dma_mmap_noncontiguous(b->dd->dev, vma, b->len, b->sgt);
+}
+
+static void dmastress_noncontig_view_sync(struct dmastress_vbuf *b,
+					  bool for_device)
+{
+	if (for_device) {
+		flush_kernel_vmap_range(b->cpu, b->len);
+		dma_sync_sgtable_for_device(b->dd->dev, b->sgt,
+					    DMA_BIDIRECTIONAL);
+	} else {
+		dma_sync_sgtable_for_cpu(b->dd->dev, b->sgt, DMA_BIDIRECTIONAL);
+		invalidate_kernel_vmap_range(b->cpu, b->len);
+	}
+}
+
 /**
  * DOC: dmastress_path_noncontig - dma_alloc_noncontiguous() and its vmap
  *
@@ -156,11 +208,16 @@ static void dmastress_noncontig_sync_for_cpu(struct dmastress_op *op)
  * dma_free_noncontiguous(). Process context.
  */
 const struct dmastress_path dmastress_path_noncontig = {
-	.name = "noncontig",
 	.id = DMASTRESS_PATH_NONCONTIG,
+	.mask = DMASTRESS_MASK_COHERENT,
+	.wide_seg = true,
 	.usable = dmastress_noncontig_usable,
 	.setup = dmastress_noncontig_setup,
 	.sync_for_device = dmastress_noncontig_sync_for_device,
 	.sync_for_cpu = dmastress_noncontig_sync_for_cpu,
 	.teardown = dmastress_noncontig_free,
+	.view_alloc = dmastress_noncontig_view_alloc,
+	.view_free = dmastress_noncontig_view_free,
+	.view_mmap = dmastress_noncontig_view_mmap,
+	.view_sync = dmastress_noncontig_view_sync,
 };
