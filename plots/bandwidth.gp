@@ -11,6 +11,7 @@ if (!exists("threads")) threads = 1
 here = "."
 do for [i = strlen(ARG0):1:-1] { if (ARG0[i:i] eq "/") { here = ARG0[1:i - 1]; break } }
 load here . "/common.gp"
+eval paths_default
 
 # One pass over the file: this plot's rows as "path#,size,mode#,bw,memcpy"
 # (gnuplot's "if" sees only the columns the using list reads).

@@ -14,9 +14,17 @@ set datafile separator ","
 set datafile columnheaders
 set grid
 set key noautotitle top left
-# The modes of bench/matrix, in its order, and the paths of dmastress.
-if (!exists("modes")) modes = "nommu swiotlb pt lazy strict"
-if (!exists("paths")) paths = "coherent pool single page sg sgtable resource pages noncoherent noncontig"
+# lib("FUNCTION ARGS"): what scripts/lib.sh prints (the modes table, the
+# CLI's name lists), for the defaults of a plot run alone.
+lib(args) = system("'" . here . "/../scripts/lib.sh' " . args)
+# The modes in the order they ran, as the scripts pass them (modes='...');
+# alone, the default of bench/matrix: the set primary of scripts/modes.
+if (!exists("modes")) modes = lib("modes_names primary")
+if (words(modes) == 0) { exit error "plots: no modes: pass modes='...' (bench/report does)" }
+# The plots with a panel per path take paths='...' (bench/report passes
+# `dmastress info --list paths`); alone, they eval paths_default.
+paths_default = "if (!exists('paths')) { paths = lib('ds_list paths') }; " . \
+	"if (words(paths) == 0) { exit error 'plots: no paths: pass paths=... (bench/report does)' }"
 # One colour per mode position, the same in every plot.
 set linetype 1 lc rgb "#000000" lw 2 pt 7 ps 0.6
 set linetype 2 lc rgb "#1f77b4" lw 2 pt 5 ps 0.6

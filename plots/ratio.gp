@@ -14,6 +14,7 @@ if (!exists("threads")) threads = 1
 here = "."
 do for [i = strlen(ARG0):1:-1] { if (ARG0[i:i] eq "/") { here = ARG0[1:i - 1]; break } }
 load here . "/common.gp"
+eval paths_default
 
 # The base mode's value per (path, log2 size), looked up by the ratio.
 array ref[words(paths) * 64]
