@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * dmastress.h - shared declarations of the dmastress command-line tool:
- * exit codes, argument parsers, name tables, device access, JSON helpers
- * and the histogram statistics (stats.c).
+ * exit codes, argument parsers, device access with messages, JSON helpers
+ * and the histogram statistics (stats.c). The name tables, the ioctls and
+ * the kernel state readers are the library's (libdmastress.h), shared with
+ * the selftests.
  */
 #ifndef DMASTRESS_BENCH_H
 #define DMASTRESS_BENCH_H
@@ -11,15 +13,13 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "dmastress_uapi.h"
+#include "libdmastress.h"
 
 /* Exit codes, kselftest-compatible. */
 #define DMASTRESS_EXIT_OK	0	/* ran, nothing wrong */
 #define DMASTRESS_EXIT_FAIL	1	/* ran and found an error */
 #define DMASTRESS_EXIT_USAGE	2	/* bad command line */
 #define DMASTRESS_EXIT_SKIP	4	/* no device, or the kernel skipped */
-
-#define DMASTRESS_DEFAULT_DEVICE	"/dev/dmastress0"
 
 /* One subcommand: "dmastress <name> ...". */
 struct dmastress_cmd {
@@ -48,50 +48,23 @@ int dmastress_parse_name(const char *opt, const char *s,
 void dmastress_usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* util.c: names of UAPI values. */
-extern const char *const dmastress_path_names[DMASTRESS_NR_PATHS];
-extern const char *const dmastress_engine_names[DMASTRESS_NR_ENGINES];
-extern const char *const dmastress_dir_names[DMASTRESS_NR_DIRS];
-extern const char *const dmastress_phase_names[DMASTRESS_NR_HISTS];
-extern const char *const dmastress_group_names[DMASTRESS_NR_GROUP_TYPES];
-extern const char *const dmastress_attr_names[DMASTRESS_NR_ATTRS];
-const char *dmastress_group_name(uint32_t group_type);
-const char *dmastress_name(const char *const *names, unsigned int nr,
-			   uint32_t v);
+/* util.c: a name table of libdmastress.h in a help text. */
 const char *dmastress_names_join(char *buf, size_t len,
 				 const char *const *names, unsigned int nr,
 				 const char *sep, unsigned int col);
 
-/* util.c: device access. */
+/* util.c: device access, printing why it failed. */
 int dmastress_open(const char *path);
 int dmastress_get_info(int fd, const char *path, struct dmastress_info *info);
 int dmastress_valid_device(const char *cmd, const char *path);
 
 /* util.c: output helpers. */
 void dmastress_json_str(FILE *f, const char *s);
-unsigned int dmastress_mask_bits(uint64_t mask);
 double dmastress_mib_s(uint64_t bytes, double ns);
-uint32_t dmastress_random_seed(void);
 
 /* run.c: shared with selfcheck.c. */
-int dmastress_run_ioctl(int fd, const struct dmastress_run_params *params,
-			struct dmastress_hist *hists, struct dmastress_run *run);
-uint64_t dmastress_run_errors(const struct dmastress_run_result *r);
 void dmastress_run_print_errors(FILE *f, const char *prefix,
 				const struct dmastress_run_result *r);
-
-/* kstate.c: kernel state for stress, misuse and failnth. */
-int dmastress_read_u64_file(const char *path, uint64_t *out);
-int dmastress_read_str_file(const char *path, char *buf, size_t len);
-int dmastress_write_file(const char *path, const char *s);
-int dmastress_kmsg_open(void);
-size_t dmastress_kmsg_read(int fd, char *buf, size_t len);
-int dmastress_fail_nth_open(void);
-int dmastress_fail_nth_set(int fd, unsigned int nth);
-int dmastress_fail_nth_get(int fd, unsigned int *left);
-int dmastress_run_ioctl_counts(int fd, const struct dmastress_run_params *params,
-			       struct dmastress_path_counts *counts,
-			       struct dmastress_run *run);
 
 /* stats.c: the kernel's histogram layout and percentiles from it. */
 unsigned int dmastress_hist_bucket(uint64_t ns);

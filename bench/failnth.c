@@ -30,8 +30,8 @@
 
 #include "dmastress.h"
 
-#define DMA_API_FREE		"/sys/kernel/debug/dma-api/num_free_entries"
-#define SWIOTLB_USED		"/sys/kernel/debug/swiotlb/io_tlb_used"
+#define DMA_API_FREE		DMASTRESS_DMA_API_DIR "/num_free_entries"
+#define SWIOTLB_USED		DMASTRESS_SWIOTLB_DIR "/io_tlb_used"
 #define FAILSLAB_DIR		"/sys/kernel/debug/failslab"
 #define FAIL_PAGE_DIR		"/sys/kernel/debug/fail_page_alloc"
 #define DMASTRESS_FAILNTH_MAX	5000
@@ -204,7 +204,7 @@ static int dmastress_failnth_attempt(int fd, int nth_fd,
 	memset(counts, 0, sizeof(counts));
 	if (dmastress_fail_nth_set(nth_fd, nth))
 		return -1;
-	ret = dmastress_run_ioctl_counts(fd, p, counts, &run);
+	ret = dmastress_run_ioctl(fd, p, NULL, counts, &run);
 	err = dmastress_fail_nth_get(nth_fd, &left);
 	dmastress_fail_nth_set(nth_fd, 0);
 	if (err)
@@ -268,7 +268,7 @@ static int dmastress_failnth_path(int fd, int nth_fd,
 
 	dmastress_failnth_params(o, path, &p);
 	/* warm-up: whatever a first run sets up for good is not a leak */
-	ret = dmastress_run_ioctl(fd, &p, NULL, &run);
+	ret = dmastress_run_ioctl(fd, &p, NULL, NULL, &run);
 	if (!ret && run.status == -EOPNOTSUPP) {
 		printf("ok %u %s # SKIP %s\n", n, name, run.result.skip_reason);
 		return -1;

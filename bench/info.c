@@ -31,14 +31,6 @@ static void dmastress_info_usage(FILE *f)
 		"Exit: 0 ok, 1 ioctl failed, 2 bad arguments, 4 no device.\n");
 }
 
-static void dmastress_info_bdf(const struct dmastress_info *info, char *buf,
-			       size_t len)
-{
-	snprintf(buf, len, "%04x:%02x:%02x.%u", info->bdf >> 16,
-		 (info->bdf >> 8) & 0xff, (info->bdf >> 3) & 0x1f,
-		 info->bdf & 7);
-}
-
 static void dmastress_info_engines(const struct dmastress_info *info,
 				   char *buf, size_t len)
 {
@@ -61,7 +53,7 @@ static void dmastress_info_text(const char *dev,
 {
 	char bdf[32], engines[64];
 
-	dmastress_info_bdf(info, bdf, sizeof(bdf));
+	dmastress_bdf_name(info->bdf, bdf, sizeof(bdf));
 	dmastress_info_engines(info, engines, sizeof(engines));
 #define KV(k, fmt, ...)	printf("%-26s " fmt "\n", k, __VA_ARGS__)
 	KV("device", "%s", dev);
@@ -106,7 +98,7 @@ static void dmastress_info_json(const char *dev,
 	unsigned int e;
 	int first = 1;
 
-	dmastress_info_bdf(info, bdf, sizeof(bdf));
+	dmastress_bdf_name(info->bdf, bdf, sizeof(bdf));
 	printf("{\"device\": ");
 	dmastress_json_str(stdout, dev);
 	printf(", \"bdf\": \"%s\"", bdf);

@@ -31,8 +31,8 @@
 
 #include "dmastress.h"
 
-#define DMA_API_DIR		"/sys/kernel/debug/dma-api"
-#define DMASTRESS_DRIVER_DIR	"/sys/bus/pci/drivers/dmastress"
+#define DMA_API_DIR		DMASTRESS_DMA_API_DIR
+#define DMASTRESS_DRIVER_DIR	DMASTRESS_SYSFS_DRIVER
 #define DMASTRESS_KMSG_BYTES	(256 * 1024)
 /* How long to wait for /dev/dmastress<N> after a bind, ms. */
 #define DMASTRESS_REBIND_MS	10000
@@ -316,8 +316,7 @@ static int dmastress_misuse_ready(struct dmastress_misuse_state *st)
 		return DMASTRESS_EXIT_SKIP;
 	if (dmastress_get_info(st->fd, st->device, &info))
 		return DMASTRESS_EXIT_FAIL;
-	snprintf(st->bdf, sizeof(st->bdf), "%04x:%02x:%02x.%u", info.bdf >> 16,
-		 (info.bdf >> 8) & 0xff, (info.bdf >> 3) & 0x1f, info.bdf & 7);
+	dmastress_bdf_name(info.bdf, st->bdf, sizeof(st->bdf));
 	/* an out-of-range class tells a refusal from a kernel that accepts */
 	if (ioctl(st->fd, DMASTRESS_IOC_MISUSE, &m) == 0 || errno != EINVAL) {
 		if (errno == EPERM)

@@ -3,8 +3,7 @@
  * run.c - "dmastress run": one DMASTRESS_IOC_RUN with the latency histograms
  * requested, reported per phase (count, mean, p50/p90/p99/p99.9, min, max)
  * with throughput and every error counter, as a table, CSV rows or one JSON
- * object. Also the helpers selfcheck.c shares: issuing the ioctl and
- * summing or listing the error counters.
+ * object. Also the helper selfcheck.c shares: listing the error counters.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -23,54 +22,6 @@
 #define DMASTRESS_DEFAULT_ITERATIONS	100
 #define DMASTRESS_DEFAULT_BATCH		64
 
-/* The error counters of a run result: any nonzero one fails the run. */
-static const struct {
-	const char *name;
-	size_t off;
-} dmastress_err_fields[] = {
-#define F(x)	{ #x, offsetof(struct dmastress_run_result, x) }
-	F(mismatches),
-	F(guard_errors),
-	F(src_errors),
-	F(device_faults),
-	F(map_errors),
-	F(alloc_errors),
-	F(mask_violations),
-	F(seg_violations),
-#undef F
-};
-
-#define DMASTRESS_NR_ERR_FIELDS \
-	(sizeof(dmastress_err_fields) / sizeof(dmastress_err_fields[0]))
-
-static uint64_t dmastress_err_field(const struct dmastress_run_result *r,
-				    unsigned int i)
-{
-	uint64_t v;
-
-	memcpy(&v, (const char *)r + dmastress_err_fields[i].off, sizeof(v));
-	return v;
-}
-
-/**
- * dmastress_run_errors() - total of a result's error counters
- * @r: result
- *
- * Return: sum of mismatches, guard, source, device-fault, map, alloc,
- * mask and segment errors (saturating).
- */
-uint64_t dmastress_run_errors(const struct dmastress_run_result *r)
-{
-	uint64_t sum = 0, v;
-	unsigned int i;
-
-	for (i = 0; i < DMASTRESS_NR_ERR_FIELDS; i++) {
-		v = dmastress_err_field(r, i);
-		sum = (sum + v < sum) ? UINT64_MAX : sum + v;
-	}
-	return sum;
-}
-
 /**
  * dmastress_run_print_errors() - list the nonzero error counters
  * @f: stream
@@ -83,51 +34,10 @@ uint64_t dmastress_run_errors(const struct dmastress_run_result *r)
 void dmastress_run_print_errors(FILE *f, const char *prefix,
 				const struct dmastress_run_result *r)
 {
-	unsigned int i;
-	int any = 0;
+	char buf[512];
 
-	for (i = 0; i < DMASTRESS_NR_ERR_FIELDS; i++) {
-		uint64_t v = dmastress_err_field(r, i);
-
-		if (!v)
-			continue;
-		fprintf(f, "%s%s=%llu", any ? " " : prefix,
-			dmastress_err_fields[i].name, (unsigned long long)v);
-		any = 1;
-	}
-	if (r->mismatches)
-		fprintf(f, " first_mismatch_offset=%llu first_expected=0x%02x first_actual=0x%02x",
-			(unsigned long long)r->first_mismatch_offset,
-			r->first_expected, r->first_actual);
-	if (any)
-		fprintf(f, "\n");
-}
-
-/**
- * dmastress_run_ioctl() - DMASTRESS_IOC_RUN
- * @fd: open device
- * @params: what to run
- * @hists: DMASTRESS_NR_HISTS histograms to fill, or NULL
- * @run: filled: params in, status and result out
- *
- * Return: 0 when the kernel carried the run out (check @run->status), else
- * -errno of the ioctl.
- */
-int dmastress_run_ioctl(int fd, const struct dmastress_run_params *params,
-			struct dmastress_hist *hists, struct dmastress_run *run)
-{
-	memset(run, 0, sizeof(*run));
-	run->size = sizeof(*run);
-	run->params = *params;
-	if (hists) {
-		memset(hists, 0, sizeof(*hists) * DMASTRESS_NR_HISTS);
-		run->hist_size = sizeof(*hists);
-		run->hist_ptr = (uint64_t)(uintptr_t)hists;
-	}
-	if (ioctl(fd, DMASTRESS_IOC_RUN, run))
-		return -errno;
-	run->result.skip_reason[sizeof(run->result.skip_reason) - 1] = '\0';
-	return 0;
+	if (*dmastress_run_errors_str(r, buf, sizeof(buf)))
+		fprintf(f, "%s%s\n", prefix, buf);
 }
 
 struct dmastress_label {
@@ -708,9 +618,9 @@ static void dmastress_run_table(const struct dmastress_run_opts *o,
 	KV("elapsed_ns", "%llu", (unsigned long long)r->elapsed_ns);
 	KV("bw_mib_s", "%.3f", out->bw_mib_s);
 	KV("xfer_bw_mib_s", "%.3f", out->xfer_bw_mib_s);
-	for (i = 0; i < DMASTRESS_NR_ERR_FIELDS; i++)
-		KV(dmastress_err_fields[i].name, "%llu",
-		   (unsigned long long)dmastress_err_field(r, i));
+	for (i = 0; i < DMASTRESS_NR_RUN_ERRORS; i++)
+		KV(dmastress_run_error_names[i], "%llu",
+		   (unsigned long long)dmastress_run_error(r, i));
 	if (r->mismatches)
 		KV("first_mismatch", "offset_bytes=%llu expected=0x%02x actual=0x%02x",
 		   (unsigned long long)r->first_mismatch_offset,
@@ -816,9 +726,9 @@ static void dmastress_run_json(const struct dmastress_run_opts *o,
 	       (unsigned long long)r->elapsed_ns);
 	printf(", \"bw_mib_s\": %.3f, \"xfer_bw_mib_s\": %.3f",
 	       out->bw_mib_s, out->xfer_bw_mib_s);
-	for (i = 0; i < DMASTRESS_NR_ERR_FIELDS; i++)
-		printf(", \"%s\": %llu", dmastress_err_fields[i].name,
-		       (unsigned long long)dmastress_err_field(r, i));
+	for (i = 0; i < DMASTRESS_NR_RUN_ERRORS; i++)
+		printf(", \"%s\": %llu", dmastress_run_error_names[i],
+		       (unsigned long long)dmastress_run_error(r, i));
 	if (r->mismatches)
 		printf(", \"first_mismatch\": {\"offset_bytes\": %llu, \"expected\": %u, \"actual\": %u}",
 		       (unsigned long long)r->first_mismatch_offset,
@@ -947,7 +857,7 @@ int dmastress_run_main(int argc, char **argv)
 		close(fd);
 		goto free;
 	}
-	ret = dmastress_run_ioctl(fd, &o->p, out->hists, &out->run);
+	ret = dmastress_run_ioctl(fd, &o->p, out->hists, NULL, &out->run);
 	close(fd);
 	if (ret == -EOPNOTSUPP) {
 		printf("skip: %s\n", strerror(-ret));

@@ -142,7 +142,7 @@ dmastress_sc_run(int fd, const struct dmastress_run_params *p, unsigned int n,
 	int ret;
 
 	snprintf(prefix, sizeof(prefix), "# %s: ", name);
-	ret = dmastress_run_ioctl(fd, p, NULL, &run);
+	ret = dmastress_run_ioctl(fd, p, NULL, NULL, &run);
 	r = &run.result;
 	if (ret) {
 		printf("# %s: DMASTRESS_IOC_RUN: %s\n", name, strerror(-ret));

@@ -360,7 +360,7 @@ static void dmastress_stress_why(int fd, const struct dmastress_stress_opts *o,
 		snprintf(why, len, "not in --paths");
 		return;
 	}
-	ret = dmastress_run_ioctl(fd, &p, NULL, &run);
+	ret = dmastress_run_ioctl(fd, &p, NULL, NULL, &run);
 	if (ret)
 		snprintf(why, len, "probe run failed: %s", strerror(-ret));
 	else if (run.status == -EOPNOTSUPP && run.result.skip_reason[0])
@@ -468,7 +468,7 @@ static int dmastress_stress_rounds(int fd, const struct dmastress_stress_opts *o
 		}
 		dmastress_stress_round(o, &rng, round, secs, &p);
 		memset(counts, 0, sizeof(counts));
-		ret = dmastress_run_ioctl_counts(fd, &p, counts, &run);
+		ret = dmastress_run_ioctl(fd, &p, NULL, counts, &run);
 		if (ret == -EINTR) {
 			*interrupted = true;
 			break;

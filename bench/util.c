@@ -1,75 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * util.c - helpers shared by the dmastress subcommands: bounded number and
- * size parsing, the names of UAPI values, opening the device, the INFO
- * ioctl, JSON string output and small unit conversions.
+ * size parsing, name tables in help texts, opening the device and the INFO
+ * ioctl with messages (over libdmastress.c), JSON string output and the
+ * bandwidth.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/random.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "dmastress.h"
-
-/*
- * The names of UAPI values: every list comes from its X-macro in
- * dmastress_uapi.h, in value order.
- */
-const char *const dmastress_path_names[DMASTRESS_NR_PATHS] = {
-	DMASTRESS_NAME_TABLE(DMASTRESS_PATHS)
-};
-
-const char *const dmastress_engine_names[DMASTRESS_NR_ENGINES] = {
-	DMASTRESS_NAME_TABLE(DMASTRESS_ENGINES)
-};
-
-const char *const dmastress_dir_names[DMASTRESS_NR_DIRS] = {
-	DMASTRESS_NAME_TABLE(DMASTRESS_DIRS)
-};
-
-/* The phases, then the batch histogram (DMASTRESS_HIST_BATCH). */
-const char *const dmastress_phase_names[DMASTRESS_NR_HISTS] = {
-	DMASTRESS_NAME_TABLE(DMASTRESS_PHASES)
-	[DMASTRESS_HIST_BATCH] = "batch",
-};
-
-const char *const dmastress_group_names[DMASTRESS_NR_GROUP_TYPES] = {
-	DMASTRESS_NAME_TABLE(DMASTRESS_GROUP_TYPES)
-};
-
-/* Entry n names bit n of &struct dmastress_run_params.attrs. */
-const char *const dmastress_attr_names[DMASTRESS_NR_ATTRS] = {
-	DMASTRESS_NAME_TABLE(DMASTRESS_ATTRS)
-};
-
-/**
- * dmastress_name() - name of a value in a table
- * @names: table
- * @nr: entries in @names
- * @v: value
- *
- * Return: the name, or "unknown" for a value past the table.
- */
-const char *dmastress_name(const char *const *names, unsigned int nr,
-			   uint32_t v)
-{
-	if (v >= nr || !names[v])
-		return "unknown";
-	return names[v];
-}
-
-const char *dmastress_group_name(uint32_t group_type)
-{
-	return dmastress_name(dmastress_group_names, DMASTRESS_NR_GROUP_TYPES,
-			      group_type);
-}
 
 /**
  * dmastress_names_join() - a name table as text, for help texts
@@ -281,13 +222,12 @@ int dmastress_parse_name(const char *opt, const char *s,
 			 const char *const *names, unsigned int nr,
 			 uint32_t *out)
 {
+	int idx = dmastress_name_index(names, nr, s);
 	unsigned int i;
 
-	for (i = 0; i < nr; i++) {
-		if (names[i] && !strcmp(s, names[i])) {
-			*out = i;
-			return 0;
-		}
+	if (idx >= 0) {
+		*out = (uint32_t)idx;
+		return 0;
 	}
 	fprintf(stderr, "dmastress: %s: unknown '%s'; one of:", opt, s);
 	for (i = 0; i < nr; i++)
@@ -322,20 +262,16 @@ int dmastress_valid_device(const char *cmd, const char *path)
  */
 int dmastress_open(const char *path)
 {
-	int fd = open(path, O_RDWR | O_CLOEXEC);
+	int fd = dmastress_dev_open(path);
+	const char *why;
+	char buf[128];
 
-	if (fd < 0) {
-		int err = errno;
-
-		fprintf(stderr, "dmastress: cannot open %s: %s", path,
-			strerror(err));
-		if (err == ENOENT || err == ENODEV || err == ENXIO)
-			fprintf(stderr, " (is dmastress.ko loaded and bound to a device?)");
-		else if (err == EACCES || err == EPERM)
-			fprintf(stderr, " (needs CAP_SYS_RAWIO)");
-		fprintf(stderr, "\n");
-	}
-	return fd;
+	if (fd >= 0)
+		return fd;
+	why = dmastress_dev_why(-fd, buf, sizeof(buf));
+	fprintf(stderr, "dmastress: cannot open %s: %s%s%s%s\n", path,
+		strerror(-fd), why ? " (" : "", why ? why : "", why ? ")" : "");
+	return -1;
 }
 
 /**
@@ -348,14 +284,12 @@ int dmastress_open(const char *path)
  */
 int dmastress_get_info(int fd, const char *path, struct dmastress_info *info)
 {
-	memset(info, 0, sizeof(*info));
-	info->size = sizeof(*info);
-	if (ioctl(fd, DMASTRESS_IOC_INFO, info)) {
+	int ret = dmastress_dev_info(fd, info);
+
+	if (ret)
 		fprintf(stderr, "dmastress: %s: DMASTRESS_IOC_INFO: %s\n", path,
-			strerror(errno));
-		return -1;
-	}
-	return 0;
+			strerror(-ret));
+	return ret ? -1 : 0;
 }
 
 /**
@@ -380,25 +314,6 @@ void dmastress_json_str(FILE *f, const char *s)
 }
 
 /**
- * dmastress_mask_bits() - width of a DMA mask
- * @mask: mask, expected of the form 2^n - 1
- *
- * Return: n, or 0 when @mask is not of that form.
- */
-unsigned int dmastress_mask_bits(uint64_t mask)
-{
-	unsigned int n;
-
-	if (mask == UINT64_MAX)
-		return 64;
-	if (mask & (mask + 1))
-		return 0;
-	for (n = 0; mask; n++)
-		mask >>= 1;
-	return n;
-}
-
-/**
  * dmastress_mib_s() - bandwidth
  * @bytes: bytes moved
  * @ns: over this many ns
@@ -410,21 +325,4 @@ double dmastress_mib_s(uint64_t bytes, double ns)
 	if (ns <= 0)
 		return 0;
 	return (double)bytes / (1024.0 * 1024.0) / (ns / 1e9);
-}
-
-/**
- * dmastress_random_seed() - a seed for runs that were given none
- *
- * Return: 32 random bits (from getrandom(), else time and pid).
- */
-uint32_t dmastress_random_seed(void)
-{
-	struct timespec ts;
-	uint32_t seed;
-
-	if (getrandom(&seed, sizeof(seed), GRND_NONBLOCK) == sizeof(seed))
-		return seed;
-	if (clock_gettime(CLOCK_MONOTONIC, &ts))
-		ts.tv_nsec = 0;
-	return (uint32_t)ts.tv_nsec ^ ((uint32_t)getpid() << 16);
 }

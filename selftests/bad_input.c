@@ -603,8 +603,8 @@ TEST_F_TIMEOUT(bad_ioctl, misuse_refused_by_default, DMASTRESS_TEST_TIMEOUT)
 	};
 	char val[16];
 
-	if (!dmastress_read_str(DMASTRESS_SYSFS_MODULE "/parameters/allow_misuse",
-				val, sizeof(val)) &&
+	if (!dmastress_read_str_file(DMASTRESS_SYSFS_MODULE "/parameters/allow_misuse",
+				     val, sizeof(val)) &&
 	    (val[0] == 'Y' || val[0] == '1'))
 		SKIP(return, "module loaded with allow_misuse=1");
 	EXPECT_EQ(-EPERM, _dmastress_ioctl(self->fd, DMASTRESS_IOC_MISUSE, &m));
@@ -719,7 +719,7 @@ static void *thread_main(void *arg)
 	int i, ret;
 
 	for (i = 0; i < THREADS_ROUNDS; i++) {
-		ret = _dmastress_get_info(t->fd, &info);
+		ret = dmastress_dev_info(t->fd, &info);
 		if (ret || info.dma_mask != t->info.dma_mask ||
 		    info.group_type != t->info.group_type)
 			thread_fail(t, "info", ret);

@@ -9,6 +9,11 @@
  * The asserting forms use the harness's _metadata, so they work only inside
  * FIXTURE_SETUP, TEST and TEST_F bodies.
  *
+ * What the CLI needs too (the name tables, opening the device, the ioctls,
+ * the error counters, readers of sysfs, debugfs and /dev/kmsg) is in the
+ * library bench/libdmastress.c, compiled into every selftest; only what the
+ * tests alone use, and the harness wrappers, are here.
+ *
  * Environment: DMASTRESS_DEV (default /dev/dmastress0), DMASTRESS_KO (the
  * module file reloaded by the fuzz test, default /lib/dmastress.ko),
  * DMASTRESS_SEED (seed of the randomised tests).
@@ -33,10 +38,9 @@
 
 #include "kselftest_harness.h"
 #include "dmastress_uapi.h"
+#include "libdmastress.h"
 
-#define DMASTRESS_DEFAULT_DEV	"/dev/dmastress0"
 #define DMASTRESS_DEFAULT_KO	"/lib/dmastress.ko"
-#define DMASTRESS_SYSFS_MODULE	"/sys/module/dmastress"
 #define DMASTRESS_MIB		(1024 * 1024)
 /*
  * Seconds one test may take: the harness's 30 s default is too short for a
@@ -49,7 +53,7 @@ static inline const char *dmastress_dev_path(void)
 {
 	const char *p = getenv("DMASTRESS_DEV");
 
-	return p && *p ? p : DMASTRESS_DEFAULT_DEV;
+	return p && *p ? p : DMASTRESS_DEFAULT_DEVICE;
 }
 
 static inline const char *dmastress_ko_path(void)
@@ -64,16 +68,14 @@ static inline size_t dmastress_page_size(void)
 	return (size_t)sysconf(_SC_PAGESIZE);
 }
 
-/* The seed of a randomised test: DMASTRESS_SEED, else the clock. */
+/* The seed of a randomised test: DMASTRESS_SEED, else a random one. */
 static inline __u32 dmastress_seed(void)
 {
 	const char *s = getenv("DMASTRESS_SEED");
-	struct timespec ts;
 
 	if (s && *s)
 		return (__u32)strtoul(s, NULL, 0);
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (__u32)(ts.tv_nsec ^ ts.tv_sec ^ ((__u32)getpid() << 16));
+	return dmastress_random_seed();
 }
 
 /* xorshift32: the selftests' own reproducible random numbers. */
@@ -99,31 +101,19 @@ static inline __u32 dmastress_rand(__u32 *state)
 static inline const char *dmastress_missing(void)
 {
 	static char why[256];
+	char reason[128];
 	const char *dev = dmastress_dev_path();
-	int fd = open(dev, O_RDWR | O_CLOEXEC);
+	int fd = dmastress_dev_open(dev);
 
 	if (fd >= 0) {
 		close(fd);
 		return NULL;
 	}
-	if (errno == ENOENT || errno == ENXIO || errno == ENODEV) {
-		if (access(DMASTRESS_SYSFS_MODULE, F_OK))
-			snprintf(why, sizeof(why),
-				 "dmastress module not loaded (no %s)",
-				 DMASTRESS_SYSFS_MODULE);
-		else
-			snprintf(why, sizeof(why),
-				 "%s: no device bound to dmastress (%s)", dev,
-				 strerror(errno));
-		return why;
-	}
-	if (errno == EACCES || errno == EPERM) {
-		snprintf(why, sizeof(why),
-			 "%s: needs root with CAP_SYS_RAWIO (%s)", dev,
-			 strerror(errno));
-		return why;
-	}
-	return NULL;	/* let the tests report the error */
+	if (!dmastress_dev_why(-fd, reason, sizeof(reason)))
+		return NULL;	/* let the tests report the error */
+	snprintf(why, sizeof(why), "%s: %s (%s)", dev, reason,
+		 strerror(-fd));
+	return why;
 }
 
 /*
@@ -175,10 +165,13 @@ static inline bool dmastress_path_is_pages(__u32 path)
 	return path == DMASTRESS_PATH_PAGES || path == DMASTRESS_PATH_NONCOHERENT;
 }
 
+/* Open DMASTRESS_DEV: 0 with *@fd set, or -errno with *@fd -1. */
 static inline int _dmastress_open(int *fd)
 {
-	*fd = open(dmastress_dev_path(), O_RDWR | O_CLOEXEC);
-	return *fd < 0 ? -errno : 0;
+	int ret = dmastress_dev_open(dmastress_dev_path());
+
+	*fd = ret < 0 ? -1 : ret;
+	return ret < 0 ? ret : 0;
 }
 
 #define dmastress_open(fd) ASSERT_EQ(0, _dmastress_open(fd))
@@ -199,17 +192,11 @@ static inline int _dmastress_ioctl(int fd, unsigned long cmd, void *arg)
 
 /* ---- INFO ----------------------------------------------------------- */
 
-static inline int _dmastress_get_info(int fd, struct dmastress_info *info)
-{
-	memset(info, 0, sizeof(*info));
-	info->size = sizeof(*info);
-	return _dmastress_ioctl(fd, DMASTRESS_IOC_INFO, info);
-}
-
+/* dmastress_dev_info() of the library is the non-asserting form. */
 #define dmastress_get_info(fd, info) \
-	ASSERT_EQ(0, _dmastress_get_info(fd, info))
+	ASSERT_EQ(0, dmastress_dev_info(fd, info))
 #define dmastress_err_get_info(err, fd, info) \
-	EXPECT_EQ(-(err), _dmastress_get_info(fd, info))
+	EXPECT_EQ(-(err), dmastress_dev_info(fd, info))
 
 /* ---- RUN ------------------------------------------------------------ */
 
@@ -238,34 +225,17 @@ static inline int _dmastress_run(int fd, struct dmastress_run *run)
 #define dmastress_err_run(err, fd, run) \
 	EXPECT_EQ(-(err), _dmastress_run(fd, run))
 
-/*
- * The number of nonzero error counters of a run's result: all of them must
- * stay zero when the run verified its data.
- */
-static inline int dmastress_run_errors(const struct dmastress_run_result *r)
-{
-	return !!r->mismatches + !!r->guard_errors + !!r->src_errors +
-	       !!r->device_faults + !!r->map_errors + !!r->alloc_errors +
-	       !!r->mask_violations + !!r->seg_violations;
-}
-
+/* A run's status, counts and nonzero error counters (the library's). */
 static inline void dmastress_run_log(const struct dmastress_run *run)
 {
 	const struct dmastress_run_result *r = &run->result;
+	char errors[512];
 
-	ksft_print_msg("run: status=%d ops=%llu bytes=%llu mismatches=%llu guard_errors=%llu src_errors=%llu device_faults=%llu map_errors=%llu alloc_errors=%llu mask_violations=%llu seg_violations=%llu first_mismatch_offset=%llu expected=0x%02x actual=0x%02x skip_reason=%.64s\n",
+	dmastress_run_errors_str(r, errors, sizeof(errors));
+	ksft_print_msg("run: status=%d ops=%llu bytes=%llu%s%s skip_reason=%.64s\n",
 		       run->status, (unsigned long long)r->ops,
-		       (unsigned long long)r->bytes,
-		       (unsigned long long)r->mismatches,
-		       (unsigned long long)r->guard_errors,
-		       (unsigned long long)r->src_errors,
-		       (unsigned long long)r->device_faults,
-		       (unsigned long long)r->map_errors,
-		       (unsigned long long)r->alloc_errors,
-		       (unsigned long long)r->mask_violations,
-		       (unsigned long long)r->seg_violations,
-		       (unsigned long long)r->first_mismatch_offset,
-		       r->first_expected, r->first_actual, r->skip_reason);
+		       (unsigned long long)r->bytes, errors[0] ? " " : "",
+		       errors, r->skip_reason);
 }
 
 /*
@@ -397,80 +367,6 @@ static inline size_t dmastress_pattern_check(const __u8 *buf,
 
 /* ---- sysfs, procfs and the kernel log -------------------------------- */
 
-/* Read a small text file into @buf without the trailing newline. */
-static inline int dmastress_read_str(const char *path, char *buf, size_t n)
-{
-	ssize_t len;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -errno;
-	len = read(fd, buf, n - 1);
-	close(fd);
-	if (len < 0)
-		return -errno;
-	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == ' '))
-		len--;
-	buf[len] = '\0';
-	return 0;
-}
-
-static inline int dmastress_read_u64(const char *path, __u64 *v)
-{
-	char buf[64], *end;
-	int ret = dmastress_read_str(path, buf, sizeof(buf));
-
-	if (ret)
-		return ret;
-	errno = 0;
-	*v = strtoull(buf, &end, 0);
-	return errno || end == buf ? -EINVAL : 0;
-}
-
-/* /sys/bus/pci/devices/DDDD:BB:DD.F[/leaf] of a dmastress_info.bdf */
-static inline void dmastress_sysfs_dev(__u32 bdf, const char *leaf, char *buf,
-				       size_t n)
-{
-	snprintf(buf, n, "/sys/bus/pci/devices/%04x:%02x:%02x.%x%s%s",
-		 bdf >> 16, (bdf >> 8) & 0xff, (bdf >> 3) & 0x1f, bdf & 7,
-		 leaf ? "/" : "", leaf ? leaf : "");
-}
-
-/* The group type sysfs shows for the device, as enum dmastress_group_type. */
-static inline int dmastress_sysfs_group(__u32 bdf, char *name, size_t n)
-{
-	static const char *const names[] = {
-		DMASTRESS_NAME_TABLE(DMASTRESS_GROUP_TYPES)
-	};
-	char path[256];
-	int i, ret;
-
-	dmastress_sysfs_dev(bdf, "iommu_group", path, sizeof(path));
-	if (access(path, F_OK)) {
-		snprintf(name, n, "%s", names[DMASTRESS_GROUP_NONE]);
-		return DMASTRESS_GROUP_NONE;
-	}
-	dmastress_sysfs_dev(bdf, "iommu_group/type", path, sizeof(path));
-	ret = dmastress_read_str(path, name, n);
-	if (ret)
-		return ret;
-	for (i = 0; i < DMASTRESS_NR_GROUP_TYPES; i++)
-		if (!strcmp(name, names[i]))
-			return i;
-	return DMASTRESS_GROUP_BLOCKED;	/* blocked, unmanaged, ... */
-}
-
-/* The group types in which a dma_addr_t is an IOVA, not a physical address. */
-static inline bool dmastress_group_translates(int group)
-{
-	return group == DMASTRESS_GROUP_DMA || group == DMASTRESS_GROUP_DMA_FQ;
-}
-
-static inline __u64 dmastress_mask_of_bits(unsigned int bits)
-{
-	return bits >= 64 ? ~0ULL : (1ULL << bits) - 1;
-}
-
 /*
  * The top-level /proc/iomem entry that covers [@phys, @phys + @len) whole,
  * e.g. "System RAM" or "Reserved", copied to @name. Returns 0, -ENOENT when
@@ -506,28 +402,19 @@ static inline int dmastress_iomem_covering(__u64 phys, __u64 len, char *name,
 /* The module's reference count, or -errno. */
 static inline long long dmastress_module_refcnt(void)
 {
-	__u64 v;
-	int ret = dmastress_read_u64(DMASTRESS_SYSFS_MODULE "/refcnt", &v);
+	uint64_t v;
+	int ret = dmastress_read_u64_file(DMASTRESS_SYSFS_MODULE "/refcnt", &v);
 
 	return ret ? ret : (long long)v;
 }
 
-/* /dev/kmsg positioned at its end: later reads see only new records. */
-static inline int dmastress_kmsg_open(void)
-{
-	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+struct dmastress_kmsg_bad_arg {
+	char *first;
+	size_t n;
+	int found;
+};
 
-	if (fd >= 0)
-		lseek(fd, 0, SEEK_END);
-	return fd;
-}
-
-/*
- * Kernel log records since dmastress_kmsg_open() that report a kernel bug:
- * an oops, BUG, WARNING, KASAN/UBSAN/KFENCE report or a DMA-API debug error.
- * Returns their number; the first is copied to @first.
- */
-static inline int dmastress_kmsg_bad(int fd, char *first, size_t n)
+static inline int dmastress_kmsg_bad_one(const char *msg, void *arg)
 {
 	static const char *const bad[] = {
 		"Oops", "BUG:", "WARNING:", "KASAN", "UBSAN", "KFENCE",
@@ -535,34 +422,32 @@ static inline int dmastress_kmsg_bad(int fd, char *first, size_t n)
 		"kernel BUG", "refcount_t:", "list_add corruption",
 		"list_del corruption",
 	};
-	char rec[2048];
-	int found = 0;
-	ssize_t len;
+	struct dmastress_kmsg_bad_arg *a = arg;
 	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		if (!strstr(msg, bad[i]))
+			continue;
+		if (!a->found++ && a->n)
+			snprintf(a->first, a->n, "%s", msg);
+		break;
+	}
+	return 0;
+}
+
+/*
+ * Kernel log messages since dmastress_kmsg_open() that report a kernel bug:
+ * an oops, BUG, WARNING, KASAN/UBSAN/KFENCE report or a DMA-API debug error.
+ * Returns their number; the first is copied to @first.
+ */
+static inline int dmastress_kmsg_bad(int fd, char *first, size_t n)
+{
+	struct dmastress_kmsg_bad_arg a = { .first = first, .n = n };
 
 	if (n)
 		first[0] = '\0';
-	for (;;) {
-		const char *msg;
-
-		len = read(fd, rec, sizeof(rec) - 1);
-		if (len < 0 && errno == EPIPE)	/* overwritten: go on */
-			continue;
-		if (len <= 0)
-			break;
-		rec[len] = '\0';
-		msg = strchr(rec, ';');
-		msg = msg ? msg + 1 : rec;
-		for (i = 0; i < ARRAY_SIZE(bad); i++) {
-			if (!strstr(msg, bad[i]))
-				continue;
-			if (!found++ && n)
-				snprintf(first, n, "%.*s", (int)strcspn(msg, "\n"),
-					 msg);
-			break;
-		}
-	}
-	return found;
+	dmastress_kmsg_each(fd, dmastress_kmsg_bad_one, &a);
+	return a.found;
 }
 
 #endif /* DMASTRESS_UTILS_H */

@@ -46,7 +46,7 @@ static int module_params(char *buf, size_t n)
 			continue;
 		snprintf(path, sizeof(path), "%s/parameters/%s",
 			 DMASTRESS_SYSFS_MODULE, de->d_name);
-		if (dmastress_read_str(path, val, sizeof(val)))
+		if (dmastress_read_str_file(path, val, sizeof(val)))
 			continue;	/* write-only: keep the default */
 		len += snprintf(buf + len, n - len, "%s%s=%s", len ? " " : "",
 				de->d_name, val);
@@ -781,7 +781,7 @@ FIXTURE_SETUP(fuzz)
 	if (why)
 		SKIP(return, "%s", why);
 	self->kmsg = dmastress_kmsg_open();
-	ASSERT_LE(0, self->kmsg) TH_LOG("/dev/kmsg: %s", strerror(errno));
+	ASSERT_LE(0, self->kmsg) TH_LOG("/dev/kmsg: %s", strerror(-self->kmsg));
 	ASSERT_EQ(0, module_params(self->params, sizeof(self->params)));
 	self->f.rng = dmastress_seed();
 	ksft_print_msg("seed=0x%08x (replay: DMASTRESS_SEED=0x%08x)\n",

@@ -68,10 +68,10 @@ TEST_F_TIMEOUT(info, device_is_bound_in_sysfs, DMASTRESS_TEST_TIMEOUT)
 	EXPECT_STREQ("dmastress", strrchr(link, '/') + 1);
 
 	snprintf(path, sizeof(path), "%s/vendor", self->sysfs);
-	ASSERT_EQ(0, dmastress_read_str(path, val, sizeof(val)));
+	ASSERT_EQ(0, dmastress_read_str_file(path, val, sizeof(val)));
 	edu = !strcmp(val, "0x1234");
 	snprintf(path, sizeof(path), "%s/device", self->sysfs);
-	ASSERT_EQ(0, dmastress_read_str(path, val, sizeof(val)));
+	ASSERT_EQ(0, dmastress_read_str_file(path, val, sizeof(val)));
 	edu = edu && !strcmp(val, "0x11e8");
 	EXPECT_EQ(edu, !!(self->info.flags & DMASTRESS_INFO_EDU));
 }
@@ -91,7 +91,7 @@ TEST_F_TIMEOUT(info, group_type_matches_mode, DMASTRESS_TEST_TIMEOUT)
 {
 	char want[32], name[32];
 
-	if (dmastress_read_str(DMASTRESS_GUEST_GROUP, want, sizeof(want)))
+	if (dmastress_read_str_file(DMASTRESS_GUEST_GROUP, want, sizeof(want)))
 		SKIP(return, "not a scripts/vm guest (no %s)",
 		     DMASTRESS_GUEST_GROUP);
 	ASSERT_LE(0, dmastress_sysfs_group(self->info.bdf, name, sizeof(name)));
@@ -101,13 +101,13 @@ TEST_F_TIMEOUT(info, group_type_matches_mode, DMASTRESS_TEST_TIMEOUT)
 TEST_F_TIMEOUT(info, masks_match_sysfs, DMASTRESS_TEST_TIMEOUT)
 {
 	char path[300];
-	__u64 bits;
+	uint64_t bits;
 
 	snprintf(path, sizeof(path), "%s/dma_mask_bits", self->sysfs);
-	ASSERT_EQ(0, dmastress_read_u64(path, &bits));
+	ASSERT_EQ(0, dmastress_read_u64_file(path, &bits));
 	EXPECT_EQ(dmastress_mask_of_bits(bits), self->info.dma_mask);
 	snprintf(path, sizeof(path), "%s/consistent_dma_mask_bits", self->sysfs);
-	ASSERT_EQ(0, dmastress_read_u64(path, &bits));
+	ASSERT_EQ(0, dmastress_read_u64_file(path, &bits));
 	EXPECT_EQ(dmastress_mask_of_bits(bits), self->info.coherent_dma_mask);
 	EXPECT_TRUE(is_mask(self->info.dma_mask));
 	EXPECT_TRUE(is_mask(self->info.coherent_dma_mask));
@@ -118,7 +118,7 @@ TEST_F_TIMEOUT(info, masks_survive_a_run_with_other_masks, DMASTRESS_TEST_TIMEOU
 	struct dmastress_info after;
 	struct dmastress_run run;
 	char path[300];
-	__u64 bits;
+	uint64_t bits;
 
 	dmastress_run_init(&run, DMASTRESS_PATH_SINGLE, DMASTRESS_ENGINE_CPU,
 			   DMASTRESS_DIR_BIDIRECTIONAL, 4096, 1, 0x1f0);
@@ -130,10 +130,10 @@ TEST_F_TIMEOUT(info, masks_survive_a_run_with_other_masks, DMASTRESS_TEST_TIMEOU
 	EXPECT_EQ(self->info.dma_mask, after.dma_mask);
 	EXPECT_EQ(self->info.coherent_dma_mask, after.coherent_dma_mask);
 	snprintf(path, sizeof(path), "%s/dma_mask_bits", self->sysfs);
-	ASSERT_EQ(0, dmastress_read_u64(path, &bits));
+	ASSERT_EQ(0, dmastress_read_u64_file(path, &bits));
 	EXPECT_EQ(dmastress_mask_of_bits(bits), self->info.dma_mask);
 	snprintf(path, sizeof(path), "%s/consistent_dma_mask_bits", self->sysfs);
-	ASSERT_EQ(0, dmastress_read_u64(path, &bits));
+	ASSERT_EQ(0, dmastress_read_u64_file(path, &bits));
 	EXPECT_EQ(dmastress_mask_of_bits(bits), self->info.coherent_dma_mask);
 }
 
@@ -166,8 +166,8 @@ TEST_F_TIMEOUT(info, swiotlb_matches_cmdline, DMASTRESS_TEST_TIMEOUT)
 	char cmdline[4096];
 	bool forced;
 
-	ASSERT_EQ(0, dmastress_read_str("/proc/cmdline", cmdline,
-					sizeof(cmdline)));
+	ASSERT_EQ(0, dmastress_read_str_file("/proc/cmdline", cmdline,
+					     sizeof(cmdline)));
 	forced = strstr(cmdline, "swiotlb=force") &&
 		 !dmastress_group_translates(self->info.group_type);
 	EXPECT_EQ(forced, !!(self->info.flags & DMASTRESS_INFO_SWIOTLB_FORCE));
@@ -207,8 +207,8 @@ TEST_F_TIMEOUT(info, pfn_pitfall_matches_parameter, DMASTRESS_TEST_TIMEOUT)
 {
 	char val[16];
 
-	if (dmastress_read_str(DMASTRESS_SYSFS_MODULE "/parameters/pfn_pitfall",
-			       val, sizeof(val)))
+	if (dmastress_read_str_file(DMASTRESS_SYSFS_MODULE "/parameters/pfn_pitfall",
+				    val, sizeof(val)))
 		SKIP(return, "pfn_pitfall parameter not readable in sysfs");
 	EXPECT_EQ(val[0] == 'Y' || val[0] == '1',
 		  !!(self->info.flags & DMASTRESS_INFO_PFN_PITFALL));
