@@ -77,8 +77,8 @@ struct dmastress_run_out {
 	struct dmastress_hist *hists;
 	struct dmastress_stats stats[DMASTRESS_NR_HISTS];
 	unsigned int nr_phases;
-	double bw_mib_s;
-	double xfer_bw_mib_s;
+	double bw_mib_s;	/* bytes / elapsed_ns: wall time, all threads */
+	double xfer_bw_mib_s;	/* bytes / the sum of the xfer samples */
 };
 
 static void dmastress_run_usage(FILE *f)
@@ -142,6 +142,11 @@ static void dmastress_run_usage(FILE *f)
 		"mean_ns,p50_ns,p90_ns,p99_ns,p999_ns,min_ns,max_ns,ops,bytes,elapsed_ns,\n"
 		"bw_mib_s,mismatches,device_faults,map_errors,mb_mean_ns (the mean in\n"
 		"dma_map_benchmark's arithmetic: samples and mean truncated to 100 ns)\n"
+		"\n"
+		"Bandwidth, MiB/s: bw_mib_s is bytes / elapsed_ns, the bytes of the run\n"
+		"over its wall time, all threads together (the one meaning of bw_mib_s in\n"
+		"every CSV of dmastress); xfer_bw_mib_s (table, JSON) is bytes / the sum of\n"
+		"the xfer phase's samples.\n"
 		"\n"
 		"Exit: 0 when the run completed with every error counter at 0, 1 on any\n"
 		"failure, 2 bad arguments, 4 no device or skipped (\"skip: <reason>\").\n",

@@ -125,6 +125,7 @@ cmd="$run --format json --label mode=strict"
 check "run json" 0 \
 	'jq -e ".labels.mode == \"strict\" and .status == 0 and .ops == 200 and .bytes == 13107200 and .params.size_bytes == 65536 and .first_mismatch == null and .sample_dma_addr == \"0xfffff000\"" "$1" >/dev/null' \
 	'jq -e ".phases | keys | length == 6" "$1" >/dev/null' \
+	'jq -e "(.bytes / 1048576 / (.elapsed_ns / 1e9) - .bw_mib_s) | (. < 0.001 and . > -0.001)" "$1" >/dev/null' \
 	'jq -e ".phases.xfer.min_ns == 300 and .phases.xfer.max_ns == 349 and .phases.xfer.mean_ns == 324.5" "$1" >/dev/null' \
 	'jq -e "[.phases[] | (.min_ns <= .p50_ns and .p50_ns <= .p90_ns and .p90_ns <= .p99_ns and .p99_ns <= .p999_ns and .p999_ns <= .max_ns)] | all" "$1" >/dev/null' \
 	'jq -e ".phases.map.p50_ns >= 123 and .phases.map.p50_ns <= 126 and .phases.map.p99_ns >= 147 and .phases.map.p99_ns <= 149" "$1" >/dev/null'

@@ -318,7 +318,9 @@ void dmastress_json_str(FILE *f, const char *s)
  * @bytes: bytes moved
  * @ns: over this many ns
  *
- * Return: MiB/s, 0 when @ns is 0.
+ * bw_mib_s is this of a run's bytes and its wall time (elapsed_ns).
+ *
+ * Return: MiB/s (2^20 bytes per second), 0 when @ns is 0.
  */
 double dmastress_mib_s(uint64_t bytes, double ns)
 {

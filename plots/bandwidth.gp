@@ -18,7 +18,7 @@ eval paths_default
 set datafile columnheaders
 set table $rows separator comma
 plot in using (word_index(paths, strcol("path"))):(num(column("size_bytes"))): \
-	(word_index(modes, strcol("mode"))):(num(column("bw_mib_s"))):(num(column("memcpy_mib_s"))): \
+	(word_index(modes, strcol("mode"))):(num(column("bw_phase_mib_s"))):(num(column("memcpy_mib_s"))): \
 	(strcol("dir")):(column("threads")) with table \
 	if (strcol("dir") eq dir && column("threads") == threads)
 unset table

@@ -26,7 +26,7 @@ do for [c in cases] {
 	do for [i = 1:words(modes)] {
 		set datafile columnheaders
 		eval sprintf("set table $m%d separator comma", i)
-		plot in using (column("threads")):(num(column("bw_mib_s"))) with table \
+		plot in using (column("threads")):(num(column("bw_phase_mib_s"))) with table \
 			if (strcol("mode") eq word(modes, i) && strcol("path") eq p && \
 			    strcol("dir") eq dir && column("size_bytes") == sz)
 		unset table
