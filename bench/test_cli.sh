@@ -50,6 +50,18 @@ check() {
 	mock=
 }
 
+# result DESCRIPTION STATUS: the KTAP line of a check made by hand (STATUS 0:
+# passed), for loops over many commands.
+result() {
+	n=$((n + 1))
+	if [ "$2" = 0 ]; then
+		echo "ok $n - $1"
+	else
+		echo "not ok $n - $1"
+		failed=$((failed + 1))
+	fi
+}
+
 run="run --device $dev --path sg --engine cpu --dir bidi --size 64K --iterations 200"
 
 echo "KTAP version 1"
@@ -86,13 +98,7 @@ for kl in "paths:coherent pool single page sg sgtable resource pages noncoherent
 		list_rc=1
 	fi
 done
-n=$((n + 1))
-if [ $list_rc = 0 ]; then
-	echo "ok $n - info --list prints each UAPI list without a device"
-else
-	echo "not ok $n - info --list prints each UAPI list without a device"
-	failed=$((failed + 1))
-fi
+result "info --list prints each UAPI list without a device" $list_rc
 
 cmd="info --device /dev/dmastress-none --list modes"
 check "info --list with an unknown kind exits 2" 2 \
@@ -167,13 +173,7 @@ for bad in "--size 0" "--size 2G" "--size 1.5K" "--size 4KB" "--threads 0" \
 		bad_rc=1
 	fi
 done
-n=$((n + 1))
-if [ $bad_rc = 0 ]; then
-	echo "ok $n - out-of-range arguments exit 2 with a message"
-else
-	echo "not ok $n - out-of-range arguments exit 2 with a message"
-	failed=$((failed + 1))
-fi
+result "out-of-range arguments exit 2 with a message" $bad_rc
 
 cmd="run --device $dev --path coherent --engine cpu --dir to --size 4K --attrs wc,contig --format json"
 check "coherent attrs" 0 'jq -e ".params.attrs == [\"wc\",\"contig\"]" "$1" >/dev/null'
