@@ -57,3 +57,20 @@ cat_csv() {
 		fi
 	done
 }
+
+# csv_awk [-v VAR=VALUE...] PROGRAM FILE...: awk over CSV files that start
+# with a header row, every column read by its name: col("mean_ns") ("" where
+# a file has no such column). The header rows reach no rule of PROGRAM.
+csv_awk() {
+	local opts=()
+	while [ "$1" = -v ]; do
+		opts+=("$1" "$2")
+		shift 2
+	done
+	local prog=$1
+	shift
+	awk -F, ${opts[@]+"${opts[@]}"} '
+	function col(name) { return (name in csv_idx) ? $(csv_idx[name]) : "" }
+	FNR == 1 { split("", csv_idx); for (csv_i = 1; csv_i <= NF; csv_i++) csv_idx[$csv_i] = csv_i; next }
+	'"$prog" "$@"
+}
