@@ -25,6 +25,7 @@
 #include <linux/miscdevice.h>
 #include <linux/types.h>
 
+#include "dmastress_compat.h"
 #include "dmastress_uapi.h"
 
 /* Bytes of guard pattern before and after every CPU buffer and segment. */
@@ -36,7 +37,7 @@
 /* edu completion timeout per transfer, ms (a transfer takes ~100 ms virtual). */
 #define DMASTRESS_EDU_TIMEOUT_MS	5000
 /* Largest physically contiguous block the page allocator hands out, bytes. */
-#define DMASTRESS_MAX_CONTIG_BYTES	(PAGE_SIZE << MAX_PAGE_ORDER)
+#define DMASTRESS_MAX_CONTIG_BYTES	(PAGE_SIZE << DMASTRESS_MAX_ORDER)
 
 struct dmastress_dev;
 struct file;
@@ -402,6 +403,7 @@ const char *dmastress_dir_name(u32 dir);
 const char *dmastress_group_name(u32 type);
 
 /* dmastress_op.c: what paths describe their buffers with */
+int dmastress_op_reserve_segs(struct dmastress_op *op, unsigned int n);
 int dmastress_op_add_seg(struct dmastress_op *op, dma_addr_t dma, size_t len,
 			 void *cpu, phys_addr_t phys);
 int dmastress_op_add_sgtable(struct dmastress_op *op, struct sg_table *sgt,

@@ -220,7 +220,7 @@ int dmastress_edu_init(struct dmastress_dev *dd)
 	if (ret)
 		return ret;
 
-	ret = pci_alloc_irq_vectors(pdev, 1, 1, PCI_IRQ_MSI | PCI_IRQ_INTX);
+	ret = pci_alloc_irq_vectors(pdev, 1, 1, PCI_IRQ_MSI | DMASTRESS_PCI_IRQ_INTX);
 	if (ret < 0) {
 		dev_warn(dd->dev, "no interrupt (%d), polling\n", ret);
 		return 0;

@@ -66,7 +66,7 @@ static int dmastress_probe_edu(struct dmastress_dev *dd)
 	struct pci_dev *pdev = dd->pdev;
 	int ret;
 
-	dd->bar = pcim_iomap_region(pdev, 0, DMASTRESS_DRV_NAME);
+	dd->bar = dmastress_pcim_iomap_bar(pdev, 0, DMASTRESS_DRV_NAME);
 	if (IS_ERR(dd->bar)) {
 		ret = PTR_ERR(dd->bar);
 		dd->bar = NULL;

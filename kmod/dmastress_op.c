@@ -63,28 +63,56 @@ int dmastress_op_add_seg(struct dmastress_op *op, dma_addr_t dma, size_t len,
 			 void *cpu, phys_addr_t phys)
 {
 	struct dmastress_seg *seg;
+	int ret;
 
 	if (op->nsegs == op->max_segs) {
-		unsigned int cap = max(16U, op->max_segs * 2);
-		struct dmastress_seg *segs;
-
-		if (op->max_segs >= DMASTRESS_MAX_OP_SEGS)
+		if (op->nsegs >= DMASTRESS_MAX_OP_SEGS)
 			return -E2BIG;
-		cap = min_t(unsigned int, cap, DMASTRESS_MAX_OP_SEGS);
-		segs = kvmalloc_array(cap, sizeof(*segs), GFP_KERNEL);
-		if (!segs)
-			return -ENOMEM;
-		if (op->nsegs)
-			memcpy(segs, op->segs, op->nsegs * sizeof(*segs));
-		kvfree(op->segs);
-		op->segs = segs;
-		op->max_segs = cap;
+		/* double the array, 16 at first */
+		ret = dmastress_op_reserve_segs(op, min_t(unsigned int,
+							  max(16U, op->max_segs),
+							  DMASTRESS_MAX_OP_SEGS - op->nsegs));
+		if (ret)
+			return ret;
 	}
 	seg = &op->segs[op->nsegs++];
 	seg->dma = dma;
 	seg->len = len;
 	seg->cpu = cpu;
 	seg->phys = phys;
+	return 0;
+}
+
+/**
+ * dmastress_op_reserve_segs() - make room for @n more segments of an op
+ * @op: the op
+ * @n: segments
+ *
+ * A path that knows its segment count calls it before setup() (timed), so
+ * that dmastress_op_add_seg() does not grow the array there; the run core
+ * owns and frees @op->segs (kvfree). Process context, may sleep.
+ *
+ * Return: 0, -E2BIG when the op would pass DMASTRESS_MAX_OP_SEGS segments,
+ * or -ENOMEM.
+ */
+int dmastress_op_reserve_segs(struct dmastress_op *op, unsigned int n)
+{
+	struct dmastress_seg *segs;
+	unsigned int cap;
+
+	if (op->max_segs - op->nsegs >= n)
+		return 0;
+	if (n > DMASTRESS_MAX_OP_SEGS - op->nsegs)
+		return -E2BIG;
+	cap = op->nsegs + n;
+	segs = kvmalloc_array(cap, sizeof(*segs), GFP_KERNEL);
+	if (!segs)
+		return -ENOMEM;
+	if (op->nsegs)
+		memcpy(segs, op->segs, op->nsegs * sizeof(*segs));
+	kvfree(op->segs);
+	op->segs = segs;
+	op->max_segs = cap;
 	return 0;
 }
 

@@ -79,7 +79,7 @@ static bool dmastress_coherent_usable(struct dmastress_dev *dd,
 		*why = "NO_KERNEL_MAPPING view needs a DMA-coherent device";
 		return false;
 	}
-	if (!IS_ENABLED(CONFIG_DMA_CMA) && size > DMASTRESS_MAX_CONTIG_BYTES &&
+	if (!dmastress_have_cma(dd->dev) && size > DMASTRESS_MAX_CONTIG_BYTES &&
 	    dmastress_alloc_needs_contig(dd->dev, force)) {
 		*why = "needs contiguous memory above 4 MiB and there is no CMA";
 		return false;

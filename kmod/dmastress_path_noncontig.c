@@ -39,7 +39,7 @@ static bool dmastress_noncontig_usable(struct dmastress_dev *dd,
 {
 	u64 size = p->len_bytes + 2 * DMASTRESS_GUARD_BYTES;
 
-	if (!IS_ENABLED(CONFIG_DMA_CMA) && size > DMASTRESS_MAX_CONTIG_BYTES &&
+	if (!dmastress_have_cma(dd->dev) && size > DMASTRESS_MAX_CONTIG_BYTES &&
 	    dmastress_alloc_needs_contig(dd->dev, false)) {
 		*why = "needs contiguous memory above 4 MiB and there is no CMA";
 		return false;
@@ -48,13 +48,12 @@ static bool dmastress_noncontig_usable(struct dmastress_dev *dd,
 	 * dma_alloc_noncontiguous() builds its table without regard to
 	 * dma_get_max_seg_size(): one segment of the whole size under
 	 * dma-direct, page runs as long as the page allocator gives under
-	 * iommu-dma. DMA_API_DEBUG_SG then reports the allocator's own
-	 * segments as "longer than device claims to support" (Linux 6.12):
-	 * keep debug kernels' error_count for real misuse.
+	 * iommu-dma. dma-debug's segment check then reports the allocator's
+	 * own segments as "longer than device claims to support" (Linux
+	 * 6.12, 7.3): keep debug kernels' error_count for real misuse.
 	 */
-	if (IS_ENABLED(CONFIG_DMA_API_DEBUG_SG) &&
-	    size > dma_get_max_seg_size(dd->dev)) {
-		*why = "allocator's segment over max_seg_size: DMA_API_DEBUG_SG flags it";
+	if (DMASTRESS_DEBUG_SG && size > dma_get_max_seg_size(dd->dev)) {
+		*why = "allocator's segment over max_seg_size: dma-debug's segment check flags it";
 		return false;
 	}
 	return true;

@@ -41,9 +41,9 @@ struct dmastress_pages {
 };
 
 /* Bytes of guard on each side of a @len-byte payload: none if they do not fit. */
-static size_t dmastress_pages_guard(u64 len)
+static size_t dmastress_pages_guard(struct device *dev, u64 len)
 {
-	if (!IS_ENABLED(CONFIG_DMA_CMA) &&
+	if (!dmastress_have_cma(dev) &&
 	    len + 2 * DMASTRESS_GUARD_BYTES > DMASTRESS_MAX_CONTIG_BYTES)
 		return 0;
 	return DMASTRESS_GUARD_BYTES;
@@ -53,9 +53,9 @@ static bool dmastress_pages_usable(struct dmastress_dev *dd,
 				   const struct dmastress_run_params *p,
 				   const char **why)
 {
-	u64 size = p->len_bytes + 2 * dmastress_pages_guard(p->len_bytes);
+	u64 size = p->len_bytes + 2 * dmastress_pages_guard(dd->dev, p->len_bytes);
 
-	if (!IS_ENABLED(CONFIG_DMA_CMA) && size > DMASTRESS_MAX_CONTIG_BYTES) {
+	if (!dmastress_have_cma(dd->dev) && size > DMASTRESS_MAX_CONTIG_BYTES) {
 		*why = "needs contiguous memory above 4 MiB and there is no CMA";
 		return false;
 	}
@@ -93,7 +93,7 @@ static int dmastress_pages_setup_common(struct dmastress_op *op,
 	pg = kzalloc(sizeof(*pg), GFP_KERNEL);
 	if (!pg)
 		return -ENOMEM;
-	pg->guard = dmastress_pages_guard(op->len);
+	pg->guard = dmastress_pages_guard(dev, op->len);
 	pg->size = op->len + 2 * pg->guard;
 	pg->noncoherent = noncoherent;
 	t = dmastress_op_call_begin(op);

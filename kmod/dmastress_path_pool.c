@@ -66,6 +66,26 @@ static size_t dmastress_pool_bsize(size_t len, u32 align)
 		     align ? align : 1);
 }
 
+/*
+ * Linux before 6.4 (Debian's 6.1): dma_pool_create() does not clamp
+ * @boundary to its allocation (max(size, PAGE_SIZE)), and
+ * pool_initialise_page() then lays blocks out up to the boundary: the last
+ * block of a page starts inside the allocation and ends past it when the
+ * allocation is not a multiple of the (aligned) block size. The fuzz found
+ * it: a zeroing dma_pool_zalloc() wrote into the next, read-only page
+ * (oops in __memset from dma_pool_alloc), and runs saw their data
+ * overwritten. 6.12 clamps (boundary = min(boundary, allocation)).
+ */
+static bool dmastress_pool_crosses_page(size_t len, size_t align,
+					size_t boundary)
+{
+	/* 6.1's own block size: at least 4 bytes, aligned */
+	size_t size = ALIGN(max_t(size_t, len, 4), align ? align : 1);
+	size_t allocation = max_t(size_t, size, PAGE_SIZE);
+
+	return boundary > allocation && allocation % size;
+}
+
 static bool dmastress_pool_usable(struct dmastress_dev *dd,
 				  const struct dmastress_run_params *p,
 				  const char **why)
@@ -83,6 +103,12 @@ static bool dmastress_pool_usable(struct dmastress_dev *dd,
 	if (p->pool_boundary &&
 	    p->pool_boundary < dmastress_pool_bsize(p->len_bytes, p->pool_align)) {
 		*why = "pool_boundary below the block size";
+		return false;
+	}
+	if (DMASTRESS_POOL_BOUNDARY_UNCLAMPED &&
+	    dmastress_pool_crosses_page(p->len_bytes, p->pool_align,
+					p->pool_boundary)) {
+		*why = "kernel bug before 6.4: a boundary above the allocation overruns it";
 		return false;
 	}
 	return true;

@@ -19,6 +19,10 @@
  *    could land in its registers;
  *  - the cpu engine: it copies through struct pages, and MMIO has none
  *    (pfn_valid() is false), so every access would be a fault;
+ *  - a device swiotlb bounces everything for (swiotlb=force) since 6.18:
+ *    dma_map_resource() became dma_map_phys() with DMA_ATTR_MMIO, and
+ *    dma-direct refuses to bounce MMIO (DMA_MAPPING_ERROR; 6.12 returned
+ *    the bus address as it is);
  *  - verifying data with the edu engine: edu's BAR is register space. It
  *    does not expose its buffer: reads of BAR0 + 0x40800 return all-ones
  *    and writes are dropped, by the CPU and by edu's own DMA (QEMU 7.2
@@ -29,6 +33,7 @@
  */
 #include <linux/io.h>
 #include <linux/slab.h>
+#include <linux/swiotlb.h>
 #include <linux/string.h>
 
 #include "dmastress.h"
@@ -73,6 +78,10 @@ static bool dmastress_resource_usable(struct dmastress_dev *dd,
 	}
 	if (!(p->flags & DMASTRESS_RUN_NO_VERIFY)) {
 		*why = "edu's BAR drops writes, reads ~0: needs no-verify";
+		return false;
+	}
+	if (DMASTRESS_RESOURCE_IS_MMIO_PHYS && is_swiotlb_force_bounce(dd->dev)) {
+		*why = "swiotlb=force: dma_map_resource() is dma_map_phys(MMIO) since 6.18";
 		return false;
 	}
 	return true;

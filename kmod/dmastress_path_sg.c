@@ -191,7 +191,7 @@ static bool dmastress_sg_layout(struct device *dev,
 		*why = "len_bytes below 64 bytes per sg entry";
 		return false;
 	}
-	for (order = base; order <= MAX_PAGE_ORDER; order++) {
+	for (order = base; order <= DMASTRESS_MAX_ORDER; order++) {
 		if (!dmastress_sg_geometry(pl, len, maxseg, order))
 			break;
 		if (dmastress_sg_sum(pl, len, false) > p->nents ||
@@ -317,7 +317,7 @@ static void dmastress_sg_set(struct dmastress_sg *s, struct scatterlist *sg,
 	struct page *chunk = s->chunks[off / s->plan.chunk];
 	size_t in = off % s->plan.chunk;
 
-	sg_set_page(sg, nth_page(chunk, in >> PAGE_SHIFT), l, offset_in_page(in));
+	sg_set_page(sg, dmastress_nth_page(chunk, in >> PAGE_SHIFT), l, offset_in_page(in));
 }
 
 /* Cut the payload into the table's entries. */
@@ -402,31 +402,10 @@ static int dmastress_sg_alloc_chunks(struct dmastress_sg *s)
 		return -ENOMEM;
 	for (i = 0; i < s->plan.nchunks; i++)
 		for (j = 0; j < per; j++)
-			pages[(size_t)i * per + j] = nth_page(s->chunks[i], j);
+			pages[(size_t)i * per + j] = dmastress_nth_page(s->chunks[i], j);
 	s->view = vmap(pages, npages, VM_MAP, PAGE_KERNEL);
 	kvfree(pages);
 	return s->view ? 0 : -ENOMEM;
-}
-
-/*
- * Make room for @n segments up front so that setup() (timed) does not
- * grow the array; the run core owns and frees @op->segs (kvfree).
- */
-static int dmastress_sg_reserve_segs(struct dmastress_op *op, unsigned int n)
-{
-	struct dmastress_seg *segs;
-
-	if (op->max_segs - op->nsegs >= n)
-		return 0;
-	segs = kvmalloc_array(op->nsegs + n, sizeof(*segs), GFP_KERNEL);
-	if (!segs)
-		return -ENOMEM;
-	if (op->nsegs)
-		memcpy(segs, op->segs, op->nsegs * sizeof(*segs));
-	kvfree(op->segs);
-	op->segs = segs;
-	op->max_segs = op->nsegs + n;
-	return 0;
 }
 
 static void dmastress_sg_free(struct dmastress_op *op)
@@ -470,7 +449,7 @@ static int dmastress_sg_prepare_common(struct dmastress_op *op, bool table)
 	ret = dmastress_sg_fill(op, s);
 	if (ret)
 		goto err;
-	ret = dmastress_sg_reserve_segs(op, s->plan.nents);
+	ret = dmastress_op_reserve_segs(op, s->plan.nents);
 	if (ret)
 		goto err;
 	op->nents_cpu = s->plan.nents;

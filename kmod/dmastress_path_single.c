@@ -155,7 +155,7 @@ static int dmastress_single_alloc(struct dmastress_op *op, bool pages)
 		return -ENOMEM;
 	if (pages || huge) {
 		s->order = dmastress_single_order(total, huge);
-		if (s->order > MAX_PAGE_ORDER)
+		if (s->order > DMASTRESS_MAX_ORDER)
 			goto err_free;
 		s->page = alloc_pages(GFP_KERNEL | __GFP_NOWARN, s->order);
 		if (!s->page)
@@ -268,7 +268,7 @@ static int dmastress_page_setup(struct dmastress_op *op)
 		return -ENOMEM;
 	head = s->payload - s->buf;
 	dev = op->dd->dev;
-	page = nth_page(s->page, head >> PAGE_SHIFT);
+	page = dmastress_nth_page(s->page, head >> PAGE_SHIFT);
 	len = op->len;
 	dir = op->dir;
 	t = dmastress_op_call_begin(op);

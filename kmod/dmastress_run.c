@@ -501,7 +501,7 @@ static bool dmastress_bounce_reachable(struct dmastress_dev *dd,
 		return true;
 	}
 	limit = min_not_zero(*dev->dma_mask, dev->bus_dma_limit);
-	if (phys_to_dma_unencrypted(dev, mem->defpool.end - 1) <= limit)
+	if (phys_to_dma_unencrypted(dev, dmastress_swiotlb_end(mem) - 1) <= limit)
 		return true;
 	*why = "the swiotlb pool lies beyond the DMA mask";
 	return false;

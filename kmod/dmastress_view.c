@@ -393,7 +393,7 @@ static int dmastress_mmap_wrong(struct dmastress_view_state *view,
 		return -EPERM;
 	if (vma->vm_flags & VM_WRITE)
 		return -EPERM;
-	vm_flags_clear(vma, VM_MAYWRITE);
+	dmastress_vma_clear(vma, VM_MAYWRITE);
 	vma->vm_page_prot = pgprot_noncached(vma->vm_page_prot);
 	return remap_pfn_range(vma, vma->vm_start, pfn,
 			       vma->vm_end - vma->vm_start, vma->vm_page_prot);
@@ -429,7 +429,7 @@ static int dmastress_mmap(struct file *file, struct vm_area_struct *vma)
 		goto out;
 
 	vma->vm_pgoff = pgoff;
-	vm_flags_set(vma, VM_DONTCOPY | VM_DONTEXPAND);
+	dmastress_vma_set(vma, VM_DONTCOPY | VM_DONTEXPAND);
 	if (wrong)
 		ret = dmastress_mmap_wrong(view, vma);
 	else

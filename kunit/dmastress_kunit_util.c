@@ -412,18 +412,30 @@ struct dmastress_dev *dmastress_kunit_edu(struct kunit *test)
  * @test: the test
  *
  * A dma-direct device without a bus-master: the cpu engine only. Its masks
- * are aliased (dma_mask points at coherent_dma_mask) and set to 64 bits.
+ * are aliased (dma_mask points at coherent_dma_mask) and set to 64 bits;
+ * it has dma_parms (default segment limits) as a bus device would.
  * Unregistered when the case ends. Process context.
  *
  * Return: the device; the case fails (does not return) on an error.
  */
 struct dmastress_dev *dmastress_kunit_plain(struct kunit *test)
 {
+	struct device_dma_parameters *parms;
 	struct dmastress_dev *dd;
 	struct device *dev;
 
+	/*
+	 * A kunit device has no bus to give it dma_parms (PCI and platform
+	 * devices get theirs from the bus): without them its segment limits
+	 * cannot be set. Zeroed parms mean the defaults (64 KiB segments).
+	 * Allocated first, so freed after the device is unregistered.
+	 */
+	parms = kunit_kzalloc(test, sizeof(*parms), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, parms);
 	dev = kunit_device_register(test, DMASTRESS_KUNIT_NAME);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
+	if (!dev->dma_parms)
+		dev->dma_parms = parms;
 	KUNIT_ASSERT_EQ(test, dma_set_mask_and_coherent(dev, DMA_BIT_MASK(64)),
 			0);
 
@@ -667,7 +679,7 @@ static void dmastress_kunit_restore_seg_limits(void *data)
 /**
  * dmastress_kunit_set_seg_limits() - narrow a device's segment limits
  * @test: the test
- * @dev: a device with dma_parms (a PCI device)
+ * @dev: a device with dma_parms (a PCI device, dmastress_kunit_plain()'s)
  * @max_seg_size: bytes
  * @seg_boundary: segment boundary mask (a power of two minus one)
  *

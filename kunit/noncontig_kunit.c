@@ -173,7 +173,7 @@ static void noncontig_test_alloc(struct kunit *test)
 		size_t done = 0;
 
 		while (done < n) {
-			struct page *page = nth_page(sg_page(sg),
+			struct page *page = dmastress_nth_page(sg_page(sg),
 						     (sg->offset + done) >>
 						     PAGE_SHIFT);
 			size_t po = offset_in_page(sg->offset + done);

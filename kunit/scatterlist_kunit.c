@@ -138,8 +138,8 @@ static void scatterlist_test_from_pages_segment(struct kunit *test)
 	for (i = 0; i < c->npages; i++) {
 		unsigned int n = c->layout[i];
 
-		pages[i] = nth_page(b->block[n / SCATTERLIST_BLOCK_PAGES],
-				    n % SCATTERLIST_BLOCK_PAGES);
+		pages[i] = dmastress_nth_page(b->block[n / SCATTERLIST_BLOCK_PAGES],
+					      n % SCATTERLIST_BLOCK_PAGES);
 	}
 
 	sgt = kunit_kzalloc(test, sizeof(*sgt), GFP_KERNEL);
