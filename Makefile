@@ -7,10 +7,13 @@
 #                        under build/)
 #   make bench           the main job: the benchmark matrix in QEMU, with plots
 #   make check           every test (see README.md)
-#   make kunit | selftests | soak | anchor | lint | deps | clean
+#   make check-full      the long matrices (every mode on every kernel)
+#   make kunit | selftests | soak | anchor | lint | deps | kernel | clean
 #
-# KDIR=<built tree> builds against another kernel (>= 6.1); KSRC=<source tree>
-# builds the test kernel from another tree.
+# KERNEL=K picks the kernel of make, kernel, bench, kunit and selftests: a
+# name of scripts/kernels (distro-6.1, distro-6.12 = distro, distro-7.3,
+# test-6.12 = test, test-7.3) or the path of a built kernel tree (>= 6.1).
+# KDIR=<built tree> builds the module only, against that tree.
 
 TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 BUILD := $(TOP)/build
@@ -26,22 +29,27 @@ endif
 
 MOD_SRCS := Kbuild $(wildcard $(TOP)/kmod/*.c $(TOP)/kmod/*.h)
 
-.PHONY: all module deps kernel-distro kernel-test userspace guest-files check \
+.PHONY: all module deps kernel userspace guest-files check check-full \
 	kunit selftests bench anchor soak lint clean
+
+# KERNEL names a kernel of scripts/kernels (an alias, or the path of a built
+# tree); KID is its name under build/ (scripts/kernel id).
+KID := $(shell $(TOP)/scripts/kernel id '$(KERNEL)')
+ifeq ($(KID),)
+$(error KERNEL=$(KERNEL) is not a kernel (see the message above))
+endif
 
 all: module
 
 deps:
 	@$(TOP)/scripts/deps
 
-kernel-distro: deps
-	@$(TOP)/scripts/kernel distro
+# make kernel [KERNEL=K]: download (distro) or build (test) kernel K.
+kernel: deps
+	@$(TOP)/scripts/kernel fetch $(KERNEL)
 
-kernel-test: deps
-	@$(TOP)/scripts/kernel test
-
-# Build the module in a copy of the sources per kernel, so the distro and
-# the test builds never share objects.
+# Build the module in a copy of the sources per kernel, so the builds for
+# different kernels never share objects.
 ifneq ($(KDIR),)
 module: deps
 	@mkdir -p $(BUILD)/mod-kdir
@@ -50,19 +58,13 @@ module: deps
 		CONFIG_DMASTRESS_KUNIT_TEST= modules
 	@cp $(BUILD)/mod-kdir/dmastress.ko $(TOP)/dmastress.ko
 else
-module: $(BUILD)/mod-$(KERNEL)/dmastress.ko
+module: $(BUILD)/mod-$(KID)/dmastress.ko
 	@cp $< $(TOP)/dmastress.ko
 endif
 
-$(BUILD)/mod-distro/dmastress.ko $(BUILD)/mod-test/dmastress.ko: $(MOD_SRCS)
+$(BUILD)/mod-%/dmastress.ko: $(MOD_SRCS)
 	@$(TOP)/scripts/deps
-	@k=$(patsubst mod-%,%,$(notdir $(@D))); \
-	kdir=$$($(TOP)/scripts/kernel kdir $$k) || exit 1; \
-	if [ $$k = test ] && [ ! -f $$kdir/Module.symvers ]; then \
-		$(TOP)/scripts/kernel test || exit 1; fi; \
-	mkdir -p $(@D) && rsync -a $(TOP)/Kbuild $(TOP)/kmod $(@D)/ && \
-	$(MAKE) -s -C $$kdir M=$(@D) W=1 CONFIG_DMASTRESS=m \
-		CONFIG_DMASTRESS_KUNIT_TEST= modules
+	@$(TOP)/scripts/kernel module $* $(@D)
 
 userspace: deps
 	@if [ -f $(TOP)/bench/Makefile ]; then $(MAKE) -s -C $(TOP)/bench; fi
@@ -72,12 +74,15 @@ userspace: deps
 		echo "userspace: selftests did not build, see $(BUILD)/selftests-build.log" >&2; fi
 
 # Everything a guest of kernel $(KERNEL) needs (used by scripts/vm).
-guest-files: $(BUILD)/mod-$(KERNEL)/dmastress.ko userspace
-	@mkdir -p $(BUILD)/guest-$(KERNEL)
-	@$(TOP)/scripts/initramfs $(KERNEL) $(BUILD)/guest-$(KERNEL)/initramfs.cpio
+guest-files: $(BUILD)/mod-$(KID)/dmastress.ko userspace
+	@mkdir -p $(BUILD)/guest-$(KID)
+	@$(TOP)/scripts/initramfs $(KID) $(BUILD)/guest-$(KID)/initramfs.cpio
 
 check:
 	@$(TOP)/scripts/check
+
+check-full:
+	@FULL=1 $(TOP)/scripts/check
 
 kunit:
 	@$(TOP)/scripts/kunit --all
