@@ -285,7 +285,8 @@ apt_ready() {
 # apt_get ARGS...: apt-get with the private configuration.
 apt_get() {
 	# shellcheck disable=SC2046
-	apt-get $(apt_opts) "$@" 2>&1 | grep -v '^W: Download is performed unsandboxed' || true
+	apt-get $(apt_opts) "$@" 2>&1 | { grep -v '^W: Download is performed unsandboxed' || true; }
+	return "${PIPESTATUS[0]}"
 }
 
 # apt_cache ARGS...
