@@ -168,6 +168,7 @@ static const struct {
 	{ "dirs", dmastress_dir_names, DMASTRESS_NR_DIRS },
 	{ "group-types", dmastress_group_names, DMASTRESS_NR_GROUP_TYPES },
 	{ "attrs", dmastress_attr_names, DMASTRESS_NR_ATTRS },
+	{ "result-flags", dmastress_result_flag_names, DMASTRESS_NR_RESULT_FLAGS },
 	{ "phases", dmastress_phase_names, DMASTRESS_NR_PHASES },
 };
 

@@ -46,6 +46,44 @@ const char *const dmastress_attr_names[DMASTRESS_NR_ATTRS] = {
 	DMASTRESS_NAME_TABLE(DMASTRESS_ATTRS)
 };
 
+const char *const dmastress_result_flag_names[DMASTRESS_NR_RESULT_FLAGS] = {
+	DMASTRESS_NAME_TABLE(DMASTRESS_RESULT_FLAGS)
+};
+
+/**
+ * dmastress_flags_str() - the names of the bits set in a mask
+ * @names: table, name n for bit n (dmastress_result_flag_names...)
+ * @nr: entries in @names
+ * @flags: the mask
+ * @buf: filled with the names joined by "+", "none" when no bit is set,
+ *	"unknown" for a bit past the table; cut short to fit
+ * @len: size of @buf, bytes
+ *
+ * Return: @buf.
+ */
+char *dmastress_flags_str(const char *const *names, unsigned int nr,
+			  uint32_t flags, char *buf, size_t len)
+{
+	size_t used = 0;
+	unsigned int i;
+
+	if (!len)
+		return buf;
+	snprintf(buf, len, "%s", flags ? "" : "none");
+	for (i = 0; i < 32 && used < len; i++) {
+		int n;
+
+		if (!(flags & (1U << i)))
+			continue;
+		n = snprintf(buf + used, len - used, "%s%s", used ? "+" : "",
+			     dmastress_name(names, nr, i));
+		if (n < 0)
+			break;
+		used += (size_t)n;
+	}
+	return buf;
+}
+
 /**
  * dmastress_name() - name of a value in a table
  * @names: table, e.g. dmastress_path_names
@@ -227,7 +265,8 @@ void dmastress_bdf_name(uint32_t bdf, char *buf, size_t len)
 	X(map_errors)			\
 	X(alloc_errors)			\
 	X(mask_violations)		\
-	X(seg_violations)
+	X(seg_violations)		\
+	X(stale_mappings)
 
 #define DMASTRESS_X_ERR_NAME(f)	#f,
 #define DMASTRESS_X_ERR_OFF(f)	offsetof(struct dmastress_run_result, f),
@@ -265,7 +304,7 @@ uint64_t dmastress_run_error(const struct dmastress_run_result *r,
  * @r: result
  *
  * Return: sum of mismatches, guard, source, device-fault, map, alloc,
- * mask and segment errors (saturating); 0 when the run verified its data.
+ * mask and segment errors and stale mappings (saturating); 0 when the run verified its data.
  */
 uint64_t dmastress_run_errors(const struct dmastress_run_result *r)
 {

@@ -34,6 +34,9 @@ extern const char *const dmastress_phase_names[DMASTRESS_NR_HISTS];
 extern const char *const dmastress_group_names[DMASTRESS_NR_GROUP_TYPES];
 /* Entry n names bit n of &struct dmastress_run_params.attrs. */
 extern const char *const dmastress_attr_names[DMASTRESS_NR_ATTRS];
+extern const char *const dmastress_result_flag_names[DMASTRESS_NR_RESULT_FLAGS];
+char *dmastress_flags_str(const char *const *names, unsigned int nr,
+			  uint32_t flags, char *buf, size_t len);
 
 const char *dmastress_name(const char *const *names, unsigned int nr,
 			   uint32_t v);
@@ -56,7 +59,7 @@ void dmastress_bdf_name(uint32_t bdf, char *buf, size_t len);
 /* ---- results ------------------------------------------------------------ */
 
 /* The error counters of &struct dmastress_run_result, by their field names. */
-#define DMASTRESS_NR_RUN_ERRORS	8
+#define DMASTRESS_NR_RUN_ERRORS	9
 extern const char *const dmastress_run_error_names[DMASTRESS_NR_RUN_ERRORS];
 uint64_t dmastress_run_error(const struct dmastress_run_result *r,
 			     unsigned int i);

@@ -63,7 +63,7 @@ struct dmastress_run_opts {
 	struct dmastress_run_params p;
 	bool have_path, have_engine, have_dir, have_size, have_seed;
 	bool have_iterations, have_seconds, have_nents, have_pool_align;
-	bool have_pool_boundary;
+	bool have_pool_boundary, have_piece;
 	uint32_t format;
 	bool header;
 	unsigned int nr_labels;
@@ -83,7 +83,7 @@ struct dmastress_run_out {
 
 static void dmastress_run_usage(FILE *f)
 {
-	char paths[256], engines[64], dirs[64], attrs[64], phases[128];
+	char paths[256], engines[64], dirs[64], phases[128];
 
 	dmastress_names_join(paths, sizeof(paths), dmastress_path_names,
 			     DMASTRESS_NR_PATHS, " ", 25);
@@ -91,8 +91,6 @@ static void dmastress_run_usage(FILE *f)
 			     DMASTRESS_NR_ENGINES, ", ", 25);
 	dmastress_names_join(dirs, sizeof(dirs), dmastress_dir_names,
 			     DMASTRESS_NR_DIRS, ", ", 25);
-	dmastress_names_join(attrs, sizeof(attrs), dmastress_attr_names,
-			     DMASTRESS_NR_ATTRS, ",", 25);
 	dmastress_names_join(phases, sizeof(phases), dmastress_phase_names,
 			     DMASTRESS_NR_HISTS, " ", 0);
 	fprintf(f,
@@ -116,9 +114,19 @@ static void dmastress_run_usage(FILE *f)
 		"  --batch[=N]            also time batches of N map+unmap pairs, 1..%u\n"
 		"                         (default %u)\n"
 		"  --seed X               pattern seed, 0..0xffffffff (default: random, printed)\n"
-		"  --attrs LIST           %s only: %s\n"
+		"  --attrs LIST           comma list of attributes, by path: coherent wc,\n"
+		"                         nokmap,contig,managed,nowarn,weak; pool managed,\n"
+		"                         node; single, page skipsync,nowarn,weak,minalign;\n"
+		"                         sg, sgtable, iova skipsync,nowarn,weak; phys mmio,\n"
+		"                         skipsync,nowarn,weak; noncontig single-pages\n"
+
 		"  --pool-align A         pool only: alignment, bytes, power of two <= 64K\n"
 		"  --pool-boundary B      pool only: boundary, bytes, power of two or 0\n"
+		"  --piece BYTES          iova only: bytes per linked piece, power of two,\n"
+		"                         4K..4M (default 4K)\n"
+		"  --iova-unlink          iova only: tear down with dma_iova_unlink() of\n"
+		"                         every piece and dma_iova_free() (default: the\n"
+		"                         one-shot dma_iova_destroy())\n"
 		"  --huge                 single/sg/sgtable: back buffers with 2 MiB pages\n"
 		"  --no-verify            skip the data checks (benchmark only)\n"
 		"  --no-xfer              map and unmap only, nothing between (no sync,\n"
@@ -141,7 +149,9 @@ static void dmastress_run_usage(FILE *f)
 		"CSV columns: [labels,]path,engine,dir,size_bytes,nents,threads,phase,count,\n"
 		"mean_ns,p50_ns,p90_ns,p99_ns,p999_ns,min_ns,max_ns,ops,bytes,elapsed_ns,\n"
 		"bw_mib_s,mismatches,device_faults,map_errors,mb_mean_ns (the mean in\n"
-		"dma_map_benchmark's arithmetic: samples and mean truncated to 100 ns)\n"
+		"dma_map_benchmark's arithmetic: samples and mean truncated to 100 ns),\n"
+		"mapped_by (iova, phys: how the path mapped, names of result-flags\n"
+		"joined by +, or none)\n"
 		"\n"
 		"Bandwidth, MiB/s: bw_mib_s is bytes / elapsed_ns, the bytes of the run\n"
 		"over its wall time, all threads together (the one meaning of bw_mib_s in\n"
@@ -157,7 +167,6 @@ static void dmastress_run_usage(FILE *f)
 		DMASTRESS_DEFAULT_ITERATIONS, DMASTRESS_MAX_SECONDS,
 		DMASTRESS_MAX_THREADS, DMASTRESS_MAX_BATCH,
 		DMASTRESS_DEFAULT_BATCH,
-		dmastress_path_names[DMASTRESS_PATH_COHERENT], attrs,
 		DMASTRESS_MAX_LABELS, phases);
 }
 
@@ -192,7 +201,7 @@ static const char *const dmastress_csv_cols[] = {
 	"path", "engine", "dir", "size_bytes", "nents", "threads", "phase",
 	"count", "mean_ns", "p50_ns", "p90_ns", "p99_ns", "p999_ns", "min_ns",
 	"max_ns", "ops", "bytes", "elapsed_ns", "bw_mib_s", "mismatches",
-	"device_faults", "map_errors", "mb_mean_ns",
+	"device_faults", "map_errors", "mb_mean_ns", "mapped_by",
 };
 
 #define DMASTRESS_NR_CSV_COLS \
@@ -319,6 +328,8 @@ enum {
 	DMASTRESS_OPT_ATTRS,
 	DMASTRESS_OPT_POOL_ALIGN,
 	DMASTRESS_OPT_POOL_BOUNDARY,
+	DMASTRESS_OPT_PIECE,
+	DMASTRESS_OPT_IOVA_UNLINK,
 	DMASTRESS_OPT_HUGE,
 	DMASTRESS_OPT_NO_VERIFY,
 	DMASTRESS_OPT_NO_XFER,
@@ -348,6 +359,8 @@ static const struct option dmastress_run_longopts[] = {
 	{ "attrs", required_argument, NULL, DMASTRESS_OPT_ATTRS },
 	{ "pool-align", required_argument, NULL, DMASTRESS_OPT_POOL_ALIGN },
 	{ "pool-boundary", required_argument, NULL, DMASTRESS_OPT_POOL_BOUNDARY },
+	{ "piece", required_argument, NULL, DMASTRESS_OPT_PIECE },
+	{ "iova-unlink", no_argument, NULL, DMASTRESS_OPT_IOVA_UNLINK },
 	{ "huge", no_argument, NULL, DMASTRESS_OPT_HUGE },
 	{ "no-verify", no_argument, NULL, DMASTRESS_OPT_NO_VERIFY },
 	{ "no-xfer", no_argument, NULL, DMASTRESS_OPT_NO_XFER },
@@ -466,6 +479,21 @@ static int dmastress_run_opt(struct dmastress_run_opts *o, int c, int argc,
 		}
 		p->pool_boundary = (uint32_t)v;
 		return 0;
+	case DMASTRESS_OPT_PIECE:
+		o->have_piece = true;
+		if (dmastress_parse_size("--piece", arg, DMASTRESS_MIN_PIECE_BYTES,
+					 DMASTRESS_MAX_PIECE_BYTES, &v))
+			return -1;
+		if (!dmastress_is_pow2(v)) {
+			dmastress_usage_error("run", "--piece: %s is not a power of two",
+					      arg);
+			return -1;
+		}
+		p->piece_bytes = (uint32_t)v;
+		return 0;
+	case DMASTRESS_OPT_IOVA_UNLINK:
+		p->flags |= DMASTRESS_RUN_IOVA_UNLINK;
+		return 0;
 	case DMASTRESS_OPT_HUGE:
 		p->flags |= DMASTRESS_RUN_HUGE;
 		return 0;
@@ -530,8 +558,9 @@ static int dmastress_run_check(struct dmastress_run_opts *o)
 			return -1;
 		}
 	}
-	if (p->attrs && path != DMASTRESS_PATH_COHERENT) {
-		dmastress_usage_error("run", "--attrs applies to the coherent path");
+	if ((o->have_piece || (p->flags & DMASTRESS_RUN_IOVA_UNLINK)) &&
+	    path != DMASTRESS_PATH_IOVA) {
+		dmastress_usage_error("run", "--piece and --iova-unlink apply to the iova path");
 		return -1;
 	}
 	if ((o->have_pool_align || o->have_pool_boundary) &&
@@ -579,6 +608,7 @@ static void dmastress_run_table(const struct dmastress_run_opts *o,
 {
 	const struct dmastress_run_params *p = &o->p;
 	const struct dmastress_run_result *r = &out->run.result;
+	char flags[128];
 	unsigned int i;
 
 	printf("# path=%s engine=%s dir=%s size_bytes=%llu nents=%u offset_bytes=%u threads=%u",
@@ -636,6 +666,10 @@ static void dmastress_run_table(const struct dmastress_run_opts *o,
 	KV("nents_mapped", "%u", r->nents_mapped);
 	KV("sample_dma_addr", "0x%llx", (unsigned long long)r->sample_dma_addr);
 	KV("sample_phys_addr", "0x%llx", (unsigned long long)r->sample_phys_addr);
+	KV("mapped_by", "%s", dmastress_flags_str(dmastress_result_flag_names,
+						  DMASTRESS_NR_RESULT_FLAGS,
+						  r->path_flags, flags,
+						  sizeof(flags)));
 #undef KV
 }
 
@@ -645,7 +679,11 @@ static void dmastress_run_csv(const struct dmastress_run_opts *o,
 	const struct dmastress_run_params *p = &o->p;
 	const struct dmastress_run_result *r = &out->run.result;
 	unsigned int i, l;
+	char flags[128];
 
+	dmastress_flags_str(dmastress_result_flag_names,
+			    DMASTRESS_NR_RESULT_FLAGS, r->path_flags, flags,
+			    sizeof(flags));
 	if (o->header) {
 		for (l = 0; l < o->nr_labels; l++)
 			printf("%s,", o->labels[l].key);
@@ -669,12 +707,12 @@ static void dmastress_run_csv(const struct dmastress_run_opts *o,
 		       s->p90_ns, s->p99_ns, s->p999_ns,
 		       (unsigned long long)s->min_ns,
 		       (unsigned long long)s->max_ns);
-		printf("%llu,%llu,%llu,%.3f,%llu,%llu,%llu,%.0f\n",
+		printf("%llu,%llu,%llu,%.3f,%llu,%llu,%llu,%.0f,%s\n",
 		       (unsigned long long)r->ops, (unsigned long long)r->bytes,
 		       (unsigned long long)r->elapsed_ns, out->bw_mib_s,
 		       (unsigned long long)r->mismatches,
 		       (unsigned long long)r->device_faults,
-		       (unsigned long long)r->map_errors, s->mb_mean_ns);
+		       (unsigned long long)r->map_errors, s->mb_mean_ns, flags);
 	}
 }
 
@@ -683,6 +721,7 @@ static void dmastress_run_json(const struct dmastress_run_opts *o,
 {
 	const struct dmastress_run_params *p = &o->p;
 	const struct dmastress_run_result *r = &out->run.result;
+	char flags[128];
 	unsigned int i;
 	int first;
 
@@ -720,6 +759,8 @@ static void dmastress_run_json(const struct dmastress_run_opts *o,
 	}
 	printf("], \"pool_align_bytes\": %u, \"pool_boundary_bytes\": %u",
 	       p->pool_align, p->pool_boundary);
+	printf(", \"piece_bytes\": %u, \"iova_unlink\": %s", p->piece_bytes,
+	       (p->flags & DMASTRESS_RUN_IOVA_UNLINK) ? "true" : "false");
 	printf(", \"huge\": %s, \"verify\": %s}",
 	       (p->flags & DMASTRESS_RUN_HUGE) ? "true" : "false",
 	       (p->flags & DMASTRESS_RUN_NO_VERIFY) ? "false" : "true");
@@ -745,6 +786,10 @@ static void dmastress_run_json(const struct dmastress_run_opts *o,
 	printf(", \"sample_dma_addr\": \"0x%llx\", \"sample_phys_addr\": \"0x%llx\"",
 	       (unsigned long long)r->sample_dma_addr,
 	       (unsigned long long)r->sample_phys_addr);
+	printf(", \"mapped_by\": \"%s\"",
+	       dmastress_flags_str(dmastress_result_flag_names,
+				   DMASTRESS_NR_RESULT_FLAGS, r->path_flags,
+				   flags, sizeof(flags)));
 	printf(", \"timer_overhead_ns\": %u, \"timer_overhead_ps\": %llu",
 	       out->info.timer_overhead_ns,
 	       (unsigned long long)out->info.timer_overhead_ps);
@@ -871,8 +916,9 @@ int dmastress_run_main(int argc, char **argv)
 	}
 	if (ret) {
 		fprintf(stderr, "dmastress: run: DMASTRESS_IOC_RUN: %s%s\n",
-			strerror(-ret), ret == -EINVAL ?
-			" (the kernel refused the parameters; see dmesg)" : "");
+			strerror(-ret), ret != -EINVAL ? "" : o->p.attrs ?
+			" (the kernel refused the parameters: does --path take every --attrs? see --help)" :
+			" (the kernel refused the parameters; see dmesg)");
 		exit_code = ret == -EINVAL ? DMASTRESS_EXIT_USAGE :
 					     DMASTRESS_EXIT_FAIL;
 		goto free;

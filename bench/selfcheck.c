@@ -37,7 +37,75 @@ struct dmastress_sc_case {
 	uint32_t dir;
 	uint64_t len_bytes;
 	uint32_t nents;
+	uint32_t piece_bytes;
+	uint32_t offset_bytes;
+	uint32_t flags;
+	uint32_t attrs;
+	bool quick;
 };
+
+#define SC_ATTR(a)	DMASTRESS_ATTR_##a
+
+/*
+ * The variants, after the default case of their path and size, in every
+ * direction: iova with bigger pieces, a first piece at a sub-page offset
+ * and the dynamic teardown; the attributes of every path; quick ones also
+ * in the --quick matrix.
+ */
+static const struct dmastress_sc_case dmastress_sc_variants[] = {
+	{ .path = DMASTRESS_PATH_IOVA, .len_bytes = 1 << 20, .piece_bytes = 65536 },
+	{ .path = DMASTRESS_PATH_IOVA, .len_bytes = 1 << 20, .offset_bytes = 100 },
+	{ .path = DMASTRESS_PATH_IOVA, .len_bytes = 1 << 20, .piece_bytes = 65536,
+	  .offset_bytes = 2048, .flags = DMASTRESS_RUN_IOVA_UNLINK },
+	{ .path = DMASTRESS_PATH_IOVA, .len_bytes = 1 << 20,
+	  .attrs = SC_ATTR(SKIP_CPU_SYNC) },
+	{ .path = DMASTRESS_PATH_IOVA, .len_bytes = 4 << 20, .piece_bytes = 2 << 20 },
+	{ .path = DMASTRESS_PATH_IOVA, .len_bytes = 4 << 20, .piece_bytes = 2 << 20,
+	  .flags = DMASTRESS_RUN_IOVA_UNLINK },
+	{ .path = DMASTRESS_PATH_IOVA, .len_bytes = 65536,
+	  .flags = DMASTRESS_RUN_IOVA_UNLINK, .quick = true },
+	{ .path = DMASTRESS_PATH_SINGLE, .len_bytes = 65536,
+	  .attrs = SC_ATTR(SKIP_CPU_SYNC), .quick = true },
+	{ .path = DMASTRESS_PATH_SINGLE, .len_bytes = 65536, .offset_bytes = 100,
+	  .attrs = SC_ATTR(MIN_ALIGN), .quick = true },
+	{ .path = DMASTRESS_PATH_PAGE, .len_bytes = 4096, .offset_bytes = 100,
+	  .attrs = SC_ATTR(MIN_ALIGN) | SC_ATTR(SKIP_CPU_SYNC) },
+	{ .path = DMASTRESS_PATH_SG, .len_bytes = 1 << 20,
+	  .attrs = SC_ATTR(SKIP_CPU_SYNC) },
+	{ .path = DMASTRESS_PATH_SGTABLE, .len_bytes = 1 << 20,
+	  .attrs = SC_ATTR(NO_WARN) | SC_ATTR(WEAK_ORDERING) },
+	{ .path = DMASTRESS_PATH_PHYS, .len_bytes = 65536,
+	  .attrs = SC_ATTR(SKIP_CPU_SYNC), .quick = true },
+	{ .path = DMASTRESS_PATH_COHERENT, .len_bytes = 65536,
+	  .attrs = SC_ATTR(NO_WARN) | SC_ATTR(WEAK_ORDERING) },
+	{ .path = DMASTRESS_PATH_COHERENT, .len_bytes = 65536,
+	  .attrs = SC_ATTR(MANAGED) | SC_ATTR(NO_WARN) },
+	{ .path = DMASTRESS_PATH_POOL, .len_bytes = 4096,
+	  .attrs = SC_ATTR(MANAGED), .quick = true },
+	{ .path = DMASTRESS_PATH_POOL, .len_bytes = 4096, .attrs = SC_ATTR(NODE) },
+	{ .path = DMASTRESS_PATH_NONCONTIG, .len_bytes = 1 << 20,
+	  .attrs = SC_ATTR(ALLOC_SINGLE_PAGES) },
+};
+
+/* The variants of one path and size into @cases (at most @max). */
+static unsigned int dmastress_sc_add_variants(uint32_t path, uint32_t dir,
+					      uint64_t len, bool quick,
+					      struct dmastress_sc_case *cases,
+					      unsigned int max)
+{
+	unsigned int n = 0, k;
+
+	for (k = 0; k < ARRAY_LEN(dmastress_sc_variants) && n < max; k++) {
+		const struct dmastress_sc_case *v = &dmastress_sc_variants[k];
+
+		if (v->path != path || v->len_bytes != len || (quick && !v->quick))
+			continue;
+		cases[n] = *v;
+		cases[n].dir = dir;
+		n++;
+	}
+	return n;
+}
 
 /*
  * The case matrix, in output order: path, then direction, then size, the
@@ -71,7 +139,11 @@ static unsigned int dmastress_sc_cases(uint32_t engine, bool quick,
 				if (n == max)
 					return n;
 				cases[n++] = (struct dmastress_sc_case){
-					path, dirs[dir], sizes[s], 0 };
+					.path = path, .dir = dirs[dir],
+					.len_bytes = sizes[s] };
+				n += dmastress_sc_add_variants(path, dirs[dir],
+							       sizes[s], quick,
+							       cases + n, max - n);
 				if (!sg || quick ||
 				    sizes[s] != DMASTRESS_SC_NENTS_SIZE)
 					continue;
@@ -80,8 +152,9 @@ static unsigned int dmastress_sc_cases(uint32_t engine, bool quick,
 					    n == max)
 						continue;
 					cases[n++] = (struct dmastress_sc_case){
-						path, dirs[dir], sizes[s],
-						dmastress_sc_nents[k] };
+						.path = path, .dir = dirs[dir],
+						.len_bytes = sizes[s],
+						.nents = dmastress_sc_nents[k] };
 				}
 			}
 		}
@@ -98,7 +171,24 @@ static void dmastress_sc_name(const struct dmastress_sc_case *c, char *buf,
 			    (unsigned long long)c->len_bytes);
 
 	if (c->nents && used > 0 && (size_t)used < len)
-		snprintf(buf + used, len - used, " nents=%u", c->nents);
+		used += snprintf(buf + used, len - used, " nents=%u", c->nents);
+	if (c->piece_bytes && used > 0 && (size_t)used < len)
+		used += snprintf(buf + used, len - used, " piece=%u",
+				 c->piece_bytes);
+	if (c->offset_bytes && used > 0 && (size_t)used < len)
+		used += snprintf(buf + used, len - used, " offset=%u",
+				 c->offset_bytes);
+	if ((c->flags & DMASTRESS_RUN_IOVA_UNLINK) && used > 0 &&
+	    (size_t)used < len)
+		used += snprintf(buf + used, len - used, " unlink");
+	if (c->attrs && used > 0 && (size_t)used < len) {
+		char attrs[128];
+
+		snprintf(buf + used, len - used, " attrs=%s",
+			 dmastress_flags_str(dmastress_attr_names,
+					     DMASTRESS_NR_ATTRS, c->attrs, attrs,
+					     sizeof(attrs)));
+	}
 }
 
 static void dmastress_sc_info(const char *dev, const struct dmastress_info *i)
@@ -138,7 +228,7 @@ dmastress_sc_run(int fd, const struct dmastress_run_params *p, unsigned int n,
 	const struct dmastress_run_result *r;
 	struct dmastress_run run;
 	uint64_t want_bytes;
-	char prefix[112];
+	char prefix[176];
 	int ret;
 
 	snprintf(prefix, sizeof(prefix), "# %s: ", name);
@@ -180,6 +270,14 @@ dmastress_sc_run(int fd, const struct dmastress_run_params *p, unsigned int n,
 		       (unsigned long long)want_bytes);
 		goto fail;
 	}
+	if (r->path_flags) {
+		char flags[128];
+
+		printf("# %s: mapped_by=%s\n", name,
+		       dmastress_flags_str(dmastress_result_flag_names,
+					   DMASTRESS_NR_RESULT_FLAGS,
+					   r->path_flags, flags, sizeof(flags)));
+	}
 	printf("ok %u - %s\n", n, name);
 	return DMASTRESS_SC_PASS;
 fail:
@@ -199,7 +297,9 @@ static void dmastress_sc_usage(FILE *f)
 		"\n"
 		"Run every DMA API path in every direction at sizes 1, 2047, 4096, 65536\n"
 		"and 1 MiB bytes (and 4 MiB with the cpu engine), plus sg and sgtable with\n"
-		"nents 1, 16 and 512 at 1 MiB, verifying every byte. Output is KTAP; a case\n"
+		"nents 1, 16 and 512 at 1 MiB, iova with 64 KiB and 2 MiB pieces, a\n"
+		"sub-page first piece and the unlink teardown, and the DMA attributes\n"
+		"of every path, verifying every byte. Output is KTAP; a case\n"
 		"the kernel cannot run here is a SKIP carrying the kernel's reason.\n"
 		"\n"
 		"  --engine E      %s (default %s)\n"
@@ -251,7 +351,7 @@ int dmastress_selfcheck_main(int argc, char **argv)
 	uint32_t engine = DMASTRESS_ENGINE_CPU, seed = 0, iterations = 0;
 	bool quick = false, have_seed = false;
 	int c, fd, exit_code;
-	char name[96];
+	char name[160];
 
 	while ((c = getopt_long(argc, argv, "+h", dmastress_sc_opts,
 				NULL)) != -1) {
@@ -335,6 +435,10 @@ int dmastress_selfcheck_main(int argc, char **argv)
 		p.dir = cases[i].dir;
 		p.len_bytes = cases[i].len_bytes;
 		p.nents = cases[i].nents;
+		p.piece_bytes = cases[i].piece_bytes;
+		p.offset_bytes = cases[i].offset_bytes;
+		p.flags = cases[i].flags;
+		p.attrs = cases[i].attrs;
 		dmastress_sc_name(&cases[i], name, sizeof(name));
 		switch (dmastress_sc_run(fd, &p, i + 1, name)) {
 		case DMASTRESS_SC_PASS:

@@ -85,10 +85,11 @@ check "info without a device exits 4" 4 'grep -q "cannot open" "$2"'
 
 # --list never opens the device: the default one does not exist here.
 list_rc=0
-for kl in "paths:coherent pool single page sg sgtable resource pages noncoherent noncontig" \
+for kl in "paths:coherent pool single page sg sgtable resource pages noncoherent noncontig phys iova" \
 	"engines:edu cpu" "dirs:bidi to from" \
 	"group-types:none identity DMA DMA-FQ blocked" \
-	"attrs:wc nokmap contig managed" \
+	"attrs:wc nokmap contig managed mmio skipsync single-pages nowarn weak minalign node" \
+	"result-flags:iova-linked phys-fallback no-unmap bounced" \
 	"phases:map sync_for_device xfer sync_for_cpu unmap e2e"; do
 	kind=${kl%%:*}
 	got=$($bin info --list "$kind" 2>"$err")
@@ -112,14 +113,14 @@ check "run table" 0 \
 	'grep -q "^mismatches  *0$" "$1"' \
 	'grep -q "^bw_mib_s  *62500.000$" "$1"'
 
-cols="mode,rep,path,engine,dir,size_bytes,nents,threads,phase,count,mean_ns,p50_ns,p90_ns,p99_ns,p999_ns,min_ns,max_ns,ops,bytes,elapsed_ns,bw_mib_s,mismatches,device_faults,map_errors,mb_mean_ns"
+cols="mode,rep,path,engine,dir,size_bytes,nents,threads,phase,count,mean_ns,p50_ns,p90_ns,p99_ns,p999_ns,min_ns,max_ns,ops,bytes,elapsed_ns,bw_mib_s,mismatches,device_faults,map_errors,mb_mean_ns,mapped_by"
 cmd="$run --format csv --header --label mode=strict,rep=1"
 check "run csv with header and labels" 0 \
 	"test \"\$(head -1 \"\$1\")\" = $cols" \
 	'test "$(wc -l <"$1")" -eq 7' \
-	'test "$(awk -F, "{print NF}" "$1" | sort -u)" = 25' \
+	'test "$(awk -F, "{print NF}" "$1" | sort -u)" = 26' \
 	'grep -q "^strict,1,sg,cpu,bidi,65536,0,1,map,200,124.5," "$1"' \
-	'grep -q "^strict,1,sg,cpu,bidi,65536,0,1,map,.*,100$" "$1"'
+	'grep -q "^strict,1,sg,cpu,bidi,65536,0,1,map,.*,100,none$" "$1"'
 
 cmd="$run --format csv --batch 8"
 check "run csv with batch has a batch row, no header" 0 \
@@ -187,28 +188,28 @@ check "a label cannot shadow a column" 2
 cmd="selfcheck --device $dev --seed 1"
 check "selfcheck passes, skips resource with the kernel's reason" 0 \
 	'test "$(head -1 "$1")" = "KTAP version 1"' \
-	'grep -q "^1\.\.198$" "$1"' \
+	'grep -q "^1\.\.288$" "$1"' \
 	'grep -q "^# group_type=DMA-FQ$" "$1"' \
 	'grep -q "^# swiotlb_active=1$" "$1"' \
-	'test "$(grep -c -E "^(not )?ok [0-9]+ - " "$1")" -eq 198' \
+	'test "$(grep -c -E "^(not )?ok [0-9]+ - " "$1")" -eq 288' \
 	'grep -q "^ok [0-9]* - resource to 1 # SKIP mock: no MMIO resource$" "$1"' \
 	'grep -q "^ok [0-9]* - sg bidi 1048576 nents=512$" "$1"' \
 	'grep -q "^ok [0-9]* - noncontig from 4194304$" "$1"' \
-	'test "$(tail -1 "$1")" = "selfcheck: 180 passed, 0 failed, 18 skipped"'
+	'test "$(tail -1 "$1")" = "selfcheck: 270 passed, 0 failed, 18 skipped"'
 
 cmd="selfcheck --device $dev --engine edu"
 check "selfcheck edu has no 4 MiB cases" 0 \
-	'grep -q "^1\.\.168$" "$1"' '! grep -q " 4194304" "$1"'
+	'grep -q "^1\.\.246$" "$1"' '! grep -q " 4194304" "$1"'
 
 cmd="selfcheck --device $dev --quick"
 check "selfcheck --quick" 0 \
-	'grep -q "^1\.\.90$" "$1"' '! grep -q nents= "$1"'
+	'grep -q "^1\.\.123$" "$1"' '! grep -q nents= "$1"'
 
 mock=mismatch; cmd="selfcheck --device $dev --quick"
 check "selfcheck failures exit 1" 1 \
 	'grep -q "^not ok 1 - coherent to 1$" "$1"' \
 	'grep -q "^# coherent to 1: mismatches=3 first_mismatch_offset=17" "$1"' \
-	'test "$(tail -1 "$1")" = "selfcheck: 0 passed, 81 failed, 9 skipped"'
+	'test "$(tail -1 "$1")" = "selfcheck: 0 passed, 114 failed, 9 skipped"'
 
 mock=noreason; cmd="selfcheck --device $dev --quick"
 check "a skip without the kernel's reason fails" 1 \
@@ -216,7 +217,7 @@ check "a skip without the kernel's reason fails" 1 \
 
 mock=skip; cmd="selfcheck --device $dev --quick"
 check "all skipped exits 4" 4 \
-	'test "$(tail -1 "$1")" = "selfcheck: 0 passed, 0 failed, 90 skipped"'
+	'test "$(tail -1 "$1")" = "selfcheck: 0 passed, 0 failed, 123 skipped"'
 
 cmd="selfcheck --device /dev/dmastress-none"
 check "selfcheck without a device exits 4" 4 'grep -q "^1\.\.0 # SKIP" "$1"'
@@ -229,13 +230,13 @@ cmd="stress --device $dev --iterations 5 --rounds 2 --seed 7 --json $json"
 check "stress: seed first, per-path KTAP, JSON" 0 \
 	'test "$(head -c 25 "$1")" = "# stress seed=0x00000007 "' \
 	'grep -q "^ok 7 resource # SKIP mock: no MMIO resource$" "$1"' \
-	'test "$(tail -1 "$1")" = "stress: 10 passed, 0 failed, 1 skipped"' \
+	'test "$(tail -1 "$1")" = "stress: 12 passed, 0 failed, 1 skipped"' \
 	"jq -e '.seed == 7 and .paths.sg.ops == 20 and .paths.resource.skip != null' $json >/dev/null"
 
 mock=mismatch; cmd="stress --device $dev --iterations 5 --seed 7"
 check "stress: mismatches fail the path, exit 1" 1 \
 	'grep -q "^not ok 1 coherent # data, device-fault" "$1"' \
-	'test "$(tail -1 "$1")" = "stress: 1 passed, 9 failed, 1 skipped"'
+	'test "$(tail -1 "$1")" = "stress: 1 passed, 11 failed, 1 skipped"'
 
 cmd="stress --device $dev --seconds 1 --iterations 1"
 check "stress: --seconds and --iterations exclude each other" 2

@@ -116,6 +116,10 @@ struct dmastress_seg {
  *	seg_violations
  * @mismatches: bytes the path found wrong itself (a dma_pool_zalloc()
  *	block not zeroed); the run core adds them to the result's mismatches
+ * @stale_mappings: IOVA granules the path found still translating after
+ *	it unlinked them; the core adds them to the result after teardown
+ * @result_flags: DMASTRESS_RESULT_* the path sets (how it mapped); the
+ *	core ors them into the result's path_flags
  * @call_ns: ns the path's DMA API calls of this @setup or @teardown took,
  *	summed by dmastress_op_call_end(); the run core zeroes it before each
  * @call_timed: the path timed its DMA API calls; the core then records
@@ -141,6 +145,8 @@ struct dmastress_op {
 	u32 rng;
 	unsigned int seg_violations;
 	u64 mismatches;
+	u64 stale_mappings;
+	u32 result_flags;
 	/* guard regions, filled and checked by the run core */
 	struct {
 		u8 *start;
@@ -338,6 +344,8 @@ struct dmastress_path {
  * @saved_coherent_mask: coherent mask at bind time, restored after every run
  * @saved_max_seg_size: max segment size at bind time (bytes), restored after
  *	every run; never a value a run or view widened it to
+ * @saved_min_align_mask: dma_get_min_align_mask() at bind time, restored
+ *	after every run (DMASTRESS_ATTR_MIN_ALIGN sets it)
  * @gone: the device is being unbound: engines stop, then ioctls taking
  *	@lock fail with -ENODEV
  * @name: "dmastress<N>"
@@ -365,9 +373,52 @@ struct dmastress_dev {
 	u64 saved_dma_mask;
 	u64 saved_coherent_mask;
 	unsigned int saved_max_seg_size;
+	unsigned int saved_min_align_mask;
 	bool gone;
 	char name[16];
 };
+
+/**
+ * struct dmastress_single - a linear buffer mapped by one call: the single,
+ *	page and phys paths
+ * @buf: start of the CPU buffer (kmalloc'd, or page_address(@page))
+ * @page: the page block, or NULL when @buf is kmalloc'd
+ * @order: order of @page
+ * @payload: first payload byte, @buf + the leading guard and offset
+ * @dma: DMA address of @payload while @mapped
+ * @unmap: the path's unmap call (dma_unmap_single(), _page(), _phys()),
+ *	set by its setup(), timed with dmastress_op_call_begin()/_end()
+ * @attrs: DMA_ATTR_* of the map, passed to the unmap too
+ * @mapped: the mapping succeeded and is not undone
+ */
+struct dmastress_single {
+	void *buf;
+	struct page *page;
+	unsigned int order;
+	void *payload;
+	dma_addr_t dma;
+	unsigned long attrs;
+	void (*unmap)(struct dmastress_op *op, struct dmastress_single *s);
+	bool mapped;
+};
+
+/* dmastress_path_single.c: the linear buffer, shared with the phys path */
+bool dmastress_single_usable(struct dmastress_dev *dd,
+			     const struct dmastress_run_params *p,
+			     const char **why);
+int dmastress_single_prepare(struct dmastress_op *op);
+int dmastress_single_describe(struct dmastress_op *op);
+void dmastress_single_sync_for_device(struct dmastress_op *op);
+void dmastress_single_sync_for_cpu(struct dmastress_op *op);
+void dmastress_single_release(struct dmastress_op *op);
+void dmastress_single_check_align(struct dmastress_op *op, dma_addr_t dma,
+				  phys_addr_t phys);
+
+/* dmastress_path_resource.c: edu's peer window, shared with phys (MMIO) */
+bool dmastress_resource_usable(struct dmastress_dev *dd,
+			       const struct dmastress_run_params *p,
+			       const char **why);
+phys_addr_t dmastress_resource_phys(struct dmastress_dev *dd);
 
 /* dmastress_engine.c */
 extern const struct dmastress_engine *const dmastress_engines[DMASTRESS_NR_ENGINES];
@@ -395,6 +446,10 @@ extern const struct dmastress_path dmastress_path_resource;
 extern const struct dmastress_path dmastress_path_pages;
 extern const struct dmastress_path dmastress_path_noncoherent;
 extern const struct dmastress_path dmastress_path_noncontig;
+extern const struct dmastress_path dmastress_path_phys;
+extern const struct dmastress_path dmastress_path_iova;
+
+unsigned long dmastress_dma_attrs(u32 attrs);
 
 /* dmastress_names.c: the names of the UAPI lists */
 const char *dmastress_path_name(u32 id);
@@ -443,6 +498,8 @@ u64 dmastress_timer_overhead_ps(void);
 
 /* dmastress_info.c */
 u32 dmastress_group_type(struct device *dev);
+phys_addr_t dmastress_translate(struct device *dev, dma_addr_t dma,
+				size_t *unit);
 bool dmastress_alloc_needs_contig(struct device *dev, bool force);
 void dmastress_fill_info(struct dmastress_dev *dd, struct dmastress_info *info);
 int dmastress_set_masks(struct dmastress_dev *dd, u32 mask_bits,

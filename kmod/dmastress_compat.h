@@ -19,6 +19,9 @@
 #include <linux/pci.h>
 #include <linux/swiotlb.h>
 #include <linux/dma-map-ops.h>
+#include <linux/dma-mapping.h>
+#include <linux/dmapool.h>
+#include <linux/string.h>
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0)
 #error "dmastress needs Linux 6.1 or later (this tree is older)"
@@ -184,6 +187,145 @@ static inline void __iomem *dmastress_pcim_iomap_bar(struct pci_dev *pdev,
 		return IOMEM_ERR_PTR(-ENOMEM);
 	return table[bar];
 #endif
+}
+
+/*
+ * DMASTRESS_HAVE_IOVA_API - the two-step IOVA API: dma_iova_try_alloc(),
+ * dma_iova_link(), dma_iova_sync(), dma_iova_unlink(), dma_iova_destroy(),
+ * dma_iova_free(), dma_use_iova() and dma_need_unmap() (6.16). Before,
+ * the stubs below let the iova path build; its usable() refuses the run
+ * with "needs Linux 6.16" and nothing calls them.
+ */
+#define DMASTRESS_HAVE_IOVA_API \
+	(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 16, 0))
+
+/*
+ * DMASTRESS_HAVE_MAP_PHYS - dma_map_phys()/dma_unmap_phys() and
+ * DMA_ATTR_MMIO (6.18). Between 6.16 and 6.18 the IOVA API's fallback
+ * maps page-backed memory with dma_map_page_attrs() of the same pages
+ * (what dma_map_phys() does for memory); before 6.16 nothing calls it.
+ */
+#define DMASTRESS_HAVE_MAP_PHYS \
+	(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 18, 0))
+
+#if !DMASTRESS_HAVE_IOVA_API
+#define DMA_IOVA_USE_SWIOTLB	0
+
+struct dma_iova_state {
+	dma_addr_t addr;
+	u64 __size;
+};
+
+static inline bool dma_use_iova(struct dma_iova_state *state)
+{
+	return false;
+}
+
+static inline bool dma_iova_try_alloc(struct device *dev,
+				      struct dma_iova_state *state,
+				      phys_addr_t phys, size_t size)
+{
+	memset(state, 0, sizeof(*state));
+	return false;
+}
+
+static inline void dma_iova_free(struct device *dev,
+				 struct dma_iova_state *state)
+{
+}
+
+static inline void dma_iova_destroy(struct device *dev,
+				    struct dma_iova_state *state,
+				    size_t mapped_len,
+				    enum dma_data_direction dir,
+				    unsigned long attrs)
+{
+}
+
+static inline int dma_iova_sync(struct device *dev,
+				struct dma_iova_state *state, size_t offset,
+				size_t size)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline int dma_iova_link(struct device *dev,
+				struct dma_iova_state *state,
+				phys_addr_t phys, size_t offset, size_t size,
+				enum dma_data_direction dir,
+				unsigned long attrs)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline void dma_iova_unlink(struct device *dev,
+				   struct dma_iova_state *state,
+				   size_t offset, size_t size,
+				   enum dma_data_direction dir,
+				   unsigned long attrs)
+{
+}
+
+static inline bool dma_need_unmap(struct device *dev)
+{
+	return true;
+}
+#endif
+
+#if !DMASTRESS_HAVE_MAP_PHYS
+#define DMA_ATTR_MMIO	0
+
+static inline dma_addr_t dma_map_phys(struct device *dev, phys_addr_t phys,
+				      size_t size, enum dma_data_direction dir,
+				      unsigned long attrs)
+{
+	return dma_map_page_attrs(dev, pfn_to_page(PHYS_PFN(phys)),
+				  offset_in_page(phys), size, dir, attrs);
+}
+
+static inline void dma_unmap_phys(struct device *dev, dma_addr_t addr,
+				  size_t size, enum dma_data_direction dir,
+				  unsigned long attrs)
+{
+	dma_unmap_page_attrs(dev, addr, size, dir, attrs);
+}
+#endif
+
+/*
+ * DMASTRESS_HAVE_POOL_NODE - dma_pool_create_node() (Kbuild probe
+ * DMASTRESS_HAVE_POOL_CREATE_NODE: Debian's 7.3 has it, 6.12 not). Before,
+ * the stub lets the pool path build; its usable() refuses DMASTRESS_ATTR_NODE.
+ */
+#ifdef DMASTRESS_HAVE_POOL_CREATE_NODE
+#define DMASTRESS_HAVE_POOL_NODE	1
+#else
+#define DMASTRESS_HAVE_POOL_NODE	0
+
+static inline struct dma_pool *dma_pool_create_node(const char *name,
+						    struct device *dev,
+						    size_t size, size_t align,
+						    size_t boundary, int node)
+{
+	return NULL;
+}
+#endif
+
+/**
+ * dmastress_set_min_align_mask() - dma_set_min_align_mask() of any kernel
+ * @dev: the device, with dma_parms
+ * @mask: the address bits swiotlb must keep, e.g. PAGE_SIZE - 1
+ *
+ * 6.1's returns -EIO without dma_parms; 6.12 made it void (and WARNs).
+ * Context: process context.
+ * Return: 0, or -EIO when @dev has no dma_parms.
+ */
+static inline int dmastress_set_min_align_mask(struct device *dev,
+					       unsigned int mask)
+{
+	if (!dev->dma_parms)
+		return -EIO;
+	dma_set_min_align_mask(dev, mask);
+	return 0;
 }
 
 #ifdef CONFIG_SWIOTLB

@@ -14,9 +14,7 @@
  * Unlike hardware it cannot reach MMIO, and the IOMMU's permission bits are
  * not checked: a write through a read-only (TO_DEVICE) IOVA succeeds here.
  */
-#include <linux/dma-direct.h>
 #include <linux/highmem.h>
-#include <linux/iommu.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/string.h>
@@ -31,47 +29,11 @@ static bool dmastress_cpu_usable(struct dmastress_dev *dd, const char **why)
 	return true;
 }
 
-/*
- * Translate one DMA address. Returns the physical address, or 0 with
- * *fault set. *step is the most bytes from @dma on that share the
- * translation (the rest of the IOMMU granule or CPU page).
- */
-static phys_addr_t dmastress_cpu_translate(struct device *dev,
-					   struct iommu_domain *domain,
-					   dma_addr_t dma, size_t *step,
-					   bool *fault)
-{
-	size_t unit = PAGE_SIZE;
-	phys_addr_t phys;
-
-	*fault = true;
-	if (domain && (domain->type & __IOMMU_DOMAIN_PAGING)) {
-		if (domain->pgsize_bitmap)
-			unit = min_t(size_t, unit,
-				     1UL << __ffs(domain->pgsize_bitmap));
-		phys = iommu_iova_to_phys(domain, dma);
-		if (!phys)
-			return 0;
-	} else if (!domain || domain->type == IOMMU_DOMAIN_IDENTITY) {
-		phys = dma_to_phys(dev, dma);
-		if (phys == (phys_addr_t)-1)
-			return 0;
-	} else {
-		return 0;	/* blocked: nothing translates */
-	}
-	if (!pfn_valid(PHYS_PFN(phys)))
-		return 0;
-	*step = unit - (dma & (unit - 1));
-	*fault = false;
-	return phys;
-}
-
 static int dmastress_cpu_xfer(struct dmastress_dev *dd, dma_addr_t dma,
 			      void *devbuf, size_t len,
 			      enum dmastress_xfer_dir dir)
 {
 	struct device *dev = dd->dev;
-	struct iommu_domain *domain = iommu_get_domain_for_dev(dev);
 	u64 limit = max(dma_get_mask(dev), dev->coherent_dma_mask);
 	size_t done = 0;
 
@@ -83,13 +45,11 @@ static int dmastress_cpu_xfer(struct dmastress_dev *dd, dma_addr_t dma,
 	while (done < len) {
 		size_t step, n;
 		phys_addr_t phys;
-		bool fault;
 		void *va;
 
-		phys = dmastress_cpu_translate(dev, domain, dma + done, &step,
-					       &fault);
-		if (fault)
-			return -EFAULT;
+		phys = dmastress_translate(dev, dma + done, &step);
+		if (!phys || !pfn_valid(PHYS_PFN(phys)))
+			return -EFAULT;	/* unmapped, or MMIO without a page */
 		n = min3(len - done, step, PAGE_SIZE - offset_in_page(phys));
 		va = kmap_local_pfn(PHYS_PFN(phys)) + offset_in_page(phys);
 		if (dir == DMASTRESS_MEM_TO_DEV)

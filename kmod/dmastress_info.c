@@ -7,8 +7,10 @@
  * dmastress_restore_masks() after every run.
  */
 #include <linux/bitops.h>
+#include <linux/dma-direct.h>
 #include <linux/dma-mapping.h>
 #include <linux/iommu.h>
+#include <linux/minmax.h>
 #include <linux/pci.h>
 #include <linux/slab.h>
 #include <linux/swiotlb.h>
@@ -54,6 +56,45 @@ static u64 dmastress_iommu_granule(struct device *dev)
 	    !domain->pgsize_bitmap)
 		return 0;
 	return 1ULL << __ffs(domain->pgsize_bitmap);
+}
+
+/**
+ * dmastress_translate() - where a DMA address of @dev lands
+ * @dev: the device
+ * @dma: a DMA address (an IOVA under a paging domain)
+ * @unit: out, optional: bytes from @dma on that share the translation (the
+ *	rest of the IOMMU granule, else of the CPU page)
+ *
+ * The platform's translation for @dev: iommu_iova_to_phys() under a DMA,
+ * DMA-FQ or unmanaged domain, dma_to_phys() without a domain or under an
+ * identity one (under swiotlb that is the bounce slot). MMIO translates
+ * like memory; the caller decides whether a struct page must be behind it.
+ *
+ * Context: any; the IOMMU page table walk takes no sleeping lock.
+ * Return: the physical address, or 0 when @dma does not translate (no
+ * IOMMU mapping, a blocked domain, an address dma_to_phys() refuses).
+ */
+phys_addr_t dmastress_translate(struct device *dev, dma_addr_t dma,
+				size_t *unit)
+{
+	struct iommu_domain *domain = iommu_get_domain_for_dev(dev);
+	size_t u = PAGE_SIZE;
+	phys_addr_t phys;
+
+	if (domain && (domain->type & __IOMMU_DOMAIN_PAGING)) {
+		if (domain->pgsize_bitmap)
+			u = min_t(size_t, u, 1UL << __ffs(domain->pgsize_bitmap));
+		phys = iommu_iova_to_phys(domain, dma);
+	} else if (!domain || domain->type == IOMMU_DOMAIN_IDENTITY) {
+		phys = dma_to_phys(dev, dma);
+		if (phys == (phys_addr_t)-1)
+			phys = 0;
+	} else {
+		phys = 0;	/* blocked: nothing translates */
+	}
+	if (unit)
+		*unit = u - (dma & (u - 1));
+	return phys;
 }
 
 /* dma_need_sync() of a kmalloc'd sample mapping; false if it cannot map. */
@@ -213,13 +254,17 @@ void dmastress_widen_max_seg_size(struct dmastress_dev *dd)
  * dmastress_restore_masks() - put back the masks saved at bind time
  * @dd: the device; a saved mask of 0 is left alone
  *
- * Also puts back the max segment size dmastress_widen_max_seg_size() saved.
+ * Also puts back the max segment size dmastress_widen_max_seg_size() saved
+ * and the min_align_mask a DMASTRESS_ATTR_MIN_ALIGN run set.
  * Process context; the caller holds @dd->lock.
  */
 void dmastress_restore_masks(struct dmastress_dev *dd)
 {
 	if (dd->saved_max_seg_size && dd->dev->dma_parms)
 		dma_set_max_seg_size(dd->dev, dd->saved_max_seg_size);
+	if (dd->dev->dma_parms &&
+	    dma_get_min_align_mask(dd->dev) != dd->saved_min_align_mask)
+		dmastress_set_min_align_mask(dd->dev, dd->saved_min_align_mask);
 	if (dd->saved_dma_mask && dma_set_mask(dd->dev, dd->saved_dma_mask))
 		dev_warn(dd->dev, "cannot restore DMA mask %#llx\n",
 			 dd->saved_dma_mask);

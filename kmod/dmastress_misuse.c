@@ -69,6 +69,10 @@ static int dmastress_misuse_skip(struct dmastress_misuse_ctx *c,
 #define DMASTRESS_WHY_IOMMU	"IOMMU DMA domain: iommu_dma_unmap_page() would WARN"
 #define DMASTRESS_WHY_BOUNDARY	"swiotlb=force keeps bounce slots within the boundary"
 #define DMASTRESS_WHY_VMAP	"CONFIG_VMAP_STACK: dma_map_single() refuses it, WARN"
+#define DMASTRESS_WHY_IOVA_API	"the IOVA API needs Linux 6.16"
+#define DMASTRESS_WHY_NO_IOVA	"dma_iova_try_alloc() false: no translating domain"
+#define DMASTRESS_WHY_PAST_END	"not caught, not committed: link does not check the size"
+#define DMASTRESS_WHY_TWICE	"not caught, not committed: the IOVA is freed twice"
 
 /* dma-direct (no IOMMU DMA domain): unmapping a stray address is a no-op. */
 static bool dmastress_misuse_direct(struct dmastress_dev *dd)
@@ -339,6 +343,89 @@ static int dmastress_misuse_hold(struct dmastress_misuse_ctx *c)
 	return 0;
 }
 
+/*
+ * The IOVA API's misuses: a range of two pages of the buffer, allocated
+ * with dma_iova_try_alloc(); only where it succeeds (a DMA or DMA-FQ
+ * domain). Each undoes exactly what it linked and frees the range.
+ */
+static int dmastress_misuse_iova_alloc(struct dmastress_misuse_ctx *c,
+				       struct dma_iova_state *state)
+{
+	if (!DMASTRESS_HAVE_IOVA_API)
+		return dmastress_misuse_skip(c, DMASTRESS_WHY_IOVA_API);
+	if (!dma_iova_try_alloc(c->dev, state, 0, 2 * PAGE_SIZE))
+		return dmastress_misuse_skip(c, DMASTRESS_WHY_NO_IOVA);
+	return 0;
+}
+
+static int dmastress_misuse_iova_link_first(struct dmastress_misuse_ctx *c,
+					    struct dma_iova_state *state)
+{
+	int ret;
+
+	ret = dma_iova_link(c->dev, state, virt_to_phys(c->buf), 0, PAGE_SIZE,
+			    DMA_TO_DEVICE, 0);
+	if (ret)
+		dma_iova_free(c->dev, state);
+	return ret ? -EIO : 0;
+}
+
+/* Unlink two pages of which one is linked: iommu_unmap_fast() does one. */
+static int dmastress_misuse_iova_unlink(struct dmastress_misuse_ctx *c)
+{
+	struct dma_iova_state state;
+	int ret;
+
+	ret = dmastress_misuse_iova_alloc(c, &state);
+	if (!ret)
+		ret = dmastress_misuse_iova_link_first(c, &state);
+	if (ret)
+		return ret;
+	dma_iova_sync(c->dev, &state, 0, PAGE_SIZE);
+	dma_iova_unlink(c->dev, &state, 0, 2 * PAGE_SIZE, DMA_TO_DEVICE, 0);
+	dma_iova_free(c->dev, &state);
+	return 0;
+}
+
+/* A second link that starts inside a granule: refused with a WARN. */
+static int dmastress_misuse_iova_unaligned(struct dmastress_misuse_ctx *c)
+{
+	struct dma_iova_state state;
+	int ret;
+
+	ret = dmastress_misuse_iova_alloc(c, &state);
+	if (!ret)
+		ret = dmastress_misuse_iova_link_first(c, &state);
+	if (ret)
+		return ret;
+	ret = dma_iova_link(c->dev, &state,
+			    virt_to_phys(c->buf) + PAGE_SIZE + 64, PAGE_SIZE,
+			    PAGE_SIZE - 64, DMA_TO_DEVICE, 0);
+	if (!ret)	/* accepted after all: undo it too */
+		dma_iova_unlink(c->dev, &state, PAGE_SIZE, PAGE_SIZE - 64,
+				DMA_TO_DEVICE, 0);
+	dma_iova_unlink(c->dev, &state, 0, PAGE_SIZE, DMA_TO_DEVICE, 0);
+	dma_iova_free(c->dev, &state);
+	return 0;
+}
+
+/* Sync a range that is no longer linked: a flush of nothing. */
+static int dmastress_misuse_iova_sync(struct dmastress_misuse_ctx *c)
+{
+	struct dma_iova_state state;
+	int ret;
+
+	ret = dmastress_misuse_iova_alloc(c, &state);
+	if (!ret)
+		ret = dmastress_misuse_iova_link_first(c, &state);
+	if (ret)
+		return ret;
+	dma_iova_unlink(c->dev, &state, 0, PAGE_SIZE, DMA_TO_DEVICE, 0);
+	dma_iova_sync(c->dev, &state, 0, PAGE_SIZE);
+	dma_iova_free(c->dev, &state);
+	return 0;
+}
+
 /**
  * dmastress_misuse_release_all() - undo every HELD_AT_UNBIND mapping
  *
@@ -380,6 +467,11 @@ static const char *const dmastress_misuse_names[DMASTRESS_NR_MISUSE] = {
 	[DMASTRESS_MISUSE_MAP_RODATA] = "map_rodata",
 	[DMASTRESS_MISUSE_MAP_STACK] = "map_stack",
 	[DMASTRESS_MISUSE_HELD_AT_UNBIND] = "held_at_unbind",
+	[DMASTRESS_MISUSE_IOVA_UNLINK_UNLINKED] = "iova_unlink_unlinked",
+	[DMASTRESS_MISUSE_IOVA_LINK_UNALIGNED] = "iova_link_unaligned",
+	[DMASTRESS_MISUSE_IOVA_SYNC_UNLINKED] = "iova_sync_unlinked",
+	[DMASTRESS_MISUSE_IOVA_LINK_PAST_END] = "iova_link_past_end",
+	[DMASTRESS_MISUSE_IOVA_DESTROY_TWICE] = "iova_destroy_twice",
 };
 
 static int dmastress_misuse_commit(struct dmastress_misuse_ctx *c)
@@ -424,6 +516,16 @@ static int dmastress_misuse_commit(struct dmastress_misuse_ctx *c)
 		return dmastress_misuse_stack(c);
 	case DMASTRESS_MISUSE_HELD_AT_UNBIND:
 		return dmastress_misuse_hold(c);
+	case DMASTRESS_MISUSE_IOVA_UNLINK_UNLINKED:
+		return dmastress_misuse_iova_unlink(c);
+	case DMASTRESS_MISUSE_IOVA_LINK_UNALIGNED:
+		return dmastress_misuse_iova_unaligned(c);
+	case DMASTRESS_MISUSE_IOVA_SYNC_UNLINKED:
+		return dmastress_misuse_iova_sync(c);
+	case DMASTRESS_MISUSE_IOVA_LINK_PAST_END:
+		return dmastress_misuse_skip(c, DMASTRESS_WHY_PAST_END);
+	case DMASTRESS_MISUSE_IOVA_DESTROY_TWICE:
+		return dmastress_misuse_skip(c, DMASTRESS_WHY_TWICE);
 	default:
 		return -EINVAL;
 	}

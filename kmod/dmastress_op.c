@@ -205,6 +205,8 @@ void dmastress_op_reset(struct dmastress_thread *t, struct dmastress_slot *s)
 		op->nsegs = 0;
 		op->seg_violations = 0;
 		op->mismatches = 0;
+		op->stale_mappings = 0;
+		op->result_flags = 0;
 		op->rng = prandom_u32_state(&t->rnd);
 		return;
 	}
@@ -649,6 +651,7 @@ int dmastress_op_begin(struct dmastress_thread *t, struct dmastress_slot *s)
 	/* what the path's setup found wrong by itself (pool, coherent, sg) */
 	t->res.seg_violations += op->seg_violations;
 	t->res.mismatches += op->mismatches;
+	t->res.path_flags |= op->result_flags;
 
 	t0 = ktime_get_ns();
 	dmastress_guards_fill(op, nguards);
@@ -723,6 +726,8 @@ void dmastress_op_end(struct dmastress_thread *t, struct dmastress_slot *s)
 
 	dmastress_hist_add(&t->hists[DMASTRESS_PHASE_UNMAP],
 			   dmastress_op_teardown_timed(path, op));
+	t->res.stale_mappings += op->stale_mappings;
+	op->stale_mappings = 0;
 	/* like prepare: no phase of its own, part of E2E */
 	if (path->release && !(s->params.flags & DMASTRESS_RUN_REUSE))
 		path->release(op);
@@ -774,6 +779,8 @@ int dmastress_op_bare(struct dmastress_thread *t, struct dmastress_slot *s)
 	dmastress_hist_add(&t->hists[DMASTRESS_PHASE_E2E], map_ns + unmap_ns);
 	t->res.seg_violations += op->seg_violations;
 	t->res.mismatches += op->mismatches;
+	t->res.stale_mappings += op->stale_mappings;
+	t->res.path_flags |= op->result_flags;
 	t->res.ops++;
 	t->res.bytes += op->len;
 	return 0;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * dmastress_path_coherent.c - dma_alloc_attrs() and dmam_alloc_coherent()
+ * dmastress_path_coherent.c - dma_alloc_attrs() and dmam_alloc_attrs()
  *
  * One allocation of len + 2 * DMASTRESS_GUARD_BYTES per op; the payload is
  * its middle (CPU and DMA address + DMASTRESS_GUARD_BYTES). The attributes
@@ -12,8 +12,10 @@
  *    (cacheable, so only on a DMA-coherent device);
  *  - FORCE_CONTIGUOUS: the pages must be physically contiguous (iommu-dma
  *    then allocates them in one block; dma-direct always does);
- *  - MANAGED: dmam_alloc_coherent()/dmam_free_coherent(). The latter frees
- *    with attrs 0, so MANAGED combines with no other attribute.
+ *  - NO_WARN, WEAK_ORDERING: passed to the allocation and the free;
+ *  - MANAGED: dmam_alloc_attrs()/dmam_free_coherent(). The latter frees
+ *    with attrs 0, so MANAGED combines only with NO_WARN and
+ *    WEAK_ORDERING, which the free does not need.
  *
  * Every buffer goes through dma_get_sgtable_attrs(): its entries must
  * cover the allocation, its pages must be the pages behind the CPU address
@@ -38,7 +40,7 @@
  * @dma: DMA address of the allocation
  * @size: bytes allocated, len + 2 guards
  * @attrs: DMA_ATTR_* passed to the allocation
- * @managed: allocated with dmam_alloc_coherent()
+ * @managed: allocated with dmam_alloc_attrs()
  */
 struct dmastress_coherent {
 	void *cpu;
@@ -49,19 +51,6 @@ struct dmastress_coherent {
 	bool managed;
 };
 
-static unsigned long dmastress_coherent_attrs(u32 a)
-{
-	unsigned long attrs = 0;
-
-	if (a & DMASTRESS_ATTR_WRITE_COMBINE)
-		attrs |= DMA_ATTR_WRITE_COMBINE;
-	if (a & DMASTRESS_ATTR_NO_KERNEL_MAPPING)
-		attrs |= DMA_ATTR_NO_KERNEL_MAPPING;
-	if (a & DMASTRESS_ATTR_FORCE_CONTIGUOUS)
-		attrs |= DMA_ATTR_FORCE_CONTIGUOUS;
-	return attrs;
-}
-
 static bool dmastress_coherent_usable(struct dmastress_dev *dd,
 				      const struct dmastress_run_params *p,
 				      const char **why)
@@ -70,7 +59,8 @@ static bool dmastress_coherent_usable(struct dmastress_dev *dd,
 	u64 size = p->len_bytes + 2 * DMASTRESS_GUARD_BYTES;
 
 	if ((p->attrs & DMASTRESS_ATTR_MANAGED) &&
-	    (p->attrs & ~DMASTRESS_ATTR_MANAGED)) {
+	    (p->attrs & ~(DMASTRESS_ATTR_MANAGED | DMASTRESS_ATTR_NO_WARN |
+			  DMASTRESS_ATTR_WEAK_ORDERING))) {
 		*why = "dmam_free_coherent() frees with attrs 0: MANAGED alone";
 		return false;
 	}
@@ -205,11 +195,11 @@ static int dmastress_coherent_setup(struct dmastress_op *op)
 	if (!c)
 		return -ENOMEM;
 	c->size = op->len + 2 * DMASTRESS_GUARD_BYTES;
-	c->attrs = dmastress_coherent_attrs(p->attrs);
+	c->attrs = dmastress_dma_attrs(p->attrs);
 	c->managed = p->attrs & DMASTRESS_ATTR_MANAGED;
 	t = dmastress_op_call_begin(op);
 	if (c->managed)
-		c->cpu = dmam_alloc_coherent(dev, c->size, &c->dma, gfp);
+		c->cpu = dmam_alloc_attrs(dev, c->size, &c->dma, gfp, c->attrs);
 	else
 		c->cpu = dma_alloc_attrs(dev, c->size, &c->dma, gfp, c->attrs);
 	dmastress_op_call_end(op, t);
@@ -294,7 +284,7 @@ static int dmastress_coherent_view_mmap(struct dmastress_vbuf *b,
  * DOC: dmastress_path_coherent - dma_alloc_attrs() with the run's attrs
  *
  * setup() allocates len + 2 guards with dma_alloc_attrs() (or
- * dmam_alloc_coherent() with MANAGED), checks the dma_get_sgtable_attrs()
+ * dmam_alloc_attrs() with MANAGED), checks the dma_get_sgtable_attrs()
  * view of it (see the file comment) and exposes the middle as the payload.
  * Returns -ENOMEM when the allocation fails and -EIO when a
  * NO_KERNEL_MAPPING buffer's pages do not cover it (no CPU view). Skipped
@@ -305,7 +295,9 @@ static int dmastress_coherent_view_mmap(struct dmastress_vbuf *b,
 const struct dmastress_path dmastress_path_coherent = {
 	.id = DMASTRESS_PATH_COHERENT,
 	.mask = DMASTRESS_MASK_COHERENT,
-	.attrs = DMASTRESS_ATTRS_ALL,
+	.attrs = DMASTRESS_ATTR_WRITE_COMBINE | DMASTRESS_ATTR_NO_KERNEL_MAPPING |
+		 DMASTRESS_ATTR_FORCE_CONTIGUOUS | DMASTRESS_ATTR_MANAGED |
+		 DMASTRESS_ATTR_NO_WARN | DMASTRESS_ATTR_WEAK_ORDERING,
 	.usable = dmastress_coherent_usable,
 	.setup = dmastress_coherent_setup,
 	.sync_for_device = dmastress_coherent_sync,

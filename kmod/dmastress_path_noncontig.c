@@ -91,7 +91,8 @@ static int dmastress_noncontig_setup(struct dmastress_op *op)
 	nc->size = op->len + 2 * DMASTRESS_GUARD_BYTES;
 	t = dmastress_op_call_begin(op);
 	nc->sgt = dma_alloc_noncontiguous(dev, nc->size, op->dir,
-					  GFP_KERNEL | __GFP_NOWARN, 0);
+					  GFP_KERNEL | __GFP_NOWARN,
+					  dmastress_dma_attrs(op->params->attrs));
 	dmastress_op_call_end(op, t);
 	if (!nc->sgt) {
 		kfree(nc);
@@ -208,6 +209,7 @@ static void dmastress_noncontig_view_sync(struct dmastress_vbuf *b,
  */
 const struct dmastress_path dmastress_path_noncontig = {
 	.id = DMASTRESS_PATH_NONCONTIG,
+	.attrs = DMASTRESS_ATTR_ALLOC_SINGLE_PAGES,
 	.mask = DMASTRESS_MASK_COHERENT,
 	.wide_seg = true,
 	.usable = dmastress_noncontig_usable,

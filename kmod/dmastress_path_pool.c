@@ -2,6 +2,10 @@
 /*
  * dmastress_path_pool.c - dma_pool_create()/dma_pool_alloc()/dma_pool_zalloc()
  *
+ * With DMASTRESS_ATTR_MANAGED the pool is dmam_pool_create()d and
+ * dmam_pool_destroy()ed, with DMASTRESS_ATTR_NODE dma_pool_create_node()d
+ * on the device's NUMA node (a kernel that has it).
+ *
  * Each op creates its own pool of len-byte blocks with the run's
  * pool_align and pool_boundary, takes DMASTRESS_POOL_BLOCKS blocks from it,
  * alternating dma_pool_alloc() and dma_pool_zalloc(), and uses the middle
@@ -90,6 +94,15 @@ static bool dmastress_pool_usable(struct dmastress_dev *dd,
 				  const struct dmastress_run_params *p,
 				  const char **why)
 {
+	if ((p->attrs & DMASTRESS_ATTR_NODE) && !DMASTRESS_HAVE_POOL_NODE) {
+		*why = "dma_pool_create_node() is not in this kernel";
+		return false;
+	}
+	if ((p->attrs & DMASTRESS_ATTR_NODE) &&
+	    (p->attrs & DMASTRESS_ATTR_MANAGED)) {
+		*why = "dmam_pool_create() takes no NUMA node";
+		return false;
+	}
 	if (dmastress_pool_bsize(p->len_bytes, p->pool_align) >
 	    DMASTRESS_POOL_MAX_BYTES) {
 		*why = "dma_pool blocks above 4 MiB";
@@ -180,7 +193,10 @@ static void dmastress_pool_free(struct dmastress_op *op)
 	t = dmastress_op_call_begin(op);
 	for (i = 0; i < pl->nblk; i++)
 		dma_pool_free(pl->pool, pl->blk[i].cpu, pl->blk[i].dma);
-	dma_pool_destroy(pl->pool);
+	if (pl->pool && (op->params->attrs & DMASTRESS_ATTR_MANAGED))
+		dmam_pool_destroy(pl->pool);
+	else
+		dma_pool_destroy(pl->pool);
 	dmastress_op_call_end(op, t);
 	kfree(pl);
 	op->priv = NULL;
@@ -200,8 +216,17 @@ static int dmastress_pool_setup(struct dmastress_op *op)
 		return -ENOMEM;
 	op->priv = pl;
 	t = dmastress_op_call_begin(op);
-	pl->pool = dma_pool_create("dmastress", op->dd->dev, op->len,
-				   p->pool_align, p->pool_boundary);
+	if (p->attrs & DMASTRESS_ATTR_MANAGED)
+		pl->pool = dmam_pool_create("dmastress", op->dd->dev, op->len,
+					    p->pool_align, p->pool_boundary);
+	else if (p->attrs & DMASTRESS_ATTR_NODE)
+		pl->pool = dma_pool_create_node("dmastress", op->dd->dev,
+						op->len, p->pool_align,
+						p->pool_boundary,
+						dev_to_node(op->dd->dev));
+	else
+		pl->pool = dma_pool_create("dmastress", op->dd->dev, op->len,
+					   p->pool_align, p->pool_boundary);
 	dmastress_op_call_end(op, t);
 	if (!pl->pool)
 		goto err_nomem;
@@ -253,6 +278,7 @@ static void dmastress_pool_sync(struct dmastress_op *op)
 const struct dmastress_path dmastress_path_pool = {
 	.id = DMASTRESS_PATH_POOL,
 	.mask = DMASTRESS_MASK_COHERENT,
+	.attrs = DMASTRESS_ATTR_MANAGED | DMASTRESS_ATTR_NODE,
 	.usable = dmastress_pool_usable,
 	.setup = dmastress_pool_setup,
 	.sync_for_device = dmastress_pool_sync,

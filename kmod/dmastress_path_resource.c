@@ -54,9 +54,22 @@ struct dmastress_resource {
 	bool mapped;
 };
 
-static bool dmastress_resource_usable(struct dmastress_dev *dd,
-				      const struct dmastress_run_params *p,
-				      const char **why)
+/**
+ * dmastress_resource_usable() - can a run map edu's peer window?
+ * @dd: the device
+ * @p: the run's parameters
+ * @why: out, the reason when not
+ *
+ * The resource path's limits, shared by the phys path's MMIO runs: edu's
+ * BAR, at most 2048 bytes, 4-byte multiples, the edu engine, no-verify,
+ * and no forced swiotlb since 6.18 (see the file comment).
+ *
+ * Context: any.
+ * Return: true when it can.
+ */
+bool dmastress_resource_usable(struct dmastress_dev *dd,
+			       const struct dmastress_run_params *p,
+			       const char **why)
 {
 	if (!dd->is_edu || !dd->bar ||
 	    dd->bar_len < DMASTRESS_RESOURCE_OFFSET + DMASTRESS_RESOURCE_MAX_BYTES) {
@@ -87,7 +100,13 @@ static bool dmastress_resource_usable(struct dmastress_dev *dd,
 	return true;
 }
 
-static phys_addr_t dmastress_resource_phys(struct dmastress_dev *dd)
+/**
+ * dmastress_resource_phys() - physical address of edu's peer window
+ * @dd: the device, edu with its BAR0 mapped
+ *
+ * Return: BAR0 + 0x40800, the upper half of edu's buffer window.
+ */
+phys_addr_t dmastress_resource_phys(struct dmastress_dev *dd)
 {
 	return dd->bar_phys + DMASTRESS_RESOURCE_OFFSET;
 }

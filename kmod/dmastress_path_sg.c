@@ -476,16 +476,19 @@ static int dmastress_sgtable_prepare(struct dmastress_op *op)
 
 static void dmastress_sg_unmap(struct dmastress_op *op)
 {
-	u64 t;
 	struct dmastress_sg *s = op->priv;
+	unsigned long attrs;
+	u64 t;
 
 	if (!s || !s->mapped)
 		return;
+	attrs = dmastress_dma_attrs(op->params->attrs);
 	t = dmastress_op_call_begin(op);
 	if (s->table_api)
-		dma_unmap_sgtable(op->dd->dev, &s->sgt, op->dir, 0);
+		dma_unmap_sgtable(op->dd->dev, &s->sgt, op->dir, attrs);
 	else
-		dma_unmap_sg(op->dd->dev, s->sgt.sgl, s->sgt.orig_nents, op->dir);
+		dma_unmap_sg_attrs(op->dd->dev, s->sgt.sgl, s->sgt.orig_nents,
+				   op->dir, attrs);
 	dmastress_op_call_end(op, t);
 	s->sgt.nents = 0;
 	s->mapped = false;
@@ -493,23 +496,24 @@ static void dmastress_sg_unmap(struct dmastress_op *op)
 
 static int dmastress_sg_setup(struct dmastress_op *op)
 {
-	u64 t;
+	unsigned long attrs = dmastress_dma_attrs(op->params->attrs);
 	struct dmastress_sg *s = op->priv;
 	unsigned int first = op->nsegs;
 	int ret;
+	u64 t;
 
 	if (!s)
 		return -ENOMEM;
 	if (s->table_api) {
 		t = dmastress_op_call_begin(op);
-		ret = dma_map_sgtable(op->dd->dev, &s->sgt, op->dir, 0);
+		ret = dma_map_sgtable(op->dd->dev, &s->sgt, op->dir, attrs);
 		dmastress_op_call_end(op, t);
 		if (ret)
 			return ret;
 	} else {
 		t = dmastress_op_call_begin(op);
-		ret = dma_map_sg(op->dd->dev, s->sgt.sgl, s->sgt.orig_nents,
-				 op->dir);
+		ret = dma_map_sg_attrs(op->dd->dev, s->sgt.sgl,
+				       s->sgt.orig_nents, op->dir, attrs);
 		dmastress_op_call_end(op, t);
 		if (!ret)
 			return -EIO;
@@ -585,6 +589,7 @@ const struct dmastress_path dmastress_path_sg = {
 	.id = DMASTRESS_PATH_SG,
 	.sg_limits = true,
 	.bounces = true,
+	.attrs = DMASTRESS_ATTRS_STREAMING,
 	.usable = dmastress_sg_usable,
 	.prepare = dmastress_sg_prepare,
 	.setup = dmastress_sg_setup,
@@ -606,6 +611,7 @@ const struct dmastress_path dmastress_path_sgtable = {
 	.id = DMASTRESS_PATH_SGTABLE,
 	.sg_limits = true,
 	.bounces = true,
+	.attrs = DMASTRESS_ATTRS_STREAMING,
 	.usable = dmastress_sg_usable,
 	.prepare = dmastress_sgtable_prepare,
 	.setup = dmastress_sg_setup,

@@ -31,26 +31,6 @@
 
 #include "dmastress.h"
 
-/**
- * struct dmastress_single - private state of one single or page op
- * @buf: start of the CPU buffer (kmalloc'd, or page_address(@page))
- * @page: the page block, or NULL when @buf is kmalloc'd
- * @order: order of @page
- * @payload: first payload byte, @buf + the leading guard and offset
- * @dma: DMA address of @payload while @mapped
- * @by_page: mapped with dma_map_page() (else dma_map_single())
- * @mapped: the mapping succeeded and is not undone
- */
-struct dmastress_single {
-	void *buf;
-	struct page *page;
-	unsigned int order;
-	void *payload;
-	dma_addr_t dma;
-	bool by_page;
-	bool mapped;
-};
-
 /* Bytes before the payload: guard (when @guarded) plus offset (single). */
 static size_t dmastress_single_head(const struct dmastress_run_params *p,
 				    bool guarded)
@@ -123,9 +103,19 @@ static bool dmastress_single_fits(struct dmastress_dev *dd,
 	return true;
 }
 
-static bool dmastress_single_usable(struct dmastress_dev *dd,
-				    const struct dmastress_run_params *p,
-				    const char **why)
+/**
+ * dmastress_single_usable() - can the single (or phys) path run @p on @dd?
+ * @dd: the device
+ * @p: the run's parameters
+ * @why: out, the reason when not
+ *
+ * Context: any.
+ * Return: false when the buffer exceeds KMALLOC_MAX_SIZE (4 MiB with the
+ * offset) or dma_max_mapping_size(), else true.
+ */
+bool dmastress_single_usable(struct dmastress_dev *dd,
+			     const struct dmastress_run_params *p,
+			     const char **why)
 {
 	return dmastress_single_fits(dd, p, false, why);
 }
@@ -167,7 +157,6 @@ static int dmastress_single_alloc(struct dmastress_op *op, bool pages)
 			goto err_free;
 	}
 	s->payload = s->buf + head;
-	s->by_page = pages;
 	op->priv = s;
 	op->vaddr = s->payload;
 	if (guarded) {
@@ -183,7 +172,15 @@ err_free:
 	return -ENOMEM;
 }
 
-static int dmastress_single_prepare(struct dmastress_op *op)
+/**
+ * dmastress_single_prepare() - allocate the kmalloc'd buffer of a single or
+ *	phys op, guards around the payload, untimed
+ * @op: the op; its @priv becomes a &struct dmastress_single
+ *
+ * Context: process context, sleeps.
+ * Return: 0 or -ENOMEM, with nothing allocated.
+ */
+int dmastress_single_prepare(struct dmastress_op *op)
 {
 	return dmastress_single_alloc(op, false);
 }
@@ -193,8 +190,14 @@ static int dmastress_page_prepare(struct dmastress_op *op)
 	return dmastress_single_alloc(op, true);
 }
 
-/* Describe the mapping as one segment (untimed: the path's describe()). */
-static int dmastress_single_describe(struct dmastress_op *op)
+/**
+ * dmastress_single_describe() - the mapping as one segment, untimed
+ * @op: a set-up single, page or phys op
+ *
+ * Context: process context.
+ * Return: 0 or -ENOMEM.
+ */
+int dmastress_single_describe(struct dmastress_op *op)
 {
 	struct dmastress_single *s = op->priv;
 
@@ -209,24 +212,69 @@ static void dmastress_single_unmap(struct dmastress_op *op,
 {
 	struct device *dev = op->dd->dev;
 	enum dma_data_direction dir = op->dir;
+	unsigned long attrs = s->attrs;
 	dma_addr_t dma = s->dma;
 	size_t len = op->len;
 	u64 t;
 
+	t = dmastress_op_call_begin(op);
+	dma_unmap_single_attrs(dev, dma, len, dir, attrs);
+	dmastress_op_call_end(op, t);
+}
+
+static void dmastress_page_unmap(struct dmastress_op *op,
+				 struct dmastress_single *s)
+{
+	struct device *dev = op->dd->dev;
+	enum dma_data_direction dir = op->dir;
+	unsigned long attrs = s->attrs;
+	dma_addr_t dma = s->dma;
+	size_t len = op->len;
+	u64 t;
+
+	t = dmastress_op_call_begin(op);
+	dma_unmap_page_attrs(dev, dma, len, dir, attrs);
+	dmastress_op_call_end(op, t);
+}
+
+/* Undo the mapping through the path's own unmap call, once. */
+static void dmastress_single_undo(struct dmastress_op *op,
+				  struct dmastress_single *s)
+{
 	if (!s->mapped)
 		return;
-	t = dmastress_op_call_begin(op);
-	if (s->by_page)
-		dma_unmap_page(dev, dma, len, dir);
-	else
-		dma_unmap_single(dev, dma, len, dir);
-	dmastress_op_call_end(op, t);
+	s->unmap(op, s);
 	s->mapped = false;
+}
+
+/**
+ * dmastress_single_check_align() - does a mapping keep the min_align_mask bits?
+ * @op: the op, counting a violation in @op->seg_violations
+ * @dma: the mapping's DMA address
+ * @phys: the physical address of the mapped buffer
+ *
+ * With DMASTRESS_ATTR_MIN_ALIGN the run set dma_set_min_align_mask(); a
+ * bounced mapping (swiotlb) must then keep the address bits of the mask
+ * from the original buffer, as NVMe's PRPs need. Untimed.
+ * Context: process context.
+ */
+void dmastress_single_check_align(struct dmastress_op *op, dma_addr_t dma,
+				  phys_addr_t phys)
+{
+	unsigned int mask = dma_get_min_align_mask(op->dd->dev);
+
+	if (!(op->params->attrs & DMASTRESS_ATTR_MIN_ALIGN) ||
+	    !((dma ^ phys) & mask))
+		return;
+	dev_err(op->dd->dev, "min_align_mask %#x: %pad does not keep the low bits of %pa\n",
+		mask, &dma, &phys);
+	op->seg_violations++;
 }
 
 static int dmastress_single_setup(struct dmastress_op *op)
 {
 	struct dmastress_single *s = op->priv;
+	unsigned long attrs;
 	enum dma_data_direction dir;
 	struct device *dev;
 	dma_addr_t dma;
@@ -242,13 +290,17 @@ static int dmastress_single_setup(struct dmastress_op *op)
 	payload = s->payload;
 	len = op->len;
 	dir = op->dir;
+	s->attrs = dmastress_dma_attrs(op->params->attrs);
+	attrs = s->attrs;
 	t = dmastress_op_call_begin(op);
-	dma = dma_map_single(dev, payload, len, dir);
+	dma = dma_map_single_attrs(dev, payload, len, dir, attrs);
 	ret = dma_mapping_error(dev, dma);
 	dmastress_op_call_end(op, t);
 	if (ret)
 		return -EIO;
+	dmastress_single_check_align(op, dma, virt_to_phys(payload));
 	s->dma = dma;
+	s->unmap = dmastress_single_unmap;
 	s->mapped = true;
 	return 0;
 }
@@ -256,6 +308,7 @@ static int dmastress_single_setup(struct dmastress_op *op)
 static int dmastress_page_setup(struct dmastress_op *op)
 {
 	struct dmastress_single *s = op->priv;
+	unsigned long attrs;
 	enum dma_data_direction dir;
 	struct device *dev;
 	struct page *page;
@@ -271,18 +324,30 @@ static int dmastress_page_setup(struct dmastress_op *op)
 	page = dmastress_nth_page(s->page, head >> PAGE_SHIFT);
 	len = op->len;
 	dir = op->dir;
+	s->attrs = dmastress_dma_attrs(op->params->attrs);
+	attrs = s->attrs;
 	t = dmastress_op_call_begin(op);
-	dma = dma_map_page(dev, page, offset_in_page(head), len, dir);
+	dma = dma_map_page_attrs(dev, page, offset_in_page(head), len, dir,
+				 attrs);
 	ret = dma_mapping_error(dev, dma);
 	dmastress_op_call_end(op, t);
 	if (ret)
 		return -EIO;
+	dmastress_single_check_align(op, dma, virt_to_phys(s->payload));
 	s->dma = dma;
+	s->unmap = dmastress_page_unmap;
 	s->mapped = true;
 	return 0;
 }
 
-static void dmastress_single_sync_for_device(struct dmastress_op *op)
+/**
+ * dmastress_single_sync_for_device() - dma_sync_single_for_device() of the
+ *	whole payload
+ * @op: a single or phys op; nothing happens unless it is mapped
+ *
+ * Context: process context.
+ */
+void dmastress_single_sync_for_device(struct dmastress_op *op)
 {
 	struct dmastress_single *s = op->priv;
 
@@ -291,7 +356,13 @@ static void dmastress_single_sync_for_device(struct dmastress_op *op)
 					   op->dir);
 }
 
-static void dmastress_single_sync_for_cpu(struct dmastress_op *op)
+/**
+ * dmastress_single_sync_for_cpu() - dma_sync_single_for_cpu() of the payload
+ * @op: a single or phys op; nothing happens unless it is mapped
+ *
+ * Context: process context.
+ */
+void dmastress_single_sync_for_cpu(struct dmastress_op *op)
 {
 	struct dmastress_single *s = op->priv;
 
@@ -338,16 +409,22 @@ static void dmastress_single_teardown(struct dmastress_op *op)
 	struct dmastress_single *s = op->priv;
 
 	if (s)
-		dmastress_single_unmap(op, s);
+		dmastress_single_undo(op, s);
 }
 
-static void dmastress_single_release(struct dmastress_op *op)
+/**
+ * dmastress_single_release() - unmap if still mapped, free the buffer
+ * @op: a single, page or phys op; idempotent
+ *
+ * Context: process context.
+ */
+void dmastress_single_release(struct dmastress_op *op)
 {
 	struct dmastress_single *s = op->priv;
 
 	if (!s)
 		return;
-	dmastress_single_unmap(op, s);
+	dmastress_single_undo(op, s);
 	if (s->page)
 		__free_pages(s->page, s->order);
 	else
@@ -370,6 +447,7 @@ static void dmastress_single_release(struct dmastress_op *op)
 const struct dmastress_path dmastress_path_single = {
 	.id = DMASTRESS_PATH_SINGLE,
 	.bounces = true,
+	.attrs = DMASTRESS_ATTRS_STREAMING | DMASTRESS_ATTR_MIN_ALIGN,
 	.usable = dmastress_single_usable,
 	.prepare = dmastress_single_prepare,
 	.setup = dmastress_single_setup,
@@ -393,6 +471,7 @@ const struct dmastress_path dmastress_path_single = {
 const struct dmastress_path dmastress_path_page = {
 	.id = DMASTRESS_PATH_PAGE,
 	.bounces = true,
+	.attrs = DMASTRESS_ATTRS_STREAMING | DMASTRESS_ATTR_MIN_ALIGN,
 	.usable = dmastress_page_usable,
 	.prepare = dmastress_page_prepare,
 	.setup = dmastress_page_setup,

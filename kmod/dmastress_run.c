@@ -58,6 +58,8 @@ static bool dmastress_mask_bits_ok(u32 bits)
  * DMASTRESS_RUN_STRESS; paths within the path ids; STRESS not combined with
  * BATCH or OOB_XFER; NO_XFER only with NO_VERIFY and without STRESS or
  * OOB_XFER; REUSE not with STRESS or BATCH; INLINE only with one thread;
+ * piece_bytes 0 or a power of two within DMASTRESS_{MIN,MAX}_PIECE_BYTES and
+ * IOVA_UNLINK, both for the iova path only (not in stress);
  * threads x len_bytes x (batch, live or 1) <= DMASTRESS_MAX_RUN_BYTES;
  * reserved fields zero. Any context.
  *
@@ -97,6 +99,15 @@ int dmastress_validate_params(const struct dmastress_run_params *p)
 	if ((p->pool_align && !is_power_of_2(p->pool_align)) ||
 	    p->pool_align > DMASTRESS_MAX_POOL_ALIGN ||
 	    (p->pool_boundary && !is_power_of_2(p->pool_boundary)))
+		return -EINVAL;
+	if (p->piece_bytes &&
+	    (stress || p->path != DMASTRESS_PATH_IOVA ||
+	     !is_power_of_2(p->piece_bytes) ||
+	     p->piece_bytes < DMASTRESS_MIN_PIECE_BYTES ||
+	     p->piece_bytes > DMASTRESS_MAX_PIECE_BYTES))
+		return -EINVAL;
+	if ((p->flags & DMASTRESS_RUN_IOVA_UNLINK) &&
+	    (stress || p->path != DMASTRESS_PATH_IOVA))
 		return -EINVAL;
 	if (p->live > DMASTRESS_MAX_LIVE || (stress && !p->live) ||
 	    (p->paths & ~GENMASK(DMASTRESS_NR_PATHS - 1, 0)))
@@ -224,6 +235,8 @@ static int dmastress_batch(struct dmastress_thread *t)
 	for (i = 0; i < (reuse ? 1 : mapped); i++) {
 		t->res.seg_violations += t->slots[i].op.seg_violations;
 		t->res.mismatches += t->slots[i].op.mismatches;
+		t->res.stale_mappings += t->slots[i].op.stale_mappings;
+		t->res.path_flags |= t->slots[i].op.result_flags;
 	}
 	if (!ret)
 		dmastress_hist_add(&t->hists[DMASTRESS_HIST_BATCH],
@@ -392,6 +405,8 @@ static void dmastress_merge(struct dmastress_thread **threads,
 		res->alloc_errors += r->alloc_errors;
 		res->mask_violations += r->mask_violations;
 		res->seg_violations += r->seg_violations;
+		res->stale_mappings += r->stale_mappings;
+		res->path_flags |= r->path_flags;
 		for (h = 0; h < DMASTRESS_NR_HISTS; h++)
 			dmastress_hist_merge(&hists[h], &threads[i]->hists[h]);
 	}
@@ -571,6 +586,14 @@ static int dmastress_run_masks(struct dmastress_dev *dd,
 		dd->saved_coherent_mask = dd->dev->coherent_dma_mask;
 	if (!dd->saved_max_seg_size)
 		dd->saved_max_seg_size = dma_get_max_seg_size(dd->dev);
+	if (!dd->saved_min_align_mask)
+		dd->saved_min_align_mask = dma_get_min_align_mask(dd->dev);
+	if ((p->attrs & DMASTRESS_ATTR_MIN_ALIGN) &&
+	    dmastress_set_min_align_mask(dd->dev, PAGE_SIZE - 1)) {
+		snprintf(res->skip_reason, sizeof(res->skip_reason),
+			 "min_align_mask needs dma_parms");
+		return -EIO;
+	}
 	if (dmastress_set_masks(dd, p->mask_bits, 0)) {
 		snprintf(res->skip_reason, sizeof(res->skip_reason),
 			 "mask %u bits refused", p->mask_bits);

@@ -37,6 +37,8 @@
 #define DMASTRESS_MAX_MASK_BITS		64
 #define DMASTRESS_MAX_LIVE		64		/* stress: mappings alive per thread */
 #define DMASTRESS_MAX_POOL_ALIGN	65536		/* dma_pool align, bytes */
+#define DMASTRESS_MIN_PIECE_BYTES	4096		/* iova piece, bytes */
+#define DMASTRESS_MAX_PIECE_BYTES	(4U << 20)	/* iova piece, bytes */
 /* Buffers alive at once in a run: threads x len_bytes x (batch, live or 1). */
 #define DMASTRESS_MAX_RUN_BYTES		_BITULL(30)
 
@@ -63,6 +65,11 @@
  *  noncoherent: dma_alloc_noncoherent()/dma_free_noncoherent()
  *  noncontig: dma_alloc_noncontiguous() with dma_vmap_noncontiguous() and
  *	the vmap range flush/invalidate
+ *  phys: dma_map_phys()/dma_unmap_phys() of memory, or with DMASTRESS_ATTR_MMIO
+ *	of edu's BAR with DMA_ATTR_MMIO next to dma_map_resource() (Linux 6.18)
+ *  iova: the two-step IOVA API, dma_iova_try_alloc()/link()/sync()/
+ *	unlink()/destroy()/free(), piece by piece into one IOVA range, or
+ *	per-piece dma_map_phys() where dma_use_iova() is false (Linux 6.16)
  */
 #define DMASTRESS_PATHS(X)			\
 	X(COHERENT, "coherent")			\
@@ -74,7 +81,9 @@
 	X(RESOURCE, "resource")			\
 	X(PAGES, "pages")			\
 	X(NONCOHERENT, "noncoherent")		\
-	X(NONCONTIG, "noncontig")
+	X(NONCONTIG, "noncontig")		\
+	X(PHYS, "phys")				\
+	X(IOVA, "iova")
 
 /*
  * DMASTRESS_ENGINES - who moves the bytes as the device (enum
@@ -120,14 +129,33 @@
  *  wc: DMA_ATTR_WRITE_COMBINE
  *  nokmap: DMA_ATTR_NO_KERNEL_MAPPING
  *  contig: DMA_ATTR_FORCE_CONTIGUOUS
- *  managed: dmam_alloc_coherent() instead of dma_alloc_attrs()
+ *  managed: dmam_alloc_attrs() instead of dma_alloc_attrs() (coherent),
+ *	dmam_pool_create() instead of dma_pool_create() (pool)
+ *  mmio: DMA_ATTR_MMIO, the phys path's MMIO target (Linux 6.18)
+ *  skipsync: DMA_ATTR_SKIP_CPU_SYNC on the map and unmap of a streaming
+ *	path (single, page, sg, sgtable, phys, iova), which then relies on its
+ *	explicit dma_sync_*() calls alone
+ *  single-pages: DMA_ATTR_ALLOC_SINGLE_PAGES (noncontig)
+ *  nowarn: DMA_ATTR_NO_WARN (coherent and the streaming paths)
+ *  weak: DMA_ATTR_WEAK_ORDERING (coherent and the streaming paths)
+ *  minalign: dma_set_min_align_mask(PAGE_SIZE - 1) for the run (single,
+ *	page): swiotlb keeps the low 12 address bits in its bounce slots
+ *  node: dma_pool_create_node() with the device's NUMA node (pool; a
+ *	kernel that has it)
  * Which a path accepts is its own (&struct dmastress_path.attrs).
  */
 #define DMASTRESS_ATTRS(X)			\
 	X(WRITE_COMBINE, "wc")			\
 	X(NO_KERNEL_MAPPING, "nokmap")		\
 	X(FORCE_CONTIGUOUS, "contig")		\
-	X(MANAGED, "managed")
+	X(MANAGED, "managed")			\
+	X(MMIO, "mmio")				\
+	X(SKIP_CPU_SYNC, "skipsync")		\
+	X(ALLOC_SINGLE_PAGES, "single-pages")	\
+	X(NO_WARN, "nowarn")			\
+	X(WEAK_ORDERING, "weak")		\
+	X(MIN_ALIGN, "minalign")		\
+	X(NODE, "node")
 
 /*
  * DMASTRESS_PHASES - timed phases of one operation (enum dmastress_phase):
@@ -255,7 +283,8 @@ struct dmastress_info {
 #define DMASTRESS_RUN_NO_XFER		_BITUL(7) /* no transfer: map/unmap only, needs NO_VERIFY */
 #define DMASTRESS_RUN_REUSE		_BITUL(8) /* one buffer per thread, mapped each op */
 #define DMASTRESS_RUN_UNBOUND		_BITUL(9) /* kthreads not bound to CPUs */
-#define DMASTRESS_RUN_FLAGS_ALL		0x3ff
+#define DMASTRESS_RUN_IOVA_UNLINK	_BITUL(10) /* iova: unlink + free, not destroy */
+#define DMASTRESS_RUN_FLAGS_ALL		0x7ff
 
 /* &struct dmastress_run_params.attrs: bit DMASTRESS_ATTR_BIT_<ID> of DMASTRESS_ATTRS */
 enum dmastress_attr_bit {
@@ -267,6 +296,17 @@ enum dmastress_attr_bit {
 #define DMASTRESS_ATTR_NO_KERNEL_MAPPING _BITUL(DMASTRESS_ATTR_BIT_NO_KERNEL_MAPPING)
 #define DMASTRESS_ATTR_FORCE_CONTIGUOUS	_BITUL(DMASTRESS_ATTR_BIT_FORCE_CONTIGUOUS)
 #define DMASTRESS_ATTR_MANAGED		_BITUL(DMASTRESS_ATTR_BIT_MANAGED)
+#define DMASTRESS_ATTR_MMIO		_BITUL(DMASTRESS_ATTR_BIT_MMIO)
+#define DMASTRESS_ATTR_SKIP_CPU_SYNC	_BITUL(DMASTRESS_ATTR_BIT_SKIP_CPU_SYNC)
+#define DMASTRESS_ATTR_ALLOC_SINGLE_PAGES _BITUL(DMASTRESS_ATTR_BIT_ALLOC_SINGLE_PAGES)
+#define DMASTRESS_ATTR_NO_WARN		_BITUL(DMASTRESS_ATTR_BIT_NO_WARN)
+#define DMASTRESS_ATTR_WEAK_ORDERING	_BITUL(DMASTRESS_ATTR_BIT_WEAK_ORDERING)
+#define DMASTRESS_ATTR_MIN_ALIGN	_BITUL(DMASTRESS_ATTR_BIT_MIN_ALIGN)
+#define DMASTRESS_ATTR_NODE		_BITUL(DMASTRESS_ATTR_BIT_NODE)
+/* The attributes every streaming path takes. */
+#define DMASTRESS_ATTRS_STREAMING	(DMASTRESS_ATTR_SKIP_CPU_SYNC | \
+					 DMASTRESS_ATTR_NO_WARN | \
+					 DMASTRESS_ATTR_WEAK_ORDERING)
 #define DMASTRESS_ATTRS_ALL		(_BITUL(DMASTRESS_NR_ATTRS) - 1)
 
 /**
@@ -288,8 +328,11 @@ enum dmastress_attr_bit {
  *	@batch times, so that both timings do the same work.
  *	DMASTRESS_RUN_UNBOUND (not with INLINE) leaves the kthreads to the
  *	scheduler instead of binding them round robin, as
- *	dma_map_benchmark's are without a NUMA node. Other combinations of
- *	these flags are -EINVAL
+ *	dma_map_benchmark's are without a NUMA node.
+ *	DMASTRESS_RUN_IOVA_UNLINK (iova path only) tears the range down as
+ *	the API's dynamic user does, dma_iova_unlink() of every piece and
+ *	dma_iova_free(), instead of the one-shot dma_iova_destroy(). Other
+ *	combinations of these flags are -EINVAL
  * @len_bytes: bytes per operation, 1..DMASTRESS_MAX_LEN_BYTES
  * @nents: sg entries for sg/sgtable/noncontig (0: one per page), <= MAX_NENTS
  * @offset_bytes: offset into the first page, < PAGE_SIZE
@@ -312,6 +355,10 @@ enum dmastress_attr_bit {
  * @pool_boundary: dma_pool boundary in bytes, power of two or 0
  * @live: stress only: mappings alive per thread, 1..DMASTRESS_MAX_LIVE
  * @paths: stress only: bitmask of paths to mix (0: all)
+ * @piece_bytes: iova path only: bytes per linked piece (each its own
+ *	physically contiguous block), a power of two from
+ *	DMASTRESS_MIN_PIECE_BYTES to DMASTRESS_MAX_PIECE_BYTES; 0 = 4096;
+ *	other paths and stress: 0
  * @reserved: must be zero
  */
 struct dmastress_run_params {
@@ -334,7 +381,8 @@ struct dmastress_run_params {
 	__u32 pool_boundary;
 	__u32 live;
 	__u32 paths;
-	__u32 reserved[7];
+	__u32 piece_bytes;
+	__u32 reserved[6];
 };
 
 #define DMASTRESS_HIST_SUB_BITS		3	/* 8 sub-buckets per power of two */
@@ -362,6 +410,33 @@ struct dmastress_hist {
 	__u64 sum_100ns;
 	__u64 buckets[DMASTRESS_HIST_BUCKETS];
 };
+
+/*
+ * DMASTRESS_RESULT_FLAGS - how a path mapped (&struct
+ * dmastress_run_result.path_flags, bit n for entry n, DMASTRESS_RESULT_<ID>):
+ *  iova-linked: dma_use_iova(), one IOVA range linked piece by piece
+ *  phys-fallback: no IOVA API for the device: per-piece dma_map_phys()
+ *  no-unmap: dma_need_unmap() was false, so the unmaps were skipped
+ *  bounced: a dma_iova_link() went through swiotlb (an untrusted device)
+ */
+#define DMASTRESS_RESULT_FLAGS(X)		\
+	X(IOVA_LINKED, "iova-linked")		\
+	X(IOVA_FALLBACK, "phys-fallback")	\
+	X(NO_UNMAP, "no-unmap")			\
+	X(IOVA_BOUNCED, "bounced")
+
+#define DMASTRESS_X_RESULT(id, name)	DMASTRESS_RESULT_BIT_##id,
+
+/* enum dmastress_result_bit - DMASTRESS_RESULT_BIT_<ID> of DMASTRESS_RESULT_FLAGS */
+enum dmastress_result_bit {
+	DMASTRESS_RESULT_FLAGS(DMASTRESS_X_RESULT)
+	DMASTRESS_NR_RESULT_FLAGS,
+};
+
+#define DMASTRESS_RESULT_IOVA_LINKED	_BITUL(DMASTRESS_RESULT_BIT_IOVA_LINKED)
+#define DMASTRESS_RESULT_IOVA_FALLBACK	_BITUL(DMASTRESS_RESULT_BIT_IOVA_FALLBACK)
+#define DMASTRESS_RESULT_NO_UNMAP	_BITUL(DMASTRESS_RESULT_BIT_NO_UNMAP)
+#define DMASTRESS_RESULT_IOVA_BOUNCED	_BITUL(DMASTRESS_RESULT_BIT_IOVA_BOUNCED)
 
 /* Histograms a run can return: one per phase, then the batch one. */
 #define DMASTRESS_HIST_BATCH		DMASTRESS_NR_PHASES
@@ -408,6 +483,10 @@ struct dmastress_phase_sum {
  *	pairs done one after the other with no clock read between them, the
  *	batch's time divided by @batch, ns per op
  * @skip_reason: NUL-terminated reason when the run was skipped (-EOPNOTSUPP)
+ * @stale_mappings: IOVA granules that still translated (iommu_iova_to_phys())
+ *	after the path unlinked or destroyed them (iova path)
+ * @path_flags: DMASTRESS_RESULT_*, or'ed over the run's ops
+ * @pad: zero
  * @reserved: zero
  */
 struct dmastress_run_result {
@@ -432,7 +511,10 @@ struct dmastress_run_result {
 	struct dmastress_phase_sum phase[DMASTRESS_NR_PHASES];
 	struct dmastress_phase_sum batch;
 	char skip_reason[64];
-	__u64 reserved[4];
+	__u64 stale_mappings;
+	__u32 path_flags;
+	__u32 pad;
+	__u64 reserved[2];
 };
 
 /**
@@ -672,6 +754,19 @@ struct dmastress_view_destroy {
  *	with CONFIG_VMAP_STACK, where the DMA API refuses it with a WARN)
  * @DMASTRESS_MISUSE_HELD_AT_UNBIND: a mapping left alive; user space then
  *	unbinds the device and the driver unmaps it at the next bind or unload
+ * @DMASTRESS_MISUSE_IOVA_UNLINK_UNLINKED: dma_iova_unlink() of a range of
+ *	which only the first page was linked (Linux 6.16, a translating
+ *	domain; dma_iova_unlink() WARNs when it unmaps less than asked)
+ * @DMASTRESS_MISUSE_IOVA_LINK_UNALIGNED: a dma_iova_link() after the first
+ *	at a sub-granule physical offset (WARN_ON_ONCE in dma_iova_link(),
+ *	which returns -EIO: once per boot)
+ * @DMASTRESS_MISUSE_IOVA_SYNC_UNLINKED: dma_iova_sync() of a range already
+ *	unlinked (committed; nothing checks it)
+ * @DMASTRESS_MISUSE_IOVA_LINK_PAST_END: dma_iova_link() past the size given
+ *	to dma_iova_try_alloc(): never committed (nothing checks it, and the
+ *	IOVA past the end may belong to another mapping)
+ * @DMASTRESS_MISUSE_IOVA_DESTROY_TWICE: dma_iova_destroy() twice: never
+ *	committed (the second frees the IOVA range again, unchecked)
  * @DMASTRESS_NR_MISUSE: number of classes
  */
 enum dmastress_misuse_class {
@@ -693,6 +788,11 @@ enum dmastress_misuse_class {
 	DMASTRESS_MISUSE_MAP_RODATA,
 	DMASTRESS_MISUSE_MAP_STACK,
 	DMASTRESS_MISUSE_HELD_AT_UNBIND,
+	DMASTRESS_MISUSE_IOVA_UNLINK_UNLINKED,
+	DMASTRESS_MISUSE_IOVA_LINK_UNALIGNED,
+	DMASTRESS_MISUSE_IOVA_SYNC_UNLINKED,
+	DMASTRESS_MISUSE_IOVA_LINK_PAST_END,
+	DMASTRESS_MISUSE_IOVA_DESTROY_TWICE,
 	DMASTRESS_NR_MISUSE,
 };
 

@@ -535,6 +535,8 @@ void dmastress_kunit_xfer_test(struct kunit *test)
 			       dmastress_kunit_resolve_len(dd, c->len));
 	p.nents = c->nents;
 	p.offset_bytes = c->offset;
+	p.piece_bytes = c->piece;
+	p.flags |= c->flags;
 	dmastress_kunit_run(test, dd, &p, &res);
 	dmastress_kunit_expect_intact(test, &p, &res);
 }
@@ -639,6 +641,7 @@ void dmastress_kunit_expect_intact(struct kunit *test,
 	KUNIT_EXPECT_EQ(test, res->alloc_errors, 0);
 	KUNIT_EXPECT_EQ(test, res->mask_violations, 0);
 	KUNIT_EXPECT_EQ(test, res->seg_violations, 0);
+	KUNIT_EXPECT_EQ(test, res->stale_mappings, 0);
 }
 
 /**

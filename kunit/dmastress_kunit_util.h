@@ -40,6 +40,8 @@
  * @path: enum dmastress_path_id
  * @nents: sg entries (sg, sgtable, noncontig), 0: one per page
  * @offset: offset into the first page, bytes
+ * @piece: iova: bytes per linked piece (0: 4096)
+ * @flags: DMASTRESS_RUN_* added to the run's (iova: IOVA_UNLINK)
  */
 struct dmastress_kunit_xfer {
 	const char *desc;
@@ -49,6 +51,8 @@ struct dmastress_kunit_xfer {
 	u32 path;
 	u32 nents;
 	u32 offset;
+	u32 piece;
+	u32 flags;
 };
 
 /*
@@ -85,6 +89,24 @@ struct dmastress_kunit_xfer {
 		.path = DMASTRESS_PATH_##_path,				\
 		.len = (_len),						\
 		.offset = (_off),					\
+		.dir = DMASTRESS_DIR_##_dir,				\
+		.engine = DMASTRESS_ENGINE_##_engine,			\
+	}
+
+/* The iova teardowns: the one-shot dma_iova_destroy(), or unlink + free. */
+#define DMASTRESS_KUNIT_IOVA_DESTROY	0
+#define DMASTRESS_KUNIT_IOVA_UNLINK	DMASTRESS_RUN_IOVA_UNLINK
+
+/* An iova case: @_piece-byte pieces from @_off, torn down by @_teardown. */
+#define DMASTRESS_KUNIT_IOVA(_len, _piece, _off, _teardown, _dir, _engine) \
+	{								\
+		.desc = "iova " #_len " piece " #_piece " at " #_off	\
+			" " #_teardown " " #_dir " " #_engine,		\
+		.path = DMASTRESS_PATH_IOVA,				\
+		.len = (_len),						\
+		.piece = (_piece),					\
+		.offset = (_off),					\
+		.flags = DMASTRESS_KUNIT_IOVA_##_teardown,		\
 		.dir = DMASTRESS_DIR_##_dir,				\
 		.engine = DMASTRESS_ENGINE_##_engine,			\
 	}

@@ -272,6 +272,44 @@ static void streaming_test_reuse(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, res.batch.count, 8);
 }
 
+/*
+ * dma_set_min_align_mask(PAGE_SIZE - 1) (DMASTRESS_ATTR_MIN_ALIGN), what
+ * NVMe sets for its PRPs: a buffer 100 bytes into a page keeps those low
+ * 12 bits in its DMA address in every mode, the bounce slot included (the
+ * path counts a segment violation otherwise). Without the mask, swiotlb
+ * starts a bounce on a slot boundary, and the low bits differ: the
+ * attribute is what keeps them.
+ */
+static void streaming_test_min_align(struct kunit *test)
+{
+	enum dmastress_kunit_mode mode = dmastress_kunit_mode(test);
+	struct dmastress_dev *dd = dmastress_kunit_edu(test);
+	struct dmastress_run_params p;
+	struct dmastress_run_result res;
+
+	dmastress_kunit_params(&p, DMASTRESS_PATH_SINGLE, DMASTRESS_ENGINE_CPU,
+			       DMASTRESS_DIR_BIDIRECTIONAL, SZ_16K);
+	p.offset_bytes = 100;
+	p.attrs = DMASTRESS_ATTR_MIN_ALIGN;
+	dmastress_kunit_run(test, dd, &p, &res);
+	dmastress_kunit_expect_intact(test, &p, &res);
+	KUNIT_EXPECT_EQ_MSG(test, (res.sample_dma_addr ^ res.sample_phys_addr) &
+			    (PAGE_SIZE - 1), 0, "dma %#llx phys %#llx",
+			    res.sample_dma_addr, res.sample_phys_addr);
+	KUNIT_EXPECT_EQ(test, dma_get_min_align_mask(dd->dev),
+			dd->saved_min_align_mask);
+
+	if (mode != DMASTRESS_KUNIT_MODE_SWIOTLB)
+		return;
+	p.attrs = 0;
+	dmastress_kunit_run(test, dd, &p, &res);
+	dmastress_kunit_expect_intact(test, &p, &res);
+	KUNIT_EXPECT_NE_MSG(test, (res.sample_dma_addr ^ res.sample_phys_addr) &
+			    (PAGE_SIZE - 1), 0,
+			    "swiotlb=force without min_align_mask: dma %#llx phys %#llx",
+			    res.sample_dma_addr, res.sample_phys_addr);
+}
+
 static struct kunit_case streaming_test_cases[] = {
 	KUNIT_CASE_PARAM(streaming_test_data, streaming_xfer_gen_params),
 	KUNIT_CASE(streaming_test_translation),
@@ -279,6 +317,7 @@ static struct kunit_case streaming_test_cases[] = {
 	KUNIT_CASE_PARAM(streaming_test_resource, streaming_resource_gen_params),
 	KUNIT_CASE(streaming_test_no_xfer),
 	KUNIT_CASE(streaming_test_reuse),
+	KUNIT_CASE(streaming_test_min_align),
 	{}
 };
 

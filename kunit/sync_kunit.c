@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * sync_kunit.c - KUnit suite dmastress_sync: dma_need_sync() and the
- * dma_sync_*_for_cpu() negative control
+ * sync_kunit.c - KUnit suite dmastress_sync: dma_need_sync(), the
+ * dma_sync_*_for_cpu() negative control and DMA_ATTR_SKIP_CPU_SYNC
  *
  * dma_need_sync() must say yes where a sync moves bytes: for streaming
  * maps under swiotlb=force; dma-direct says no everywhere else on x86 (a
@@ -14,6 +14,7 @@
 #include <linux/dma-mapping.h>
 #include <linux/gfp.h>
 #include <linux/scatterlist.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 
 #include "dmastress.h"
@@ -218,6 +219,8 @@ static void sync_test_need_sync(struct kunit *test)
  * @dir: DMASTRESS_DIR_FROM_DEVICE or _BIDIRECTIONAL
  * @engine: enum dmastress_engine_id
  * @bounced: swiotlb=force bounces this path's buffers
+ * @attrs: DMASTRESS_ATTR_* of the run (SKIP_CPU_SYNC: the map and unmap
+ *	copy nothing, the explicit syncs alone move the bytes)
  */
 struct sync_skip_case {
 	const char *desc;
@@ -225,6 +228,7 @@ struct sync_skip_case {
 	u32 dir;
 	u32 engine;
 	bool bounced;
+	u32 attrs;
 };
 
 static const struct sync_skip_case sync_skip_cases[] = {
@@ -253,6 +257,20 @@ static const struct sync_skip_case sync_skip_cases[] = {
 	  .dir = DMASTRESS_DIR_FROM_DEVICE, .engine = DMASTRESS_ENGINE_CPU },
 	{ .desc = "noncontig FROM_DEVICE cpu", .path = DMASTRESS_PATH_NONCONTIG,
 	  .dir = DMASTRESS_DIR_FROM_DEVICE, .engine = DMASTRESS_ENGINE_CPU },
+	{ .desc = "single skipsync FROM_DEVICE cpu",
+	  .path = DMASTRESS_PATH_SINGLE, .dir = DMASTRESS_DIR_FROM_DEVICE,
+	  .engine = DMASTRESS_ENGINE_CPU, .bounced = true,
+	  .attrs = DMASTRESS_ATTR_SKIP_CPU_SYNC },
+	{ .desc = "sgtable skipsync BIDIRECTIONAL cpu",
+	  .path = DMASTRESS_PATH_SGTABLE, .dir = DMASTRESS_DIR_BIDIRECTIONAL,
+	  .engine = DMASTRESS_ENGINE_CPU, .bounced = true,
+	  .attrs = DMASTRESS_ATTR_SKIP_CPU_SYNC },
+	{ .desc = "phys skipsync FROM_DEVICE cpu", .path = DMASTRESS_PATH_PHYS,
+	  .dir = DMASTRESS_DIR_FROM_DEVICE, .engine = DMASTRESS_ENGINE_CPU,
+	  .bounced = true, .attrs = DMASTRESS_ATTR_SKIP_CPU_SYNC },
+	{ .desc = "iova skipsync FROM_DEVICE cpu", .path = DMASTRESS_PATH_IOVA,
+	  .dir = DMASTRESS_DIR_FROM_DEVICE, .engine = DMASTRESS_ENGINE_CPU,
+	  .bounced = true, .attrs = DMASTRESS_ATTR_SKIP_CPU_SYNC },
 };
 
 KUNIT_ARRAY_PARAM_DESC(sync_skip, sync_skip_cases, desc);
@@ -280,6 +298,7 @@ static void sync_test_skip_sync_for_cpu(struct kunit *test)
 	dmastress_kunit_params(&p, c->path, c->engine, c->dir,
 			       2 * PAGE_SIZE + 1);
 	p.flags = DMASTRESS_RUN_SKIP_SYNC_FOR_CPU;
+	p.attrs = c->attrs;
 	dmastress_kunit_run(test, dd, &p, &res);
 
 	KUNIT_EXPECT_EQ(test, res.ops, 1);
@@ -292,9 +311,45 @@ static void sync_test_skip_sync_for_cpu(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, res.mask_violations, 0);
 }
 
+static const struct dmastress_kunit_xfer sync_attr_cases[] = {
+	DMASTRESS_KUNIT_XFER(SINGLE, PAGE_SIZE + 1, TO_DEVICE, CPU),
+	DMASTRESS_KUNIT_XFER(SINGLE, PAGE_SIZE + 1, FROM_DEVICE, CPU),
+	DMASTRESS_KUNIT_XFER(PAGE, SZ_64K, BIDIRECTIONAL, CPU),
+	DMASTRESS_KUNIT_XFER(SG, SZ_64K, FROM_DEVICE, CPU),
+	DMASTRESS_KUNIT_XFER(SGTABLE, SZ_64K, TO_DEVICE, CPU),
+	DMASTRESS_KUNIT_XFER(PHYS, PAGE_SIZE - 1, BIDIRECTIONAL, CPU),
+	DMASTRESS_KUNIT_XFER(IOVA, SZ_64K, FROM_DEVICE, CPU),
+	DMASTRESS_KUNIT_XFER(SINGLE, PAGE_SIZE + 1, FROM_DEVICE, EDU),
+};
+
+KUNIT_ARRAY_PARAM_DESC(sync_attr, sync_attr_cases, desc);
+
+/*
+ * DMA_ATTR_SKIP_CPU_SYNC: the map and unmap copy nothing to or from a
+ * bounce slot, and the explicit dma_sync_*_for_device() before the
+ * transfer and dma_sync_*_for_cpu() after it are the whole ownership
+ * protocol. Every byte still arrives, in every mode; the negative control
+ * above (the same attribute without the sync for the CPU) loses them
+ * where a buffer bounces.
+ */
+static void sync_test_skip_cpu_sync_attr(struct kunit *test)
+{
+	const struct dmastress_kunit_xfer *c = test->param_value;
+	struct dmastress_run_params p;
+	struct dmastress_run_result res;
+	struct dmastress_dev *dd;
+
+	dd = dmastress_kunit_dev_for(test, c->engine);
+	dmastress_kunit_params(&p, c->path, c->engine, c->dir, c->len);
+	p.attrs = DMASTRESS_ATTR_SKIP_CPU_SYNC;
+	dmastress_kunit_run(test, dd, &p, &res);
+	dmastress_kunit_expect_intact(test, &p, &res);
+}
+
 static struct kunit_case sync_test_cases[] = {
 	KUNIT_CASE_PARAM(sync_test_need_sync, sync_need_gen_params),
 	KUNIT_CASE_PARAM(sync_test_skip_sync_for_cpu, sync_skip_gen_params),
+	KUNIT_CASE_PARAM(sync_test_skip_cpu_sync_attr, sync_attr_gen_params),
 	{}
 };
 

@@ -119,6 +119,17 @@ BAD_RUN(pool_align_not_pow2, params.pool_align, 3, PATH(POOL));
 BAD_RUN(pool_align_too_big, params.pool_align, DMASTRESS_MAX_POOL_ALIGN * 2,
 	PATH(POOL));
 BAD_RUN(pool_boundary_not_pow2, params.pool_boundary, 4097, PATH(POOL));
+BAD_RUN(piece_not_pow2, params.piece_bytes, 12288, PATH(IOVA));
+BAD_RUN(piece_too_small, params.piece_bytes, DMASTRESS_MIN_PIECE_BYTES / 2,
+	PATH(IOVA));
+BAD_RUN(piece_too_big, params.piece_bytes, DMASTRESS_MAX_PIECE_BYTES * 2,
+	PATH(IOVA));
+BAD_RUN(piece_on_coherent, params.piece_bytes, 65536);
+BAD_RUN(iova_unlink_on_coherent, params.flags, DMASTRESS_RUN_IOVA_UNLINK);
+BAD_RUN(iova_unlink_in_stress, params.flags,
+	DMASTRESS_RUN_IOVA_UNLINK | DMASTRESS_RUN_STRESS, AND(params.live, 1));
+BAD_RUN(mmio_on_single, params.attrs, DMASTRESS_ATTR_MMIO, PATH(SINGLE));
+BAD_RUN(mmio_on_iova, params.attrs, DMASTRESS_ATTR_MMIO, PATH(IOVA));
 BAD_RUN(live_zero, params.live, 0, STRESS);
 BAD_RUN(live_too_many, params.live, DMASTRESS_MAX_LIVE + 1, STRESS);
 BAD_RUN(paths_unknown, params.paths, 1U << DMASTRESS_NR_PATHS, STRESS);
@@ -127,8 +138,7 @@ BAD_RUN(reserved1, params.reserved[1], 1);
 BAD_RUN(reserved2, params.reserved[2], 1);
 BAD_RUN(reserved3, params.reserved[3], 1);
 BAD_RUN(reserved4, params.reserved[4], 1);
-BAD_RUN(reserved5, params.reserved[5], 1);
-BAD_RUN(reserved6, params.reserved[6], 0x80000000U);
+BAD_RUN(reserved5, params.reserved[5], 0x80000000U);
 
 /* The valid run every bad_run variant starts from. */
 static void base_run(struct dmastress_run *run, __u32 path, __u32 flags,

@@ -262,6 +262,7 @@ static inline void dmastress_run_log(const struct dmastress_run *run)
 		EXPECT_EQ(0, (run)->result.alloc_errors);		\
 		EXPECT_EQ(0, (run)->result.mask_violations);		\
 		EXPECT_EQ(0, (run)->result.seg_violations);		\
+		EXPECT_EQ(0, (run)->result.stale_mappings);		\
 	} while (0)
 
 /* ---- views ---------------------------------------------------------- */

@@ -449,7 +449,14 @@ static void fuzz_run(struct fuzz *f)
 	if (one_in(f, 4))
 		p->coherent_mask_bits = 24 + r32(f) % 41;
 	if (p->path == DMASTRESS_PATH_COHERENT)
-		p->attrs = r32(f) & DMASTRESS_ATTRS_ALL;
+		p->attrs = r32(f) & DMASTRESS_ATTRS_ALL & ~DMASTRESS_ATTR_MMIO;
+	if (p->path == DMASTRESS_PATH_PHYS && one_in(f, 4))
+		p->attrs = DMASTRESS_ATTR_MMIO;
+	if (p->path == DMASTRESS_PATH_IOVA && !(p->flags & DMASTRESS_RUN_STRESS)) {
+		p->piece_bytes = one_in(f, 2) ? 0 : 4096U << (r32(f) % 11);
+		if (one_in(f, 2))
+			p->flags |= DMASTRESS_RUN_IOVA_UNLINK;
+	}
 	if (p->path == DMASTRESS_PATH_POOL) {
 		p->pool_align = one_in(f, 2) ? 0 : 1U << (r32(f) % 13);
 		p->pool_boundary = one_in(f, 2) ? 0 : 1U << (12 + r32(f) % 5);

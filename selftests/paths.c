@@ -48,6 +48,8 @@ PATHS_VARIANTS(sgtable, SGTABLE);
 PATHS_VARIANTS(pages, PAGES);
 PATHS_VARIANTS(noncoherent, NONCOHERENT);
 PATHS_VARIANTS(noncontig, NONCONTIG);
+PATHS_VARIANTS(phys, PHYS);
+PATHS_VARIANTS(iova, IOVA);
 
 FIXTURE_SETUP(paths)
 {
@@ -102,6 +104,8 @@ PATHS_EDU_VARIANT(sgtable, SGTABLE);
 PATHS_EDU_VARIANT(pages, PAGES);
 PATHS_EDU_VARIANT(noncoherent, NONCOHERENT);
 PATHS_EDU_VARIANT(noncontig, NONCONTIG);
+PATHS_EDU_VARIANT(phys, PHYS);
+PATHS_EDU_VARIANT(iova, IOVA);
 
 FIXTURE_SETUP(paths_edu)
 {
@@ -197,6 +201,164 @@ FIXTURE_TEARDOWN(resource)
 RESOURCE_SIZE_TEST(sz1, 1)
 RESOURCE_SIZE_TEST(sz2k, 2048)
 
+/*
+ * dma_map_phys(DMA_ATTR_MMIO) of the same window (Linux 6.18): the kernel
+ * maps it with dma_map_resource() too and counts a segment violation
+ * unless both reach the window; the address is the IOVA or the BAR.
+ */
+TEST_F_TIMEOUT(resource, phys_mmio, DMASTRESS_TEST_TIMEOUT)
+{
+	struct dmastress_run run;
+
+	dmastress_run_init(&run, DMASTRESS_PATH_PHYS, DMASTRESS_ENGINE_EDU,
+			   variant->dir, 2048, 1, 0x7e6);
+	run.params.flags = DMASTRESS_RUN_NO_VERIFY;
+	run.params.attrs = DMASTRESS_ATTR_MMIO;
+	dmastress_run_verified(self->fd, &run);
+	if (dmastress_group_translates(self->info.group_type)) {
+		EXPECT_NE(run.result.sample_phys_addr,
+			  run.result.sample_dma_addr);
+	} else {
+		EXPECT_EQ(run.result.sample_phys_addr,
+			  run.result.sample_dma_addr);
+	}
+}
+
+/* ---- iova: the two-step IOVA API (Linux 6.16) --------------------------- */
+
+FIXTURE(iova) {
+	int fd;
+	struct dmastress_info info;
+};
+
+FIXTURE_VARIANT(iova) {
+	__u64 len;
+	__u32 piece;
+	__u32 offset;
+	__u32 flags;
+};
+
+FIXTURE_VARIANT_ADD(iova, piece4k_at100) {
+	.len = DMASTRESS_MIB, .piece = 4096, .offset = 100,
+};
+
+FIXTURE_VARIANT_ADD(iova, piece64k_unlink) {
+	.len = DMASTRESS_MIB, .piece = 65536,
+	.flags = DMASTRESS_RUN_IOVA_UNLINK,
+};
+
+FIXTURE_VARIANT_ADD(iova, piece2m) {
+	.len = 4 * DMASTRESS_MIB + 1, .piece = 2 * DMASTRESS_MIB,
+};
+
+FIXTURE_VARIANT_ADD(iova, piece2m_unlink_at2048) {
+	.len = 4 * DMASTRESS_MIB, .piece = 2 * DMASTRESS_MIB, .offset = 2048,
+	.flags = DMASTRESS_RUN_IOVA_UNLINK,
+};
+
+FIXTURE_SETUP(iova)
+{
+	dmastress_open(&self->fd);
+	dmastress_get_info(self->fd, &self->info);
+}
+
+FIXTURE_TEARDOWN(iova)
+{
+	close(self->fd);
+}
+
+/*
+ * Every byte through the pieces, nothing stale after the teardown, and
+ * the mapping the group type promises: one linked IOVA range under DMA
+ * and DMA-FQ, per-piece dma_map_phys() elsewhere.
+ */
+TEST_F_TIMEOUT(iova, bidi, DMASTRESS_TEST_TIMEOUT)
+{
+	struct dmastress_run run;
+
+	dmastress_run_init(&run, DMASTRESS_PATH_IOVA, DMASTRESS_ENGINE_CPU,
+			   DMASTRESS_DIR_BIDIRECTIONAL, variant->len, 2, 0x10a);
+	run.params.piece_bytes = variant->piece;
+	run.params.offset_bytes = variant->offset;
+	run.params.flags = variant->flags;
+	dmastress_run_verified(self->fd, &run);
+	ksft_print_msg("group %u: path_flags 0x%x\n", self->info.group_type,
+		       run.result.path_flags);
+	if (dmastress_group_translates(self->info.group_type)) {
+		EXPECT_EQ(DMASTRESS_RESULT_IOVA_LINKED, run.result.path_flags);
+	} else {
+		EXPECT_TRUE(run.result.path_flags &
+			    DMASTRESS_RESULT_IOVA_FALLBACK);
+	}
+}
+
+/* ---- attrs: the DMA attributes of every path ------------------------- */
+
+FIXTURE(attrs) {
+	int fd;
+};
+
+FIXTURE_VARIANT(attrs) {
+	__u32 path;
+	__u32 attrs;
+	__u32 offset;
+	__u64 len;
+};
+
+#define ATTRS_VARIANT(_name, _P, _attrs, _off, _len)			\
+	FIXTURE_VARIANT_ADD(attrs, _name) {				\
+		.path = DMASTRESS_PATH_##_P,				\
+		.attrs = (_attrs),					\
+		.offset = (_off),					\
+		.len = (_len),						\
+	}
+
+#define A(x)	DMASTRESS_ATTR_##x
+ATTRS_VARIANT(single_skipsync, SINGLE, A(SKIP_CPU_SYNC), 0, 65536);
+ATTRS_VARIANT(single_minalign_at100, SINGLE, A(MIN_ALIGN), 100, 65536);
+ATTRS_VARIANT(page_skipsync_minalign, PAGE, A(SKIP_CPU_SYNC) | A(MIN_ALIGN),
+	      100, 8192);
+ATTRS_VARIANT(sg_skipsync_weak, SG, A(SKIP_CPU_SYNC) | A(WEAK_ORDERING), 0,
+	      DMASTRESS_MIB);
+ATTRS_VARIANT(sgtable_nowarn, SGTABLE, A(NO_WARN), 0, DMASTRESS_MIB);
+ATTRS_VARIANT(phys_skipsync, PHYS, A(SKIP_CPU_SYNC), 0, 65536);
+ATTRS_VARIANT(iova_skipsync, IOVA, A(SKIP_CPU_SYNC), 0, DMASTRESS_MIB);
+ATTRS_VARIANT(coherent_nowarn_weak, COHERENT, A(NO_WARN) | A(WEAK_ORDERING),
+	      0, 65536);
+ATTRS_VARIANT(coherent_managed_nowarn, COHERENT, A(MANAGED) | A(NO_WARN), 0,
+	      65536);
+ATTRS_VARIANT(pool_managed, POOL, A(MANAGED), 0, 4096);
+ATTRS_VARIANT(pool_node, POOL, A(NODE), 0, 4096);
+ATTRS_VARIANT(noncontig_single_pages, NONCONTIG, A(ALLOC_SINGLE_PAGES), 0,
+	      DMASTRESS_MIB);
+#undef A
+
+FIXTURE_SETUP(attrs)
+{
+	dmastress_open(&self->fd);
+}
+
+FIXTURE_TEARDOWN(attrs)
+{
+	close(self->fd);
+}
+
+/* Every byte through the path with the attributes, in both directions. */
+TEST_F_TIMEOUT(attrs, bidi, DMASTRESS_TEST_TIMEOUT)
+{
+	struct dmastress_run run;
+
+	dmastress_run_init(&run, variant->path, DMASTRESS_ENGINE_CPU,
+			   DMASTRESS_DIR_BIDIRECTIONAL, variant->len, 2, 0xa77);
+	run.params.attrs = variant->attrs;
+	run.params.offset_bytes = variant->offset;
+	dmastress_run_verified(self->fd, &run);
+	if (variant->attrs & DMASTRESS_ATTR_MIN_ALIGN) {
+		EXPECT_EQ(0, (run.result.sample_dma_addr ^
+			      run.result.sample_phys_addr) & 4095);
+	}
+}
+
 /* ---- masks: every DMA address within the mask that governs it -------- */
 
 FIXTURE(masks) {
@@ -222,6 +384,8 @@ MASKS_VARIANT(sgtable, SGTABLE);
 MASKS_VARIANT(pages, PAGES);
 MASKS_VARIANT(noncoherent, NONCOHERENT);
 MASKS_VARIANT(noncontig, NONCONTIG);
+MASKS_VARIANT(phys, PHYS);
+MASKS_VARIANT(iova, IOVA);
 
 FIXTURE_SETUP(masks)
 {
@@ -314,6 +478,32 @@ TEST_F_TIMEOUT(controls, skipped_sync_for_cpu_is_caught_when_bouncing, DMASTRESS
 	dmastress_run_init(&run, DMASTRESS_PATH_SINGLE, DMASTRESS_ENGINE_CPU,
 			   DMASTRESS_DIR_FROM_DEVICE, 4096, 1, 0xc0);
 	run.params.flags = DMASTRESS_RUN_SKIP_SYNC_FOR_CPU;
+	dmastress_run(self->fd, &run);
+	if (run.status == -EOPNOTSUPP)
+		SKIP(return, "%.64s", run.result.skip_reason);
+	ASSERT_EQ(0, run.status);
+	dmastress_run_log(&run);
+	if (bounce) {
+		EXPECT_LT(0, run.result.mismatches);
+	} else {
+		EXPECT_EQ(0, run.result.mismatches);
+	}
+}
+
+/*
+ * DMA_ATTR_SKIP_CPU_SYNC leaves the explicit syncs as the only copy to and
+ * from a bounce slot: without dma_sync_single_for_cpu() the device's bytes
+ * stay there under swiotlb=force, and nothing is lost elsewhere.
+ */
+TEST_F_TIMEOUT(controls, skipsync_without_sync_for_cpu_is_caught_when_bouncing, DMASTRESS_TEST_TIMEOUT)
+{
+	bool bounce = self->info.flags & DMASTRESS_INFO_SWIOTLB_FORCE;
+	struct dmastress_run run;
+
+	dmastress_run_init(&run, DMASTRESS_PATH_SINGLE, DMASTRESS_ENGINE_CPU,
+			   DMASTRESS_DIR_FROM_DEVICE, 4096, 1, 0xc1);
+	run.params.flags = DMASTRESS_RUN_SKIP_SYNC_FOR_CPU;
+	run.params.attrs = DMASTRESS_ATTR_SKIP_CPU_SYNC;
 	dmastress_run(self->fd, &run);
 	if (run.status == -EOPNOTSUPP)
 		SKIP(return, "%.64s", run.result.skip_reason);
