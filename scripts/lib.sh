@@ -254,6 +254,17 @@ kernel_field() {
 	_kernels_awk field "$1" "$2"
 }
 
+# kernel_has_release K MAJOR MINOR: is kernel K (scripts/kernel) MAJOR.MINOR
+# or later? Reads its release, fetching the kernel when needed.
+kernel_has_release() {
+	local rel maj min
+	rel=$("$lib_top/scripts/kernel" release "$1" 2>/dev/null) || return 1
+	maj=${rel%%.*}
+	min=${rel#*.}
+	min=${min%%[!0-9]*}
+	[ "$maj" -gt "$2" ] || { [ "$maj" -eq "$2" ] && [ "$min" -ge "$3" ]; }
+}
+
 apt_dir=$lib_top/build/apt
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 security=${DEBIAN_SECURITY:-http://deb.debian.org/debian-security}
