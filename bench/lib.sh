@@ -30,14 +30,24 @@ build_guest_bins() {
 	if [ ! -x "$guest_bin/memcpy_bw" ] || [ "$top/bench/memcpy_bw.c" -nt "$guest_bin/memcpy_bw" ]; then
 		gcc -static -O2 -Wall -Wextra -o "$guest_bin/memcpy_bw" "$top/bench/memcpy_bw.c" || return 1
 	fi
-	local mb=$ksrc/tools/testing/selftests/dma/dma_map_benchmark.c
-	if [ -f "$mb" ] && { [ ! -x "$guest_bin/dma_map_benchmark" ] || [ "$mb" -nt "$guest_bin/dma_map_benchmark" ]; }; then
-		# The tool includes <linux/map_benchmark.h>, a kernel-internal
-		# header: give it that one file, and the libc's UAPI headers.
+	# tools/dma/ since 7.0 (with its scatter-gather mode), before that
+	# tools/testing/selftests/dma/; the newer one also runs single mode on
+	# an older kernel (map_mode 0 is the old struct's first spare byte)
+	local mb=$ksrc/tools/dma/dma_map_benchmark.c hdr=$ksrc/include/uapi/linux/map_benchmark.h
+	if [ ! -f "$mb" ]; then
+		mb=$ksrc/tools/testing/selftests/dma/dma_map_benchmark.c
+		hdr=$ksrc/include/linux/map_benchmark.h
+	fi
+	if [ -f "$mb" ] && { [ ! -x "$guest_bin/dma_map_benchmark" ] || [ "$mb" -nt "$guest_bin/dma_map_benchmark" ] ||
+		! cmp -s "$mb" "$guest_bin/.dma_map_benchmark.c"; }; then
+		# The tool includes <linux/map_benchmark.h> (a kernel-internal
+		# header before 7.0): give it that one file, and the libc's UAPI
+		# headers.
 		tmp=$(mktemp -d)
 		mkdir -p "$tmp/linux"
-		cp "$ksrc/include/linux/map_benchmark.h" "$tmp/linux/"
+		cp "$hdr" "$tmp/linux/"
 		gcc -static -O2 -I"$tmp" -o "$guest_bin/dma_map_benchmark" "$mb" || { rm -rf "$tmp"; return 1; }
+		cp "$mb" "$guest_bin/.dma_map_benchmark.c"
 		rm -rf "$tmp"
 	fi
 }

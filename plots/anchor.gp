@@ -22,7 +22,7 @@ set logscale xy 10
 set format x "%g"
 set format y "%g"
 set key outside right top vertical
-set multiplot layout 1, 2 title "dmastress run --path single against dma_map_benchmark (same boot, same device); band: within 20% or 100 ns" font ",12"
+set multiplot layout 1, 2 title "dmastress run --path single (and sg) against dma\\_map\\_benchmark -m 0 (-m 1), same boot and device; band: within 20% or 100 ns" font ",12"
 do for [ph in "map unmap"] {
 	set title sprintf("%s: mean time per operation", ph)
 	set xlabel sprintf("dma_map_benchmark mean %s (us)", ph)
