@@ -88,6 +88,7 @@ static void dmastress_info_text(const char *dev,
 	KV("timer_overhead_ps", "%llu", (unsigned long long)info->timer_overhead_ps);
 	KV("dma_api_debug", "%d", DMASTRESS_FLAG(info, DMA_API_DEBUG));
 	KV("pfn_pitfall", "%d", DMASTRESS_FLAG(info, PFN_PITFALL));
+	KV("can_mmap", "%d", DMASTRESS_FLAG(info, CAN_MMAP));
 #undef KV
 }
 
@@ -151,6 +152,8 @@ static void dmastress_info_json(const char *dev,
 	       DMASTRESS_FLAG(info, DMA_API_DEBUG) ? "true" : "false");
 	printf(", \"pfn_pitfall\": %s",
 	       DMASTRESS_FLAG(info, PFN_PITFALL) ? "true" : "false");
+	printf(", \"can_mmap\": %s",
+	       DMASTRESS_FLAG(info, CAN_MMAP) ? "true" : "false");
 	printf(", \"flags\": \"0x%x\"}\n", info->flags);
 }
 

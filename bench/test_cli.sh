@@ -74,7 +74,7 @@ check "info text" 0 \
 	'grep -q "^dma_mask  *0xffffffffffffffff (64 bits)$" "$1"' \
 	'grep -q "^coherent_dma_mask  *0xffffffff (32 bits)$" "$1"' \
 	'grep -q "^timer_overhead_ps  *21345$" "$1"' \
-	'test "$(wc -l <"$1")" -eq 25'
+	'test "$(wc -l <"$1")" -eq 26'
 
 cmd="info --device $dev --format json"
 check "info json" 0 \

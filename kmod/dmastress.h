@@ -227,6 +227,7 @@ enum dmastress_mask_kind {
  *	segment at @dma)
  * @dma: DMA address of the first byte
  * @phys: physical address of the first page
+ * @attrs: DMASTRESS_ATTR_* the view asked for (coherent: WRITE_COMBINE)
  * @priv: the path's own state
  */
 struct dmastress_vbuf {
@@ -237,6 +238,7 @@ struct dmastress_vbuf {
 	struct sg_table *sgt;
 	dma_addr_t dma;
 	phys_addr_t phys;
+	u32 attrs;
 	void *priv;
 };
 

@@ -197,6 +197,8 @@ void dmastress_fill_info(struct dmastress_dev *dd, struct dmastress_info *info)
 		info->flags |= DMASTRESS_INFO_MSI;
 	if (IS_ENABLED(CONFIG_DMA_API_DEBUG))
 		info->flags |= DMASTRESS_INFO_DMA_API_DEBUG;
+	if (dma_can_mmap(dev))
+		info->flags |= DMASTRESS_INFO_CAN_MMAP;
 	dmastress_fill_swiotlb(dev, info);
 
 	for (i = 0; i < DMASTRESS_NR_ENGINES; i++) {

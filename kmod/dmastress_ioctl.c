@@ -131,10 +131,14 @@ static int dmastress_ioc_view_create(struct file *file, void __user *arg)
 
 	if (copy_from_user(&v, arg, sizeof(v)))
 		return -EFAULT;
-	if (v.size != sizeof(v) || !dmastress_zero(v.reserved, sizeof(v.reserved)))
+	if (v.size != sizeof(v) || v.pad ||
+	    !dmastress_zero(v.reserved, sizeof(v.reserved)))
 		return -EINVAL;
 	/* only a path with view callbacks (coherent, pages, noncontig) */
 	if (v.path >= DMASTRESS_NR_PATHS || !dmastress_paths[v.path]->view_alloc)
+		return -EINVAL;
+	if (v.attrs && (v.path != DMASTRESS_PATH_COHERENT ||
+			v.attrs != DMASTRESS_ATTR_WRITE_COMBINE))
 		return -EINVAL;
 	if (!v.len_bytes || v.len_bytes > DMASTRESS_MAX_VIEW_BYTES ||
 	    !PAGE_ALIGNED(v.len_bytes))

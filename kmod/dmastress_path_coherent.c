@@ -258,11 +258,23 @@ static void dmastress_coherent_teardown(struct dmastress_op *op)
 	op->vaddr = NULL;
 }
 
-/* mmap views: the buffer through dma_mmap_coherent() */
+/*
+ * mmap views: the buffer through dma_mmap_coherent(), or with
+ * WRITE_COMBINE dma_alloc_wc() and dma_mmap_wc()
+ */
+static bool dmastress_coherent_view_wc(const struct dmastress_vbuf *b)
+{
+	return b->attrs & DMASTRESS_ATTR_WRITE_COMBINE;
+}
+
 static int dmastress_coherent_view_alloc(struct dmastress_vbuf *b)
 {
-	b->cpu = dma_alloc_coherent(b->dd->dev, b->len, &b->dma,
-				    GFP_KERNEL | __GFP_NOWARN);
+	gfp_t gfp = GFP_KERNEL | __GFP_NOWARN;
+
+	if (dmastress_coherent_view_wc(b))
+		b->cpu = dma_alloc_wc(b->dd->dev, b->len, &b->dma, gfp);
+	else
+		b->cpu = dma_alloc_coherent(b->dd->dev, b->len, &b->dma, gfp);
 	if (!b->cpu)
 		return -ENOMEM;
 	b->phys = page_to_phys(dmastress_coherent_page(b->cpu));
@@ -271,12 +283,17 @@ static int dmastress_coherent_view_alloc(struct dmastress_vbuf *b)
 
 static void dmastress_coherent_view_free(struct dmastress_vbuf *b)
 {
-	dma_free_coherent(b->dd->dev, b->len, b->cpu, b->dma);
+	if (dmastress_coherent_view_wc(b))
+		dma_free_wc(b->dd->dev, b->len, b->cpu, b->dma);
+	else
+		dma_free_coherent(b->dd->dev, b->len, b->cpu, b->dma);
 }
 
 static int dmastress_coherent_view_mmap(struct dmastress_vbuf *b,
 					struct vm_area_struct *vma)
 {
+	if (dmastress_coherent_view_wc(b))
+		return dma_mmap_wc(b->dd->dev, vma, b->cpu, b->dma, b->len);
 	return dma_mmap_coherent(b->dd->dev, vma, b->cpu, b->dma, b->len);
 }
 

@@ -227,6 +227,7 @@ enum dmastress_group_type {
 #define DMASTRESS_INFO_MSI		_BITUL(5) /* edu completion by MSI */
 #define DMASTRESS_INFO_DMA_API_DEBUG	_BITUL(6) /* CONFIG_DMA_API_DEBUG */
 #define DMASTRESS_INFO_PFN_PITFALL	_BITUL(7) /* pfn_pitfall=1: wrong view offered */
+#define DMASTRESS_INFO_CAN_MMAP		_BITUL(8) /* dma_can_mmap(): views can be mapped */
 
 /**
  * struct dmastress_info - DMASTRESS_IOC_INFO: what the device and kernel offer
@@ -607,7 +608,14 @@ struct dmastress_run {
  *	-EPERM unless pfn_pitfall=1)
  * @dma_addr: out, the buffer's dma_addr_t
  * @phys_addr: out, physical address of the buffer's first page
+ * @attrs: in, DMASTRESS_ATTR_WRITE_COMBINE for a coherent view:
+ *	dma_alloc_wc() and dma_mmap_wc() instead of dma_alloc_coherent() and
+ *	dma_mmap_coherent(); 0 otherwise (-EINVAL)
+ * @pad: must be zero
  * @reserved: must be zero
+ *
+ * -EOPNOTSUPP when dma_can_mmap() says the device's DMA memory cannot be
+ * mapped to user space.
  */
 struct dmastress_view {
 	__u32 size;
@@ -619,7 +627,9 @@ struct dmastress_view {
 	__u64 wrong_mmap_offset;
 	__u64 dma_addr;
 	__u64 phys_addr;
-	__u64 reserved[4];
+	__u32 attrs;
+	__u32 pad;
+	__u64 reserved[3];
 };
 
 /**

@@ -187,6 +187,11 @@ int dmastress_view_create(struct file *file, struct dmastress_view *v)
 	view->path = dmastress_paths[v->path];
 	view->buf.dd = &f->ref->dd;
 	view->buf.len = v->len_bytes;
+	view->buf.attrs = v->attrs;
+	if (!dma_can_mmap(view->buf.dd->dev)) {
+		kfree(view);
+		return -EOPNOTSUPP;
+	}
 	ret = view->path->view_alloc(&view->buf);
 	if (ret) {
 		kfree(view);

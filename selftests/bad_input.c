@@ -402,7 +402,7 @@ TEST_F_TIMEOUT(bad_ioctl, view_create_fields, DMASTRESS_TEST_TIMEOUT)
 		V(len_bytes, 64 * DMASTRESS_MIB + 4096),
 		V(len_bytes, ~0ULL & ~4095ULL),
 		V(reserved[0], 1), V(reserved[1], 1), V(reserved[2], 1),
-		V(reserved[3], 1),
+		V(pad, 1), V(attrs, DMASTRESS_ATTR_NO_WARN),
 	};
 #undef V
 	struct dmastress_view good = {

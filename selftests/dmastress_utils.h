@@ -267,14 +267,22 @@ static inline void dmastress_run_log(const struct dmastress_run *run)
 
 /* ---- views ---------------------------------------------------------- */
 
-static inline int _dmastress_view_create(int fd, __u32 path, __u64 len,
-					 struct dmastress_view *v)
+static inline int _dmastress_view_create_attrs(int fd, __u32 path, __u64 len,
+					       __u32 attrs,
+					       struct dmastress_view *v)
 {
 	memset(v, 0, sizeof(*v));
 	v->size = sizeof(*v);
 	v->path = path;
 	v->len_bytes = len;
+	v->attrs = attrs;
 	return _dmastress_ioctl(fd, DMASTRESS_IOC_VIEW_CREATE, v);
+}
+
+static inline int _dmastress_view_create(int fd, __u32 path, __u64 len,
+					 struct dmastress_view *v)
+{
+	return _dmastress_view_create_attrs(fd, path, len, 0, v);
 }
 
 #define dmastress_view_create(fd, path, len, v) \

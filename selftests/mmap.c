@@ -34,6 +34,7 @@ FIXTURE_VARIANT(view) {
 	__u32 path;
 	__u32 engine;
 	__u64 len;
+	__u32 attrs;
 };
 
 /* edu: 4 transfers of 2 KiB each way; cpu: a larger buffer. */
@@ -51,6 +52,17 @@ VIEW_VARIANT(coherent, COHERENT, cpu, CPU, DMASTRESS_MIB);
 VIEW_VARIANT(pages, PAGES, cpu, CPU, DMASTRESS_MIB);
 VIEW_VARIANT(noncontig, NONCONTIG, cpu, CPU, DMASTRESS_MIB);
 
+/* dma_alloc_wc() and dma_mmap_wc(): a write-combining coherent view. */
+FIXTURE_VARIANT_ADD(view, coherent_wc_edu) {
+	.path = DMASTRESS_PATH_COHERENT, .engine = DMASTRESS_ENGINE_EDU,
+	.len = 8192, .attrs = DMASTRESS_ATTR_WRITE_COMBINE,
+};
+
+FIXTURE_VARIANT_ADD(view, coherent_wc_cpu) {
+	.path = DMASTRESS_PATH_COHERENT, .engine = DMASTRESS_ENGINE_CPU,
+	.len = DMASTRESS_MIB, .attrs = DMASTRESS_ATTR_WRITE_COMBINE,
+};
+
 FIXTURE_SETUP(view)
 {
 	void *p = NULL;
@@ -60,7 +72,11 @@ FIXTURE_SETUP(view)
 	if (!(self->info.engines & (1U << variant->engine)))
 		SKIP(return, "engine %u cannot run on this device",
 		     variant->engine);
-	dmastress_view_create(self->fd, variant->path, variant->len, &self->v);
+	if (!(self->info.flags & DMASTRESS_INFO_CAN_MMAP))
+		SKIP(return, "dma_can_mmap() is false for this device");
+	ASSERT_EQ(0, _dmastress_view_create_attrs(self->fd, variant->path,
+						  variant->len, variant->attrs,
+						  &self->v));
 	dmastress_mmap(self->fd, self->v.mmap_offset, variant->len,
 		       PROT_READ | PROT_WRITE, &p);
 	self->map = p;
