@@ -143,6 +143,12 @@ static bool dmastress_iova_usable(struct dmastress_dev *dd,
 		*why = "piece_bytes above the page allocator's largest block";
 		return false;
 	}
+	/* the fallback maps a piece at once: swiotlb bounces at most 256 KiB */
+	if (min_t(u64, dmastress_iova_piece_bytes(p),
+		  p->offset_bytes + p->len_bytes) > dma_max_mapping_size(dd->dev)) {
+		*why = "piece_bytes above dma_max_mapping_size()";
+		return false;
+	}
 	return true;
 }
 
