@@ -86,7 +86,7 @@ check "info without a device exits 4" 4 'grep -q "cannot open" "$2"'
 # --list never opens the device: the default one does not exist here.
 list_rc=0
 for kl in "paths:coherent pool single page sg sgtable resource pages noncoherent noncontig phys iova" \
-	"engines:edu cpu" "dirs:bidi to from" \
+	"engines:edu cpu nvme" "dirs:bidi to from" \
 	"group-types:none identity DMA DMA-FQ blocked" \
 	"attrs:wc nokmap contig managed mmio skipsync single-pages nowarn weak minalign node" \
 	"result-flags:iova-linked phys-fallback no-unmap bounced" \

@@ -40,6 +40,7 @@
 #define DMASTRESS_MAX_CONTIG_BYTES	(PAGE_SIZE << DMASTRESS_MAX_ORDER)
 
 struct dmastress_dev;
+struct dmastress_nvme;
 struct file;
 
 /**
@@ -348,6 +349,8 @@ struct dmastress_path {
  *	every run; never a value a run or view widened it to
  * @saved_min_align_mask: dma_get_min_align_mask() at bind time, restored
  *	after every run (DMASTRESS_ATTR_MIN_ALIGN sets it)
+ * @nvme: the nvme engine's controller state, or NULL (not an NVMe
+ *	controller; see dmastress_engine_nvme.c)
  * @gone: the device is being unbound: engines stop, then ioctls taking
  *	@lock fail with -ENODEV
  * @name: "dmastress<N>"
@@ -376,6 +379,7 @@ struct dmastress_dev {
 	u64 saved_coherent_mask;
 	unsigned int saved_max_seg_size;
 	unsigned int saved_min_align_mask;
+	struct dmastress_nvme *nvme;
 	bool gone;
 	char name[16];
 };
@@ -431,6 +435,12 @@ void *dmastress_devbuf_alloc(size_t len, void **mem);
 void dmastress_devbuf_free(void *mem);
 extern const struct dmastress_engine dmastress_engine_edu;
 extern const struct dmastress_engine dmastress_engine_cpu;
+extern const struct dmastress_engine dmastress_engine_nvme;
+
+/* dmastress_engine_nvme.c: used by probe/remove and info */
+int dmastress_nvme_init(struct dmastress_dev *dd);
+void dmastress_nvme_exit(struct dmastress_dev *dd);
+void dmastress_nvme_counts(struct dmastress_dev *dd, u64 *prps, u64 *sgls);
 
 /* dmastress_engine_edu.c: used by probe/remove */
 int dmastress_edu_init(struct dmastress_dev *dd);

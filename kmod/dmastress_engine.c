@@ -16,6 +16,7 @@
 const struct dmastress_engine *const dmastress_engines[DMASTRESS_NR_ENGINES] = {
 	[DMASTRESS_ENGINE_EDU] = &dmastress_engine_edu,
 	[DMASTRESS_ENGINE_CPU] = &dmastress_engine_cpu,
+	[DMASTRESS_ENGINE_NVME] = &dmastress_engine_nvme,
 };
 
 /*

@@ -133,11 +133,12 @@ static int dmastress_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		return ret;
 	snprintf(dd->name, sizeof(dd->name), DMASTRESS_DRV_NAME "%d",
 		 dd->index);
-	if (dd->is_edu) {
+	if (dd->is_edu)
 		ret = dmastress_probe_edu(dd);
-		if (ret)
-			return ret;
-	}
+	else
+		ret = dmastress_nvme_init(dd);
+	if (ret)
+		return ret;
 	dd->saved_dma_mask = dd->dev->dma_mask ? *dd->dev->dma_mask : 0;
 	dd->saved_coherent_mask = dd->dev->coherent_dma_mask;
 	dd->saved_max_seg_size = dma_get_max_seg_size(dd->dev);
@@ -152,11 +153,13 @@ static int dmastress_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (ret) {
 		if (dd->is_edu)
 			dmastress_edu_exit(dd);
+		dmastress_nvme_exit(dd);
 		return ret;
 	}
 
 	dev_info(dd->dev, "/dev/%s: %s, group type %s, mask %#llx, coherent %#llx%s\n",
-		 dd->name, dd->is_edu ? "edu" : "cpu engine only",
+		 dd->name, dd->is_edu ? "edu" :
+		 dd->nvme ? "NVMe (nvme engine when allowed)" : "cpu engine only",
 		 dmastress_group_name(dmastress_group_type(dd->dev)),
 		 dd->saved_dma_mask, dd->saved_coherent_mask,
 		 dd->is_edu && dd->irq < 0 ? ", polling" : "");
@@ -175,6 +178,7 @@ static void dmastress_remove(struct pci_dev *pdev)
 	dmastress_revoke_views(dd);
 	if (dd->is_edu)
 		dmastress_edu_exit(dd);
+	dmastress_nvme_exit(dd);
 }
 
 /* edu by ID; any other device only through driver_override. */

@@ -92,10 +92,13 @@
  *	with a timeout
  *  cpu: software bus-master walking the device's translation
  *	(iommu_iova_to_phys() or dma_to_phys())
+ *  nvme: an NVMe controller taken with the module parameter nvme_allow=,
+ *	READ and WRITE commands with PRPs or SGLs, polled with a timeout
  */
 #define DMASTRESS_ENGINES(X)			\
 	X(EDU, "edu")				\
-	X(CPU, "cpu")
+	X(CPU, "cpu")				\
+	X(NVME, "nvme")
 
 /*
  * DMASTRESS_DIRS - directions, in the values of enum dma_data_direction:
