@@ -89,7 +89,7 @@ for kl in "paths:coherent pool single page sg sgtable resource pages noncoherent
 	"engines:edu cpu nvme" "dirs:bidi to from" \
 	"group-types:none identity DMA DMA-FQ blocked" \
 	"attrs:wc nokmap contig managed mmio skipsync single-pages nowarn weak minalign node" \
-	"result-flags:iova-linked phys-fallback no-unmap bounced" \
+	"result-flags:iova-linked phys-fallback no-unmap bounced nvme-prp nvme-sgl" \
 	"phases:map sync_for_device xfer sync_for_cpu unmap e2e"; do
 	kind=${kl%%:*}
 	got=$($bin info --list "$kind" 2>"$err")

@@ -60,6 +60,10 @@ enum dmastress_xfer_dir {
  * @id: enum dmastress_engine_id; its name is dmastress_engine_name(@id)
  * @max_xfer: largest single transfer, bytes; dmastress_engine_xfer() splits
  * @usable: true when the engine can run on @dd; on false, sets *@why
+ * @run_flags: optional; DMASTRESS_RESULT_* of how the engine moved a run's
+ *	bytes (nvme: PRPs, SGLs). Called before the run with @state as the
+ *	core set it (U64_MAX each), where it records its counters and returns
+ *	0, and after the run, where it returns what grew since. Any context.
  * @xfer: move @len bytes (<= @max_xfer) between DMA address @dma and the
  *	kernel buffer @devbuf in direction @dir. Returns 0, -EFAULT when the
  *	address does not translate (a device fault, never dereferenced),
@@ -75,6 +79,7 @@ struct dmastress_engine {
 	u32 id;
 	size_t max_xfer;
 	bool (*usable)(struct dmastress_dev *dd, const char **why);
+	u32 (*run_flags)(struct dmastress_dev *dd, u64 state[2]);
 	int (*xfer)(struct dmastress_dev *dd, dma_addr_t dma, void *devbuf,
 		    size_t len, enum dmastress_xfer_dir dir);
 };
@@ -440,7 +445,6 @@ extern const struct dmastress_engine dmastress_engine_nvme;
 /* dmastress_engine_nvme.c: used by probe/remove and info */
 int dmastress_nvme_init(struct dmastress_dev *dd);
 void dmastress_nvme_exit(struct dmastress_dev *dd);
-void dmastress_nvme_counts(struct dmastress_dev *dd, u64 *prps, u64 *sgls);
 
 /* dmastress_engine_edu.c: used by probe/remove */
 int dmastress_edu_init(struct dmastress_dev *dd);

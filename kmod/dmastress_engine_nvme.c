@@ -639,23 +639,30 @@ void dmastress_nvme_exit(struct dmastress_dev *dd)
 	pci_clear_master(dd->pdev);
 }
 
-/**
- * dmastress_nvme_counts() - how the engine's transfers pointed at data
- * @dd: the device
- * @prps: out, transfers with PRPs
- * @sgls: out, transfers with SGLs
- */
-void dmastress_nvme_counts(struct dmastress_dev *dd, u64 *prps, u64 *sgls)
+/* PRPs and SGLs used since the call before (see &struct dmastress_engine). */
+static u32 dmastress_nvme_run_flags(struct dmastress_dev *dd, u64 state[2])
 {
 	struct dmastress_nvme *nv = dd->nvme;
+	u64 prps, sgls;
+	u32 flags = 0;
 
-	*prps = nv ? atomic64_read(&nv->prps) : 0;
-	*sgls = nv ? atomic64_read(&nv->sgls) : 0;
+	if (!nv)
+		return 0;
+	prps = atomic64_read(&nv->prps);
+	sgls = atomic64_read(&nv->sgls);
+	if (state[0] != U64_MAX && prps > state[0])
+		flags |= DMASTRESS_RESULT_NVME_PRP;
+	if (state[1] != U64_MAX && sgls > state[1])
+		flags |= DMASTRESS_RESULT_NVME_SGL;
+	state[0] = prps;
+	state[1] = sgls;
+	return flags;
 }
 
 const struct dmastress_engine dmastress_engine_nvme = {
 	.id = DMASTRESS_ENGINE_NVME,
 	.max_xfer = DMASTRESS_NVME_MAX_XFER,
 	.usable = dmastress_nvme_usable,
+	.run_flags = dmastress_nvme_run_flags,
 	.xfer = dmastress_nvme_xfer,
 };

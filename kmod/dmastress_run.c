@@ -665,6 +665,7 @@ int dmastress_run_counts(struct dmastress_dev *dd,
 			 struct dmastress_hist *hists,
 			 struct dmastress_path_counts *counts)
 {
+	u64 eng_state[2] = { U64_MAX, U64_MAX };
 	struct dmastress_hist *own_hists = NULL;
 	struct dmastress_thread **threads;
 	struct dmastress_ctx ctx = {
@@ -711,9 +712,13 @@ int dmastress_run_counts(struct dmastress_dev *dd,
 		}
 	}
 
+	if (ctx.eng->run_flags)
+		ctx.eng->run_flags(dd, eng_state);
 	ret = dmastress_run_threads(&ctx, threads, n, &elapsed);
 	if (!ret) {
 		dmastress_merge(threads, n, res, hists, counts, &status);
+		if (ctx.eng->run_flags)
+			res->path_flags |= ctx.eng->run_flags(dd, eng_state);
 		if (counts && !(p->flags & DMASTRESS_RUN_STRESS))
 			dmastress_counts_from_result(&counts[p->path], res);
 		res->elapsed_ns = elapsed;

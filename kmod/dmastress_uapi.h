@@ -422,12 +422,16 @@ struct dmastress_hist {
  *  phys-fallback: no IOVA API for the device: per-piece dma_map_phys()
  *  no-unmap: dma_need_unmap() was false, so the unmaps were skipped
  *  bounced: a dma_iova_link() went through swiotlb (an untrusted device)
+ *  nvme-prp: the nvme engine pointed a command at the data with PRPs
+ *  nvme-sgl: ... with an SGL (an unaligned start or a partial block)
  */
 #define DMASTRESS_RESULT_FLAGS(X)		\
 	X(IOVA_LINKED, "iova-linked")		\
 	X(IOVA_FALLBACK, "phys-fallback")	\
 	X(NO_UNMAP, "no-unmap")			\
-	X(IOVA_BOUNCED, "bounced")
+	X(IOVA_BOUNCED, "bounced")		\
+	X(NVME_PRP, "nvme-prp")			\
+	X(NVME_SGL, "nvme-sgl")
 
 #define DMASTRESS_X_RESULT(id, name)	DMASTRESS_RESULT_BIT_##id,
 
@@ -441,6 +445,8 @@ enum dmastress_result_bit {
 #define DMASTRESS_RESULT_IOVA_FALLBACK	_BITUL(DMASTRESS_RESULT_BIT_IOVA_FALLBACK)
 #define DMASTRESS_RESULT_NO_UNMAP	_BITUL(DMASTRESS_RESULT_BIT_NO_UNMAP)
 #define DMASTRESS_RESULT_IOVA_BOUNCED	_BITUL(DMASTRESS_RESULT_BIT_IOVA_BOUNCED)
+#define DMASTRESS_RESULT_NVME_PRP	_BITUL(DMASTRESS_RESULT_BIT_NVME_PRP)
+#define DMASTRESS_RESULT_NVME_SGL	_BITUL(DMASTRESS_RESULT_BIT_NVME_SGL)
 
 /* Histograms a run can return: one per phase, then the batch one. */
 #define DMASTRESS_HIST_BATCH		DMASTRESS_NR_PHASES
