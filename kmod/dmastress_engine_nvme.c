@@ -5,7 +5,8 @@
  * dmastress drives the controller itself: bound through driver_override
  * (never while the nvme driver owns it) and only when the module parameter
  * nvme_allow names its BDF, it resets the controller, creates the admin
- * queue and one I/O queue pair in coherent memory, polls for completions
+ * queue and one I/O queue pair per CPU (up to DMASTRESS_NVME_MAX_IOQ, as
+ * many as Set Features grants) in coherent memory, polls for completions
  * (every wait has a timeout) and moves a path's bytes with WRITE (the
  * device reads memory) and READ (the device writes memory) commands on
  * namespace 1, whose data pointers are the path's own DMA addresses.
@@ -15,7 +16,10 @@
  * controller supports SGLs: a data block descriptor for the path's bytes,
  * padded to whole blocks by a zero block (WRITE), or for a READ by a bit
  * bucket where the controller has them, else by a scratch block.
- * The engine's device-side buffer is the namespace's first blocks; moving
+ * The engine's device-side buffer is the namespace's first blocks, a
+ * region of DMASTRESS_NVME_MAX_XFER bytes per I/O queue; a transfer takes
+ * the queue of the CPU it runs on (the run's kthreads are bound to CPUs
+ * round robin), so threads on other CPUs run in parallel; moving
  * bytes between a DMA address and the kernel takes a second command
  * through a coherent staging buffer, as the edu engine does:
  *   MEM_TO_DEV: memory -(WRITE)-> LBAs -(READ)-> staging -> devbuf
@@ -67,6 +71,8 @@
 #define NVME_OP_ADMIN_DEL_CQ	0x04
 #define NVME_OP_ADMIN_CREATE_CQ	0x05
 #define NVME_OP_ADMIN_IDENTIFY	0x06
+#define NVME_OP_ADMIN_SET_FEAT	0x09
+#define NVME_FEAT_NUM_QUEUES	0x07
 #define NVME_OP_WRITE		0x01
 #define NVME_OP_READ		0x02
 
@@ -75,8 +81,10 @@
 #define NVME_SGL_BIT_BUCKET	0x10
 #define NVME_SGL_LAST_SEG	0x30
 
-/* Queue entries: admin and the one I/O pair. */
+/* Queue entries: admin and each I/O pair. */
 #define DMASTRESS_NVME_QDEPTH	16
+/* Most I/O queue pairs, one per CPU. */
+#define DMASTRESS_NVME_MAX_IOQ	8
 /* Largest transfer, bytes: the staging buffer's size (MDTS permitting). */
 #define DMASTRESS_NVME_MAX_XFER	SZ_64K
 /* One command's wait, and the controller's enable and disable, ms. */
@@ -100,12 +108,24 @@ MODULE_PARM_DESC(nvme_allow,
  * @head: next completion slot
  * @phase: the phase bit a new completion carries
  * @cid: the last command id
+ * @lock: serialises the queue's commands and buffers
+ * @staging: coherent buffer of DMASTRESS_NVME_MAX_XFER bytes
+ * @staging_dma: its DMA address
+ * @list: coherent page for a PRP list or an SGL segment
+ * @list_dma: its DMA address
+ * @slba: first block of the queue's region of the namespace
  */
 struct dmastress_nvme_q {
 	__le32 *sq;
 	__le32 *cq;
 	dma_addr_t sq_dma;
 	dma_addr_t cq_dma;
+	struct mutex lock;	/* the queue and its buffers */
+	void *staging;
+	dma_addr_t staging_dma;
+	__le64 *list;
+	dma_addr_t list_dma;
+	u64 slba;
 	u16 qid;
 	u16 tail;
 	u16 head;
@@ -115,14 +135,10 @@ struct dmastress_nvme_q {
 
 /**
  * struct dmastress_nvme - one controller the engine drives
- * @lock: serialises commands (one I/O queue pair)
  * @regs: BAR0
  * @admin: the admin queue pair
- * @io: the I/O queue pair
- * @staging: coherent buffer of DMASTRESS_NVME_MAX_XFER bytes
- * @staging_dma: its DMA address
- * @list: coherent page for a PRP list or an SGL segment
- * @list_dma: its DMA address
+ * @io: the I/O queue pairs
+ * @nr_io: entries of @io in use
  * @pad: a coherent zero block, the padding of a partial-block WRITE
  * @pad_dma: its DMA address
  * @scratch: a coherent block that takes a partial-block READ's padding
@@ -141,14 +157,10 @@ struct dmastress_nvme_q {
  * @sgls: transfers with SGLs
  */
 struct dmastress_nvme {
-	struct mutex lock;	/* one I/O queue pair */
 	void __iomem *regs;
 	struct dmastress_nvme_q admin;
-	struct dmastress_nvme_q io;
-	void *staging;
-	dma_addr_t staging_dma;
-	__le64 *list;
-	dma_addr_t list_dma;
+	struct dmastress_nvme_q io[DMASTRESS_NVME_MAX_IOQ];
+	unsigned int nr_io;
 	void *pad;
 	dma_addr_t pad_dma;
 	void *scratch;
@@ -210,7 +222,7 @@ static int dmastress_nvme_wait_ready(struct dmastress_nvme *nv, bool rdy)
  */
 static int dmastress_nvme_cmd(struct dmastress_dev *dd,
 			      struct dmastress_nvme *nv,
-			      struct dmastress_nvme_q *q, __le32 *cmd)
+			      struct dmastress_nvme_q *q, __le32 *cmd, u32 *dw0)
 {
 	unsigned long deadline = jiffies +
 				 msecs_to_jiffies(DMASTRESS_NVME_TIMEOUT_MS);
@@ -243,6 +255,8 @@ static int dmastress_nvme_cmd(struct dmastress_dev *dd,
 	}
 	dma_rmb();
 	status = le32_to_cpu(cqe[3]) >> 17;
+	if (dw0)
+		*dw0 = le32_to_cpu(cqe[0]);
 	q->head = (q->head + 1) % DMASTRESS_NVME_QDEPTH;
 	if (!q->head)
 		q->phase ^= 1;
@@ -261,11 +275,16 @@ static int dmastress_nvme_q_alloc(struct dmastress_dev *dd,
 {
 	q->qid = qid;
 	q->phase = 1;
+	mutex_init(&q->lock);
 	q->sq = dmam_alloc_coherent(dd->dev, DMASTRESS_NVME_QDEPTH * 64,
 				    &q->sq_dma, GFP_KERNEL);
 	q->cq = dmam_alloc_coherent(dd->dev, DMASTRESS_NVME_QDEPTH * 16,
 				    &q->cq_dma, GFP_KERNEL);
-	return q->sq && q->cq ? 0 : -ENOMEM;
+	q->staging = dmam_alloc_coherent(dd->dev, DMASTRESS_NVME_MAX_XFER,
+					 &q->staging_dma, GFP_KERNEL);
+	q->list = dmam_alloc_coherent(dd->dev, PAGE_SIZE, &q->list_dma,
+				      GFP_KERNEL);
+	return q->sq && q->cq && q->staging && q->list ? 0 : -ENOMEM;
 }
 
 /* A command with PRP1 = @prp1 and the rest zero but @op and @nsid. */
@@ -287,31 +306,49 @@ static int dmastress_nvme_identify(struct dmastress_dev *dd,
 	__le32 cmd[16];
 
 	dmastress_nvme_cmd_init(cmd, NVME_OP_ADMIN_IDENTIFY, nsid,
-				nv->staging_dma);
+				nv->admin.staging_dma);
 	cmd[10] = cpu_to_le32(cns);
-	return dmastress_nvme_cmd(dd, nv, &nv->admin, cmd);
+	return dmastress_nvme_cmd(dd, nv, &nv->admin, cmd, NULL);
 }
 
-static int dmastress_nvme_create_io(struct dmastress_dev *dd,
-				    struct dmastress_nvme *nv)
+/* Ask for @want I/O queue pairs; the controller grants what it can. */
+static int dmastress_nvme_set_queues(struct dmastress_dev *dd,
+				     struct dmastress_nvme *nv,
+				     unsigned int want)
 {
-	u32 size = (DMASTRESS_NVME_QDEPTH - 1) << 16 | 1;
+	__le32 cmd[16];
+	u32 dw0;
+	int ret;
+
+	dmastress_nvme_cmd_init(cmd, NVME_OP_ADMIN_SET_FEAT, 0, 0);
+	cmd[10] = cpu_to_le32(NVME_FEAT_NUM_QUEUES);
+	cmd[11] = cpu_to_le32((want - 1) << 16 | (want - 1));
+	ret = dmastress_nvme_cmd(dd, nv, &nv->admin, cmd, &dw0);
+	if (ret)
+		return ret;
+	nv->nr_io = min3(want, (dw0 & 0xffff) + 1, (dw0 >> 16) + 1);
+	return 0;
+}
+
+/* Create queue pair @q (id q->qid, its CQ of the same id). */
+static int dmastress_nvme_create_io(struct dmastress_dev *dd,
+				    struct dmastress_nvme *nv,
+				    struct dmastress_nvme_q *q)
+{
+	u32 size = (DMASTRESS_NVME_QDEPTH - 1) << 16 | q->qid;
 	__le32 cmd[16];
 	int ret;
 
-	ret = dmastress_nvme_q_alloc(dd, &nv->io, 1);
-	if (ret)
-		return ret;
-	dmastress_nvme_cmd_init(cmd, NVME_OP_ADMIN_CREATE_CQ, 0, nv->io.cq_dma);
+	dmastress_nvme_cmd_init(cmd, NVME_OP_ADMIN_CREATE_CQ, 0, q->cq_dma);
 	cmd[10] = cpu_to_le32(size);
 	cmd[11] = cpu_to_le32(1);	/* physically contiguous, no interrupt */
-	ret = dmastress_nvme_cmd(dd, nv, &nv->admin, cmd);
+	ret = dmastress_nvme_cmd(dd, nv, &nv->admin, cmd, NULL);
 	if (ret)
 		return ret;
-	dmastress_nvme_cmd_init(cmd, NVME_OP_ADMIN_CREATE_SQ, 0, nv->io.sq_dma);
+	dmastress_nvme_cmd_init(cmd, NVME_OP_ADMIN_CREATE_SQ, 0, q->sq_dma);
 	cmd[10] = cpu_to_le32(size);
-	cmd[11] = cpu_to_le32(1 << 16 | 1);	/* CQ 1, contiguous */
-	return dmastress_nvme_cmd(dd, nv, &nv->admin, cmd);
+	cmd[11] = cpu_to_le32((u32)q->qid << 16 | 1);	/* its CQ, contiguous */
+	return dmastress_nvme_cmd(dd, nv, &nv->admin, cmd, NULL);
 }
 
 /*
@@ -320,12 +357,13 @@ static int dmastress_nvme_create_io(struct dmastress_dev *dd,
  * an SGL (data block, then a pad: the zero block for a WRITE, a bit bucket
  * for a READ). 0 when neither fits (no SGL support).
  */
-static u32 dmastress_nvme_dptr(struct dmastress_nvme *nv, __le32 *cmd,
+static u32 dmastress_nvme_dptr(struct dmastress_nvme *nv,
+			       struct dmastress_nvme_q *q, __le32 *cmd,
 			       dma_addr_t dma, size_t len, bool write)
 {
 	u32 nlb = DIV_ROUND_UP(len, nv->lba_bytes);
 	size_t pad = (size_t)nlb * nv->lba_bytes - len;
-	__le64 *d = nv->list;
+	__le64 *d = q->list;
 
 	if (!pad && IS_ALIGNED(dma, 4)) {
 		dma_addr_t first = ALIGN_DOWN(dma, PAGE_SIZE);
@@ -338,7 +376,7 @@ static u32 dmastress_nvme_dptr(struct dmastress_nvme *nv, __le32 *cmd,
 		} else if (pages > 2) {
 			for (i = 1; i < pages; i++)
 				d[i - 1] = cpu_to_le64(first + i * PAGE_SIZE);
-			prp2 = nv->list_dma;
+			prp2 = q->list_dma;
 		}
 		cmd[6] = cpu_to_le32(lower_32_bits(dma));
 		cmd[7] = cpu_to_le32(upper_32_bits(dma));
@@ -360,29 +398,31 @@ static u32 dmastress_nvme_dptr(struct dmastress_nvme *nv, __le32 *cmd,
 		d[3] = cpu_to_le64((u64)pad | (u64)NVME_SGL_DATA << 56);
 	}
 	cmd[0] = cpu_to_le32(le32_to_cpu(cmd[0]) | NVME_PSDT_SGL);
-	cmd[6] = cpu_to_le32(lower_32_bits(nv->list_dma));
-	cmd[7] = cpu_to_le32(upper_32_bits(nv->list_dma));
+	cmd[6] = cpu_to_le32(lower_32_bits(q->list_dma));
+	cmd[7] = cpu_to_le32(upper_32_bits(q->list_dma));
 	cmd[8] = cpu_to_le32(pad ? 32 : 16);
 	cmd[9] = cpu_to_le32((u32)NVME_SGL_LAST_SEG << 24);
 	atomic64_inc(&nv->sgls);
 	return nlb;
 }
 
-/* READ or WRITE @len bytes at @dma from or to LBA 0 of namespace 1. */
+/* READ or WRITE @len bytes at @dma from or to @q's region of namespace 1. */
 static int dmastress_nvme_rw(struct dmastress_dev *dd,
-			     struct dmastress_nvme *nv, dma_addr_t dma,
+			     struct dmastress_nvme *nv,
+			     struct dmastress_nvme_q *q, dma_addr_t dma,
 			     size_t len, bool write)
 {
 	__le32 cmd[16];
 	u32 nlb;
 
 	dmastress_nvme_cmd_init(cmd, write ? NVME_OP_WRITE : NVME_OP_READ, 1, 0);
-	nlb = dmastress_nvme_dptr(nv, cmd, dma, len, write);
+	nlb = dmastress_nvme_dptr(nv, q, cmd, dma, len, write);
 	if (!nlb)
 		return -EOPNOTSUPP;
-	cmd[10] = 0;			/* SLBA 0 */
+	cmd[10] = cpu_to_le32(lower_32_bits(q->slba));
+	cmd[11] = cpu_to_le32(upper_32_bits(q->slba));
 	cmd[12] = cpu_to_le32(nlb - 1);
-	return dmastress_nvme_cmd(dd, nv, &nv->io, cmd);
+	return dmastress_nvme_cmd(dd, nv, q, cmd, NULL);
 }
 
 static bool dmastress_nvme_usable(struct dmastress_dev *dd, const char **why)
@@ -409,25 +449,28 @@ static int dmastress_nvme_xfer(struct dmastress_dev *dd, dma_addr_t dma,
 			       enum dmastress_xfer_dir dir)
 {
 	struct dmastress_nvme *nv = dd->nvme;
+	struct dmastress_nvme_q *q;
 	int ret;
 
-	if (!nv || nv->why || len > nv->max_xfer)
+	if (!nv || nv->why || !nv->nr_io || len > nv->max_xfer)
 		return -EIO;
-	mutex_lock(&nv->lock);
+	/* the queue of this CPU; another thread may share it: the lock */
+	q = &nv->io[raw_smp_processor_id() % nv->nr_io];
+	mutex_lock(&q->lock);
 	if (dir == DMASTRESS_MEM_TO_DEV) {
-		ret = dmastress_nvme_rw(dd, nv, dma, len, true);
+		ret = dmastress_nvme_rw(dd, nv, q, dma, len, true);
 		if (!ret)
-			ret = dmastress_nvme_rw(dd, nv, nv->staging_dma, len,
+			ret = dmastress_nvme_rw(dd, nv, q, q->staging_dma, len,
 						false);
 		if (!ret)
-			memcpy(devbuf, nv->staging, len);
+			memcpy(devbuf, q->staging, len);
 	} else {
-		memcpy(nv->staging, devbuf, len);
-		ret = dmastress_nvme_rw(dd, nv, nv->staging_dma, len, true);
+		memcpy(q->staging, devbuf, len);
+		ret = dmastress_nvme_rw(dd, nv, q, q->staging_dma, len, true);
 		if (!ret)
-			ret = dmastress_nvme_rw(dd, nv, dma, len, false);
+			ret = dmastress_nvme_rw(dd, nv, q, dma, len, false);
 	}
-	mutex_unlock(&nv->lock);
+	mutex_unlock(&q->lock);
 	return ret;
 }
 
@@ -454,6 +497,7 @@ static const struct {
 static const char *dmastress_nvme_signature(struct dmastress_dev *dd,
 					    struct dmastress_nvme *nv, int *err)
 {
+	struct dmastress_nvme_q *q = &nv->admin;
 	size_t off, i;
 
 	for (off = 0; off < DMASTRESS_NVME_CHECK_BYTES; off += nv->max_xfer) {
@@ -463,12 +507,12 @@ static const char *dmastress_nvme_signature(struct dmastress_dev *dd,
 		if (off / nv->lba_bytes + nlb > nv->nlbas)
 			break;
 		dmastress_nvme_cmd_init(cmd, NVME_OP_READ, 1, 0);
-		dmastress_nvme_dptr(nv, cmd, nv->staging_dma, nv->max_xfer,
-				    false);
+		dmastress_nvme_dptr(nv, &nv->io[0], cmd, q->staging_dma,
+				    nv->max_xfer, false);
 		cmd[10] = cpu_to_le32(lower_32_bits(off / nv->lba_bytes));
 		cmd[11] = cpu_to_le32(upper_32_bits(off / nv->lba_bytes));
 		cmd[12] = cpu_to_le32(nlb - 1);
-		*err = dmastress_nvme_cmd(dd, nv, &nv->io, cmd);
+		*err = dmastress_nvme_cmd(dd, nv, &nv->io[0], cmd, NULL);
 		if (*err)
 			return NULL;
 		for (i = 0; i < ARRAY_SIZE(dmastress_nvme_sigs); i++) {
@@ -476,7 +520,7 @@ static const char *dmastress_nvme_signature(struct dmastress_dev *dd,
 
 			if (o < off || o + dmastress_nvme_sigs[i].len > off + nv->max_xfer)
 				continue;
-			if (!memcmp(nv->staging + o - off, dmastress_nvme_sigs[i].magic,
+			if (!memcmp(q->staging + o - off, dmastress_nvme_sigs[i].magic,
 				    dmastress_nvme_sigs[i].len))
 				return dmastress_nvme_sigs[i].what;
 		}
@@ -491,6 +535,7 @@ static int dmastress_nvme_start(struct dmastress_dev *dd,
 	u64 cap = lo_hi_readq(nv->regs + NVME_REG_CAP);
 	unsigned int mps_min = 12 + ((cap >> 48) & 0xf);
 	const u8 *id;
+	unsigned int i;
 	u32 cc, sgls;
 	u8 mdts, flbas;
 	int ret;
@@ -521,7 +566,7 @@ static int dmastress_nvme_start(struct dmastress_dev *dd,
 	ret = dmastress_nvme_identify(dd, nv, 0, 1);	/* the controller */
 	if (ret)
 		return ret;
-	id = nv->staging;
+	id = nv->admin.staging;
 	mdts = id[77];
 	sgls = le32_to_cpu(*(const __le32 *)(id + 536));
 	nv->sgl = sgls & 3;
@@ -542,7 +587,26 @@ static int dmastress_nvme_start(struct dmastress_dev *dd,
 		nv->why = "namespace 1 is missing or smaller than one transfer";
 		return 0;
 	}
-	return dmastress_nvme_create_io(dd, nv);
+	ret = dmastress_nvme_set_queues(dd, nv,
+					min_t(unsigned int, num_online_cpus(),
+					      DMASTRESS_NVME_MAX_IOQ));
+	if (ret)
+		return ret;
+	/* a region of the namespace per queue, as far as it goes */
+	nv->nr_io = min_t(u64, nv->nr_io,
+			  div64_u64(nv->nlbas * nv->lba_bytes,
+				    DMASTRESS_NVME_MAX_XFER));
+	for (i = 0; i < nv->nr_io; i++) {
+		struct dmastress_nvme_q *q = &nv->io[i];
+
+		ret = dmastress_nvme_q_alloc(dd, q, i + 1);
+		if (!ret)
+			ret = dmastress_nvme_create_io(dd, nv, q);
+		if (ret)
+			return ret;
+		q->slba = (u64)i * (DMASTRESS_NVME_MAX_XFER / nv->lba_bytes);
+	}
+	return 0;
 }
 
 /**
@@ -569,7 +633,6 @@ int dmastress_nvme_init(struct dmastress_dev *dd)
 	nv = devm_kzalloc(dd->dev, sizeof(*nv), GFP_KERNEL);
 	if (!nv)
 		return -ENOMEM;
-	mutex_init(&nv->lock);
 	dd->nvme = nv;
 	if (!dmastress_nvme_allowed(pci_name(pdev))) {
 		nv->why = "the controller is not named in nvme_allow=";
@@ -587,15 +650,11 @@ int dmastress_nvme_init(struct dmastress_dev *dd)
 	ret = dma_set_mask_and_coherent(dd->dev, DMA_BIT_MASK(64));
 	if (ret)
 		return ret;
-	nv->staging = dmam_alloc_coherent(dd->dev, DMASTRESS_NVME_MAX_XFER,
-					  &nv->staging_dma, GFP_KERNEL);
-	nv->list = dmam_alloc_coherent(dd->dev, PAGE_SIZE, &nv->list_dma,
-				       GFP_KERNEL);
 	nv->pad = dmam_alloc_coherent(dd->dev, PAGE_SIZE, &nv->pad_dma,
 				      GFP_KERNEL);
 	nv->scratch = dmam_alloc_coherent(dd->dev, PAGE_SIZE, &nv->scratch_dma,
 					  GFP_KERNEL);
-	if (!nv->staging || !nv->list || !nv->pad || !nv->scratch)
+	if (!nv->pad || !nv->scratch)
 		return -ENOMEM;
 	ret = dmastress_nvme_start(dd, nv);
 	if (ret) {
@@ -614,8 +673,8 @@ int dmastress_nvme_init(struct dmastress_dev *dd)
 			 err ? "could not be read" : "carries ", err ? "" : sig);
 		return 0;
 	}
-	dev_info(dd->dev, "nvme engine: %llu blocks of %u bytes, transfers up to %zu bytes, SGLs %s%s%s\n",
-		 nv->nlbas, nv->lba_bytes, nv->max_xfer,
+	dev_info(dd->dev, "nvme engine: %llu blocks of %u bytes, %u I/O queue pairs, transfers up to %zu bytes, SGLs %s%s%s\n",
+		 nv->nlbas, nv->lba_bytes, nv->nr_io, nv->max_xfer,
 		 nv->sgl ? "yes" : "no", nv->sgl_dword ? ", dword-aligned" : "",
 		 nv->sgl_bitbucket ? ", bit bucket" : "");
 	return 0;
