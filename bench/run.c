@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "dmastress.h"
@@ -57,13 +58,19 @@ static const char *const dmastress_run_formats[] = {
 	[DMASTRESS_FMT_JSON]	= "json",
 };
 
+/* Devices one run may take at once (--device repeated, --devices all). */
+#define DMASTRESS_MAX_RUN_DEVICES	8
+
 /* Everything the command line asked for. */
 struct dmastress_run_opts {
 	const char *device;
+	const char *devices[DMASTRESS_MAX_RUN_DEVICES];
+	char all_devices[DMASTRESS_MAX_RUN_DEVICES][32];
+	unsigned int nr_devices;
 	struct dmastress_run_params p;
 	bool have_path, have_engine, have_dir, have_size, have_seed;
 	bool have_iterations, have_seconds, have_nents, have_pool_align;
-	bool have_pool_boundary, have_piece;
+	bool have_pool_boundary, have_piece, auto_engine;
 	uint32_t format;
 	bool header;
 	unsigned int nr_labels;
@@ -100,7 +107,8 @@ static void dmastress_run_usage(FILE *f)
 		"and report per-phase latency from the kernel's histograms.\n"
 		"\n"
 		"  --path P               %s\n"
-		"  --engine E             %s\n"
+		"  --engine E             %s, or auto: each device's own bus-master\n"
+		"                         (nvme, else edu, else cpu)\n"
 		"  --dir D                %s\n"
 		"  --size BYTES           bytes per operation, 1..1G (suffixes K M G: 4K = 4096)\n"
 		"  --nents N              sg/sgtable/noncontig entries, 0..%u (default 0: one per\n"
@@ -142,7 +150,11 @@ static void dmastress_run_usage(FILE *f)
 		"  --format F             table (default), csv or json\n"
 		"  --header               csv: print the header row first\n"
 		"  --label k=v[,k=v...]   csv/json: extra columns/keys (repeatable, up to %u)\n"
-		"  --device PATH          device node (default " DMASTRESS_DEFAULT_DEVICE ")\n"
+		"  --device PATH          device node (default " DMASTRESS_DEFAULT_DEVICE "); more than\n"
+		"                         one (up to 8): the same run on each at once, one\n"
+		"                         process and thread set per device, results per\n"
+		"                         device (a device column in CSV and JSON labels)\n"
+		"  --devices all          every /dev/dmastress<N>\n"
 		"  --help                 this text\n"
 		"\n"
 		"Phases, in ns: %s (batch with --batch).\n"
@@ -339,6 +351,7 @@ enum {
 	DMASTRESS_OPT_HEADER,
 	DMASTRESS_OPT_LABEL,
 	DMASTRESS_OPT_DEVICE,
+	DMASTRESS_OPT_DEVICES,
 };
 
 static const struct option dmastress_run_longopts[] = {
@@ -370,9 +383,32 @@ static const struct option dmastress_run_longopts[] = {
 	{ "header", no_argument, NULL, DMASTRESS_OPT_HEADER },
 	{ "label", required_argument, NULL, DMASTRESS_OPT_LABEL },
 	{ "device", required_argument, NULL, DMASTRESS_OPT_DEVICE },
+	{ "devices", required_argument, NULL, DMASTRESS_OPT_DEVICES },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
+
+/* --devices all: every /dev/dmastress<N>, in order of N. */
+static int dmastress_run_all_devices(struct dmastress_run_opts *o)
+{
+	unsigned int n;
+
+	o->nr_devices = 0;
+	for (n = 0; n < 64 && o->nr_devices < DMASTRESS_MAX_RUN_DEVICES; n++) {
+		char *path = o->all_devices[o->nr_devices];
+
+		snprintf(path, sizeof(o->all_devices[0]), "/dev/dmastress%u", n);
+		if (access(path, F_OK))
+			continue;
+		o->devices[o->nr_devices++] = path;
+	}
+	if (!o->nr_devices) {
+		dmastress_usage_error("run", "--devices all: no /dev/dmastress<N>");
+		return -1;
+	}
+	o->device = o->devices[0];
+	return 0;
+}
 
 /* Parse one option; 1 = --help given, 0 = ok, -1 = bad. */
 static int dmastress_run_opt(struct dmastress_run_opts *o, int c, int argc,
@@ -392,6 +428,9 @@ static int dmastress_run_opt(struct dmastress_run_opts *o, int c, int argc,
 					    DMASTRESS_NR_PATHS, &p->path);
 	case DMASTRESS_OPT_ENGINE:
 		o->have_engine = true;
+		o->auto_engine = !strcmp(arg, "auto");
+		if (o->auto_engine)
+			return 0;
 		return dmastress_parse_name("--engine", arg,
 					    dmastress_engine_names,
 					    DMASTRESS_NR_ENGINES, &p->engine);
@@ -518,8 +557,20 @@ static int dmastress_run_opt(struct dmastress_run_opts *o, int c, int argc,
 	case DMASTRESS_OPT_LABEL:
 		return dmastress_parse_labels(o, arg);
 	case DMASTRESS_OPT_DEVICE:
+		if (o->nr_devices == DMASTRESS_MAX_RUN_DEVICES) {
+			dmastress_usage_error("run", "--device: at most %u devices",
+					      DMASTRESS_MAX_RUN_DEVICES);
+			return -1;
+		}
 		o->device = arg;
+		o->devices[o->nr_devices++] = arg;
 		return dmastress_valid_device("run", arg);
+	case DMASTRESS_OPT_DEVICES:
+		if (strcmp(arg, "all")) {
+			dmastress_usage_error("run", "--devices takes 'all'");
+			return -1;
+		}
+		return dmastress_run_all_devices(o);
 	case 'h':
 		return 1;
 	default:
@@ -851,6 +902,167 @@ static int dmastress_run_derive(const struct dmastress_run_opts *o,
 	return bad;
 }
 
+/* One run on o->device into @out, printed; returns the exit code. */
+static int dmastress_run_one(struct dmastress_run_opts *o,
+			     struct dmastress_run_out *out)
+{
+	int fd, ret, exit_code = DMASTRESS_EXIT_FAIL;
+
+	fd = dmastress_open(o->device);
+	if (fd < 0) {
+		exit_code = DMASTRESS_EXIT_SKIP;
+		return exit_code;
+	}
+	if (dmastress_get_info(fd, o->device, &out->info)) {
+		close(fd);
+		return exit_code;
+	}
+	if (o->auto_engine) {
+		/* the device's own bus-master: nvme, else edu, else cpu */
+		static const uint32_t pref[] = {
+			DMASTRESS_ENGINE_NVME, DMASTRESS_ENGINE_EDU,
+		};
+		unsigned int i;
+
+		o->p.engine = DMASTRESS_ENGINE_CPU;
+		for (i = 0; i < sizeof(pref) / sizeof(pref[0]); i++)
+			if (out->info.engines & (1U << pref[i])) {
+				o->p.engine = pref[i];
+				break;
+			}
+	}
+	ret = dmastress_run_ioctl(fd, &o->p, out->hists, NULL, &out->run);
+	close(fd);
+	if (ret == -EOPNOTSUPP) {
+		printf("skip: %s\n", strerror(-ret));
+		exit_code = DMASTRESS_EXIT_SKIP;
+		return exit_code;
+	}
+	if (ret) {
+		fprintf(stderr, "dmastress: run: DMASTRESS_IOC_RUN: %s%s\n",
+			strerror(-ret), ret != -EINVAL ? "" : o->p.attrs ?
+			" (the kernel refused the parameters: does --path take every --attrs? see --help)" :
+			" (the kernel refused the parameters; see dmesg)");
+		exit_code = ret == -EINVAL ? DMASTRESS_EXIT_USAGE :
+					     DMASTRESS_EXIT_FAIL;
+		return exit_code;
+	}
+	if (out->run.status == -EOPNOTSUPP) {
+		printf("skip: %s\n", out->run.result.skip_reason[0] ?
+		       out->run.result.skip_reason : "(no reason given)");
+		exit_code = DMASTRESS_EXIT_SKIP;
+		return exit_code;
+	}
+
+	ret = dmastress_run_derive(o, out);
+	switch (o->format) {
+	case DMASTRESS_FMT_TABLE:
+		dmastress_run_table(o, out);
+		break;
+	case DMASTRESS_FMT_CSV:
+		dmastress_run_csv(o, out);
+		break;
+	default:
+		dmastress_run_json(o, out);
+		break;
+	}
+	if (fflush(stdout)) {
+		perror("dmastress: stdout");
+		return exit_code;
+	}
+
+	if (out->run.status) {
+		fprintf(stderr, "dmastress: run: failed with status %d (%s)%s%s\n",
+			out->run.status, strerror(-out->run.status),
+			out->run.result.skip_reason[0] ? ": " : "",
+			out->run.result.skip_reason);
+	} else if (dmastress_run_errors(&out->run.result)) {
+		dmastress_run_print_errors(stderr, "dmastress: run: errors: ",
+					   &out->run.result);
+	} else if (!out->run.result.ops) {
+		fprintf(stderr, "dmastress: run: no operation completed\n");
+	} else if (!ret) {
+		exit_code = DMASTRESS_EXIT_OK;
+	}
+	return exit_code;
+}
+
+/*
+ * The same run on every device of o->devices at once: a child process per
+ * device (each ioctl runs its own threads), its output kept apart and
+ * printed in device order, labelled device=<node>; CSV's header once.
+ * Returns the worst exit code: a failure, then a usage error, then a skip
+ * (only when every device skipped).
+ */
+static int dmastress_run_devices(struct dmastress_run_opts *o)
+{
+	FILE *outs[DMASTRESS_MAX_RUN_DEVICES] = { 0 };
+	pid_t pids[DMASTRESS_MAX_RUN_DEVICES];
+	int codes[DMASTRESS_MAX_RUN_DEVICES];
+	unsigned int i, skips = 0;
+	int worst = DMASTRESS_EXIT_OK;
+	char buf[4096];
+	size_t n;
+
+	if (o->nr_labels == DMASTRESS_MAX_LABELS) {
+		dmastress_usage_error("run", "more than one device needs a free --label slot");
+		return DMASTRESS_EXIT_USAGE;
+	}
+	fflush(stdout);
+	for (i = 0; i < o->nr_devices; i++) {
+		codes[i] = DMASTRESS_EXIT_FAIL;
+		outs[i] = tmpfile();
+		pids[i] = outs[i] ? fork() : -1;
+		if (pids[i] < 0) {
+			perror("dmastress: run");
+			continue;
+		}
+		if (!pids[i]) {
+			struct dmastress_run_out *out = calloc(1, sizeof(*out));
+			struct dmastress_label *l = &o->labels[o->nr_labels++];
+			const char *base = strrchr(o->devices[i], '/');
+
+			if (dup2(fileno(outs[i]), STDOUT_FILENO) < 0 || !out)
+				_exit(DMASTRESS_EXIT_FAIL);
+			out->hists = calloc(DMASTRESS_NR_HISTS, sizeof(*out->hists));
+			if (!out->hists)
+				_exit(DMASTRESS_EXIT_FAIL);
+			o->device = o->devices[i];
+			o->header = o->header && !i;
+			snprintf(l->key, sizeof(l->key), "device");
+			snprintf(l->val, sizeof(l->val), "%s",
+				 base ? base + 1 : o->devices[i]);
+			n = dmastress_run_one(o, out);
+			fflush(stdout);
+			_exit((int)n);
+		}
+	}
+	for (i = 0; i < o->nr_devices; i++) {
+		int st;
+
+		if (pids[i] > 0 && waitpid(pids[i], &st, 0) == pids[i] &&
+		    WIFEXITED(st))
+			codes[i] = WEXITSTATUS(st);
+		if (outs[i]) {
+			rewind(outs[i]);
+			while ((n = fread(buf, 1, sizeof(buf), outs[i])) > 0)
+				fwrite(buf, 1, n, stdout);
+			fclose(outs[i]);
+		}
+		if (codes[i] == DMASTRESS_EXIT_FAIL)
+			worst = DMASTRESS_EXIT_FAIL;
+		else if (codes[i] == DMASTRESS_EXIT_USAGE &&
+			 worst != DMASTRESS_EXIT_FAIL)
+			worst = DMASTRESS_EXIT_USAGE;
+		else if (codes[i] == DMASTRESS_EXIT_SKIP)
+			skips++;
+	}
+	if (worst == DMASTRESS_EXIT_OK && skips == o->nr_devices)
+		worst = DMASTRESS_EXIT_SKIP;
+	fflush(stdout);
+	return worst;
+}
+
 /**
  * dmastress_run_main() - "dmastress run"
  * @argc: argument count, argv[0] is "run"
@@ -862,7 +1074,7 @@ int dmastress_run_main(int argc, char **argv)
 {
 	struct dmastress_run_opts *o;
 	struct dmastress_run_out *out;
-	int c, fd, ret, exit_code = DMASTRESS_EXIT_FAIL;
+	int c, ret, exit_code = DMASTRESS_EXIT_FAIL;
 
 	o = calloc(1, sizeof(*o));
 	out = calloc(1, sizeof(*out));
@@ -898,68 +1110,10 @@ int dmastress_run_main(int argc, char **argv)
 		goto free;
 	}
 
-	fd = dmastress_open(o->device);
-	if (fd < 0) {
-		exit_code = DMASTRESS_EXIT_SKIP;
-		goto free;
-	}
-	if (dmastress_get_info(fd, o->device, &out->info)) {
-		close(fd);
-		goto free;
-	}
-	ret = dmastress_run_ioctl(fd, &o->p, out->hists, NULL, &out->run);
-	close(fd);
-	if (ret == -EOPNOTSUPP) {
-		printf("skip: %s\n", strerror(-ret));
-		exit_code = DMASTRESS_EXIT_SKIP;
-		goto free;
-	}
-	if (ret) {
-		fprintf(stderr, "dmastress: run: DMASTRESS_IOC_RUN: %s%s\n",
-			strerror(-ret), ret != -EINVAL ? "" : o->p.attrs ?
-			" (the kernel refused the parameters: does --path take every --attrs? see --help)" :
-			" (the kernel refused the parameters; see dmesg)");
-		exit_code = ret == -EINVAL ? DMASTRESS_EXIT_USAGE :
-					     DMASTRESS_EXIT_FAIL;
-		goto free;
-	}
-	if (out->run.status == -EOPNOTSUPP) {
-		printf("skip: %s\n", out->run.result.skip_reason[0] ?
-		       out->run.result.skip_reason : "(no reason given)");
-		exit_code = DMASTRESS_EXIT_SKIP;
-		goto free;
-	}
-
-	ret = dmastress_run_derive(o, out);
-	switch (o->format) {
-	case DMASTRESS_FMT_TABLE:
-		dmastress_run_table(o, out);
-		break;
-	case DMASTRESS_FMT_CSV:
-		dmastress_run_csv(o, out);
-		break;
-	default:
-		dmastress_run_json(o, out);
-		break;
-	}
-	if (fflush(stdout)) {
-		perror("dmastress: stdout");
-		goto free;
-	}
-
-	if (out->run.status) {
-		fprintf(stderr, "dmastress: run: failed with status %d (%s)%s%s\n",
-			out->run.status, strerror(-out->run.status),
-			out->run.result.skip_reason[0] ? ": " : "",
-			out->run.result.skip_reason);
-	} else if (dmastress_run_errors(&out->run.result)) {
-		dmastress_run_print_errors(stderr, "dmastress: run: errors: ",
-					   &out->run.result);
-	} else if (!out->run.result.ops) {
-		fprintf(stderr, "dmastress: run: no operation completed\n");
-	} else if (!ret) {
-		exit_code = DMASTRESS_EXIT_OK;
-	}
+	if (o->nr_devices > 1)
+		exit_code = dmastress_run_devices(o);
+	else
+		exit_code = dmastress_run_one(o, out);
 free:
 	if (out)
 		free(out->hists);

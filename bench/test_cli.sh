@@ -122,6 +122,15 @@ check "run csv with header and labels" 0 \
 	'grep -q "^strict,1,sg,cpu,bidi,65536,0,1,map,200,124.5," "$1"' \
 	'grep -q "^strict,1,sg,cpu,bidi,65536,0,1,map,.*,100,none$" "$1"'
 
+cmd="$run --format csv --header --device $dev"
+check "run on two devices: a device column, one header, both results" 0 \
+	'test "$(head -1 "$1" | cut -d, -f1)" = device' \
+	'test "$(wc -l <"$1")" -eq 13' \
+	'test "$(grep -c "^dmastress-mock,sg,cpu,bidi,65536" "$1")" -eq 12'
+
+cmd="$run --format csv --device $dev --device $dev --device $dev --device $dev --device $dev --device $dev --device $dev --device $dev"
+check "run on nine devices exits 2" 2 'grep -q "at most 8 devices" "$2"'
+
 cmd="$run --format csv --batch 8"
 check "run csv with batch has a batch row, no header" 0 \
 	'test "$(wc -l <"$1")" -eq 7' \
