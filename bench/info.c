@@ -15,6 +15,7 @@ static void dmastress_info_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: dmastress info [--device PATH] [--format text|json]\n"
+		"       dmastress info --devices all\n"
 		"       dmastress info --list KIND\n"
 		"\n"
 		"Print what the kernel reports for a dmastress device (DMASTRESS_IOC_INFO):\n"
@@ -23,9 +24,12 @@ static void dmastress_info_usage(FILE *f)
 		"\n"
 		"  --device PATH     device node (default " DMASTRESS_DEFAULT_DEVICE ")\n"
 		"  --format FMT      text (default) or json\n"
+		"  --devices all     one line per /dev/dmastress<N>: its BDF, IOMMU group\n"
+		"                    and group type, and the engines that can drive it\n"
 		"  --list KIND       print the names of KIND in value order on one line,\n"
 		"                    without opening the device; KIND is one of:\n"
-		"                    paths engines dirs group-types attrs phases\n"
+		"                    paths engines dirs group-types attrs result-flags\n"
+		"                    phases\n"
 		"  --help            this text\n"
 		"\n"
 		"Exit: 0 ok, 1 ioctl failed, 2 bad arguments, 4 no device.\n");
@@ -211,12 +215,14 @@ enum {
 	DMASTRESS_INFO_OPT_DEVICE = 256,
 	DMASTRESS_INFO_OPT_FORMAT,
 	DMASTRESS_INFO_OPT_LIST,
+	DMASTRESS_INFO_OPT_DEVICES,
 };
 
 static const struct option dmastress_info_opts[] = {
 	{ "device", required_argument, NULL, DMASTRESS_INFO_OPT_DEVICE },
 	{ "format", required_argument, NULL, DMASTRESS_INFO_OPT_FORMAT },
 	{ "list", required_argument, NULL, DMASTRESS_INFO_OPT_LIST },
+	{ "devices", required_argument, NULL, DMASTRESS_INFO_OPT_DEVICES },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -230,6 +236,52 @@ static const char *const dmastress_info_formats[] = { "text", "json" };
  *
  * Return: exit code, DMASTRESS_EXIT_*.
  */
+/*
+ * "dmastress info --devices all": every bound device, one line each:
+ * node, BDF, IOMMU group number (sysfs) and type, engines. Exit 4 when
+ * there is none.
+ */
+static int dmastress_info_devices(void)
+{
+	unsigned int n, found = 0;
+
+	for (n = 0; n < 64; n++) {
+		char dev[32], bdf[16], link[128], grp[160], engines[64];
+		struct dmastress_info info;
+		const char *g = "none";
+		ssize_t len;
+		int fd;
+
+		snprintf(dev, sizeof(dev), "/dev/dmastress%u", n);
+		if (access(dev, F_OK))
+			continue;
+		fd = dmastress_open(dev);
+		if (fd < 0)
+			continue;
+		if (dmastress_get_info(fd, dev, &info)) {
+			close(fd);
+			continue;
+		}
+		close(fd);
+		dmastress_bdf_name(info.bdf, bdf, sizeof(bdf));
+		snprintf(link, sizeof(link), "/sys/bus/pci/devices/%s/iommu_group",
+			 bdf);
+		len = readlink(link, grp, sizeof(grp) - 1);
+		if (len > 0) {
+			grp[len] = '\0';
+			g = strrchr(grp, '/') ? strrchr(grp, '/') + 1 : grp;
+		}
+		dmastress_info_engines(&info, engines, sizeof(engines));
+		printf("%s bdf=%s iommu_group=%s group_type=%s engines=%s\n",
+		       dev, bdf, g, dmastress_group_name(info.group_type),
+		       engines[0] ? engines : "none");
+		found++;
+	}
+	if (!found)
+		printf("skip: no /dev/dmastress<N>\n");
+	return found ? DMASTRESS_EXIT_OK : DMASTRESS_EXIT_SKIP;
+}
+
 int dmastress_info_main(int argc, char **argv)
 {
 	const char *dev = DMASTRESS_DEFAULT_DEVICE;
@@ -255,6 +307,12 @@ int dmastress_info_main(int argc, char **argv)
 		case DMASTRESS_INFO_OPT_LIST:
 			list = optarg;
 			break;
+		case DMASTRESS_INFO_OPT_DEVICES:
+			if (strcmp(optarg, "all")) {
+				dmastress_usage_error("info", "--devices takes 'all'");
+				return DMASTRESS_EXIT_USAGE;
+			}
+			return dmastress_info_devices();
 		case 'h':
 			dmastress_info_usage(stdout);
 			return DMASTRESS_EXIT_OK;
