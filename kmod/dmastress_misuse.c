@@ -345,24 +345,20 @@ static int dmastress_misuse_hold(struct dmastress_misuse_ctx *c)
 
 /*
  * The IOVA API's misuses: a range of two pages of the buffer, allocated
- * with dma_iova_try_alloc(); only where it succeeds (a DMA or DMA-FQ
- * domain). Each undoes exactly what it linked and frees the range.
+ * with dma_iova_try_alloc() and its first page linked; only where it
+ * succeeds (a DMA or DMA-FQ domain). Each undoes exactly what it linked
+ * and frees the range.
  */
-static int dmastress_misuse_iova_alloc(struct dmastress_misuse_ctx *c,
+static int dmastress_misuse_iova_begin(struct dmastress_misuse_ctx *c,
 				       struct dma_iova_state *state)
 {
+	int ret;
+
 	if (!DMASTRESS_HAVE_IOVA_API)
 		return dmastress_misuse_skip(c, DMASTRESS_WHY_IOVA_API);
 	if (!dma_iova_try_alloc(c->dev, state, 0, 2 * PAGE_SIZE))
 		return dmastress_misuse_skip(c, DMASTRESS_WHY_NO_IOVA);
-	return 0;
-}
-
-static int dmastress_misuse_iova_link_first(struct dmastress_misuse_ctx *c,
-					    struct dma_iova_state *state)
-{
-	int ret;
-
+	/* the first page linked, correctly */
 	ret = dma_iova_link(c->dev, state, virt_to_phys(c->buf), 0, PAGE_SIZE,
 			    DMA_TO_DEVICE, 0);
 	if (ret)
@@ -376,9 +372,7 @@ static int dmastress_misuse_iova_unlink(struct dmastress_misuse_ctx *c)
 	struct dma_iova_state state;
 	int ret;
 
-	ret = dmastress_misuse_iova_alloc(c, &state);
-	if (!ret)
-		ret = dmastress_misuse_iova_link_first(c, &state);
+	ret = dmastress_misuse_iova_begin(c, &state);
 	if (ret)
 		return ret;
 	dma_iova_sync(c->dev, &state, 0, PAGE_SIZE);
@@ -393,9 +387,7 @@ static int dmastress_misuse_iova_unaligned(struct dmastress_misuse_ctx *c)
 	struct dma_iova_state state;
 	int ret;
 
-	ret = dmastress_misuse_iova_alloc(c, &state);
-	if (!ret)
-		ret = dmastress_misuse_iova_link_first(c, &state);
+	ret = dmastress_misuse_iova_begin(c, &state);
 	if (ret)
 		return ret;
 	ret = dma_iova_link(c->dev, &state,
@@ -415,9 +407,7 @@ static int dmastress_misuse_iova_sync(struct dmastress_misuse_ctx *c)
 	struct dma_iova_state state;
 	int ret;
 
-	ret = dmastress_misuse_iova_alloc(c, &state);
-	if (!ret)
-		ret = dmastress_misuse_iova_link_first(c, &state);
+	ret = dmastress_misuse_iova_begin(c, &state);
 	if (ret)
 		return ret;
 	dma_iova_unlink(c->dev, &state, 0, PAGE_SIZE, DMA_TO_DEVICE, 0);
