@@ -261,6 +261,8 @@ struct dmastress_vbuf {
  *	DMA mask
  * @wide_seg: the run widens the device's max segment size first (see
  *	dmastress_widen_max_seg_size())
+ * @pieces: the path takes &struct dmastress_run_params.piece_bytes and
+ *	DMASTRESS_RUN_IOVA_UNLINK (others refuse them with -EINVAL)
  * @attrs: the DMASTRESS_ATTR_* a run of this path may set; others are
  *	-EINVAL (a stress mix drops them for this path)
  * @usable: optional; false (with *@why) when the path cannot run with
@@ -313,6 +315,7 @@ struct dmastress_path {
 	bool sg_limits;
 	bool bounces;
 	bool wide_seg;
+	bool pieces;
 	u32 attrs;
 	bool (*usable)(struct dmastress_dev *dd,
 		       const struct dmastress_run_params *params,
@@ -421,6 +424,7 @@ int dmastress_single_prepare(struct dmastress_op *op);
 int dmastress_single_describe(struct dmastress_op *op);
 void dmastress_single_sync_for_device(struct dmastress_op *op);
 void dmastress_single_sync_for_cpu(struct dmastress_op *op);
+void dmastress_single_teardown(struct dmastress_op *op);
 void dmastress_single_release(struct dmastress_op *op);
 void dmastress_single_check_align(struct dmastress_op *op, dma_addr_t dma,
 				  phys_addr_t phys);

@@ -564,6 +564,7 @@ static void dmastress_iova_release(struct dmastress_op *op)
 const struct dmastress_path dmastress_path_iova = {
 	.id = DMASTRESS_PATH_IOVA,
 	.bounces = true,
+	.pieces = true,
 	.attrs = DMASTRESS_ATTRS_STREAMING,
 	.usable = dmastress_iova_usable,
 	.prepare = dmastress_iova_prepare,

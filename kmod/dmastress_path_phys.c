@@ -205,7 +205,6 @@ static void dmastress_phys_sync_for_cpu(struct dmastress_op *op)
 static void dmastress_phys_teardown(struct dmastress_op *op)
 {
 	struct dmastress_phys_mmio *m = op->priv;
-	struct dmastress_single *s = op->priv;
 	enum dma_data_direction dir = op->dir;
 	struct device *dev = op->dd->dev;
 	size_t len = op->len;
@@ -215,10 +214,7 @@ static void dmastress_phys_teardown(struct dmastress_op *op)
 	if (!op->priv)
 		return;
 	if (!dmastress_phys_mmio_run(op->params)) {
-		if (s->mapped) {
-			s->unmap(op, s);
-			s->mapped = false;
-		}
+		dmastress_single_teardown(op);
 		return;
 	}
 	if (!m->mapped)

@@ -404,7 +404,13 @@ static void dmastress_page_sync_for_cpu(struct dmastress_op *op)
 				      op->dir);
 }
 
-static void dmastress_single_teardown(struct dmastress_op *op)
+/**
+ * dmastress_single_teardown() - undo a single, page or phys mapping, once
+ * @op: the op; nothing happens unless it is mapped
+ *
+ * Context: process context.
+ */
+void dmastress_single_teardown(struct dmastress_op *op)
 {
 	struct dmastress_single *s = op->priv;
 

@@ -59,7 +59,8 @@ static bool dmastress_mask_bits_ok(u32 bits)
  * BATCH or OOB_XFER; NO_XFER only with NO_VERIFY and without STRESS or
  * OOB_XFER; REUSE not with STRESS or BATCH; INLINE only with one thread;
  * piece_bytes 0 or a power of two within DMASTRESS_{MIN,MAX}_PIECE_BYTES and
- * IOVA_UNLINK, both for the iova path only (not in stress);
+ * IOVA_UNLINK, both only for a path that takes pieces (&struct
+ * dmastress_path.pieces; not in stress);
  * threads x len_bytes x (batch, live or 1) <= DMASTRESS_MAX_RUN_BYTES;
  * reserved fields zero. Any context.
  *
@@ -101,13 +102,13 @@ int dmastress_validate_params(const struct dmastress_run_params *p)
 	    (p->pool_boundary && !is_power_of_2(p->pool_boundary)))
 		return -EINVAL;
 	if (p->piece_bytes &&
-	    (stress || p->path != DMASTRESS_PATH_IOVA ||
+	    (stress || !dmastress_paths[p->path]->pieces ||
 	     !is_power_of_2(p->piece_bytes) ||
 	     p->piece_bytes < DMASTRESS_MIN_PIECE_BYTES ||
 	     p->piece_bytes > DMASTRESS_MAX_PIECE_BYTES))
 		return -EINVAL;
 	if ((p->flags & DMASTRESS_RUN_IOVA_UNLINK) &&
-	    (stress || p->path != DMASTRESS_PATH_IOVA))
+	    (stress || !dmastress_paths[p->path]->pieces))
 		return -EINVAL;
 	if (p->live > DMASTRESS_MAX_LIVE || (stress && !p->live) ||
 	    (p->paths & ~GENMASK(DMASTRESS_NR_PATHS - 1, 0)))
