@@ -50,15 +50,33 @@ static void dmastress_info_engines(const struct dmastress_info *info,
 	}
 }
 
+/* "cpu:1048576,nvme:524288": each usable engine's largest transfer, bytes. */
+static void dmastress_info_max_xfer(const struct dmastress_info *info,
+				    char *buf, size_t len)
+{
+	unsigned int e;
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (e = 0; e < DMASTRESS_NR_ENGINES && used < len; e++) {
+		if (!(info->engines & (1U << e)))
+			continue;
+		used += snprintf(buf + used, len - used, "%s%s:%u",
+				 used ? "," : "", dmastress_engine_names[e],
+				 info->engine_max_xfer[e]);
+	}
+}
+
 #define DMASTRESS_FLAG(info, f)	(((info)->flags & DMASTRESS_INFO_##f) ? 1 : 0)
 
 static void dmastress_info_text(const char *dev,
 				const struct dmastress_info *info)
 {
-	char bdf[32], engines[64];
+	char bdf[32], engines[64], max_xfer[96];
 
 	dmastress_bdf_name(info->bdf, bdf, sizeof(bdf));
 	dmastress_info_engines(info, engines, sizeof(engines));
+	dmastress_info_max_xfer(info, max_xfer, sizeof(max_xfer));
 #define KV(k, fmt, ...)	printf("%-26s " fmt "\n", k, __VA_ARGS__)
 	KV("device", "%s", dev);
 	KV("bdf", "%s", bdf);
@@ -88,6 +106,7 @@ static void dmastress_info_text(const char *dev,
 	KV("swiotlb_nslabs", "%llu", (unsigned long long)info->swiotlb_nslabs);
 	KV("need_sync", "%d", DMASTRESS_FLAG(info, NEED_SYNC));
 	KV("engines", "%s", engines[0] ? engines : "none");
+	KV("engine_max_xfer_bytes", "%s", max_xfer[0] ? max_xfer : "none");
 	KV("timer_overhead_ns", "%u", info->timer_overhead_ns);
 	KV("timer_overhead_ps", "%llu", (unsigned long long)info->timer_overhead_ps);
 	KV("dma_api_debug", "%d", DMASTRESS_FLAG(info, DMA_API_DEBUG));
@@ -148,7 +167,15 @@ static void dmastress_info_json(const char *dev,
 		printf("%s\"%s\"", first ? "" : ", ", dmastress_engine_names[e]);
 		first = 0;
 	}
-	printf("]");
+	printf("], \"engine_max_xfer_bytes\": {");
+	for (e = 0, first = 1; e < DMASTRESS_NR_ENGINES; e++) {
+		if (!(info->engines & (1U << e)))
+			continue;
+		printf("%s\"%s\": %u", first ? "" : ", ",
+		       dmastress_engine_names[e], info->engine_max_xfer[e]);
+		first = 0;
+	}
+	printf("}");
 	printf(", \"timer_overhead_ns\": %u", info->timer_overhead_ns);
 	printf(", \"timer_overhead_ps\": %llu",
 	       (unsigned long long)info->timer_overhead_ps);

@@ -74,11 +74,12 @@ check "info text" 0 \
 	'grep -q "^dma_mask  *0xffffffffffffffff (64 bits)$" "$1"' \
 	'grep -q "^coherent_dma_mask  *0xffffffff (32 bits)$" "$1"' \
 	'grep -q "^timer_overhead_ps  *21345$" "$1"' \
-	'test "$(wc -l <"$1")" -eq 26'
+	'grep -q "^engine_max_xfer_bytes  *edu:2048,cpu:1048576$" "$1"' \
+	'test "$(wc -l <"$1")" -eq 27'
 
 cmd="info --device $dev --format json"
 check "info json" 0 \
-	'jq -e ".bdf == \"0000:00:04.0\" and .group_type == \"DMA-FQ\" and .max_seg_size_bytes == 65536 and .engines == [\"edu\",\"cpu\"] and .swiotlb_active and (.pfn_pitfall | not) and .timer_overhead_ns == 21" "$1" >/dev/null'
+	'jq -e ".bdf == \"0000:00:04.0\" and .group_type == \"DMA-FQ\" and .max_seg_size_bytes == 65536 and .engines == [\"edu\",\"cpu\"] and .swiotlb_active and (.pfn_pitfall | not) and .timer_overhead_ns == 21 and .engine_max_xfer_bytes.edu == 2048 and .engine_max_xfer_bytes.cpu == 1048576" "$1" >/dev/null'
 
 cmd="info --device /dev/dmastress-none"
 check "info without a device exits 4" 4 'grep -q "cannot open" "$2"'
@@ -90,7 +91,7 @@ for kl in "paths:coherent pool single page sg sgtable resource pages noncoherent
 	"group-types:none identity DMA DMA-FQ blocked" \
 	"attrs:wc nokmap contig managed mmio skipsync single-pages nowarn weak minalign node" \
 	"result-flags:iova-linked phys-fallback no-unmap bounced nvme-prp nvme-sgl" \
-	"phases:map sync_for_device xfer sync_for_cpu unmap e2e"; do
+	"phases:map sync_for_device xfer sync_for_cpu unmap e2e cmd"; do
 	kind=${kl%%:*}
 	got=$($bin info --list "$kind" 2>"$err")
 	rc=$?
@@ -117,7 +118,7 @@ cols="mode,rep,path,engine,dir,size_bytes,nents,threads,phase,count,mean_ns,p50_
 cmd="$run --format csv --header --label mode=strict,rep=1"
 check "run csv with header and labels" 0 \
 	"test \"\$(head -1 \"\$1\")\" = $cols" \
-	'test "$(wc -l <"$1")" -eq 7' \
+	'test "$(wc -l <"$1")" -eq 8' \
 	'test "$(awk -F, "{print NF}" "$1" | sort -u)" = 26' \
 	'grep -q "^strict,1,sg,cpu,bidi,65536,0,1,map,200,124.5," "$1"' \
 	'grep -q "^strict,1,sg,cpu,bidi,65536,0,1,map,.*,100,none$" "$1"'
@@ -125,22 +126,22 @@ check "run csv with header and labels" 0 \
 cmd="$run --format csv --header --device $dev"
 check "run on two devices: a device column, one header, both results" 0 \
 	'test "$(head -1 "$1" | cut -d, -f1)" = device' \
-	'test "$(wc -l <"$1")" -eq 13' \
-	'test "$(grep -c "^dmastress-mock,sg,cpu,bidi,65536" "$1")" -eq 12'
+	'test "$(wc -l <"$1")" -eq 15' \
+	'test "$(grep -c "^dmastress-mock,sg,cpu,bidi,65536" "$1")" -eq 14'
 
 cmd="$run --format csv --device $dev --device $dev --device $dev --device $dev --device $dev --device $dev --device $dev --device $dev"
 check "run on nine devices exits 2" 2 'grep -q "at most 8 devices" "$2"'
 
 cmd="$run --format csv --batch 8"
 check "run csv with batch has a batch row, no header" 0 \
-	'test "$(wc -l <"$1")" -eq 7' \
-	'grep -q ",batch,200,724.5,.*,700,749," "$1"' \
+	'test "$(wc -l <"$1")" -eq 8' \
+	'grep -q ",batch,200,824.5,.*,800,849," "$1"' \
 	'! grep -q "^path" "$1"'
 
 cmd="$run --format json --label mode=strict"
 check "run json" 0 \
 	'jq -e ".labels.mode == \"strict\" and .status == 0 and .ops == 200 and .bytes == 13107200 and .params.size_bytes == 65536 and .first_mismatch == null and .sample_dma_addr == \"0xfffff000\"" "$1" >/dev/null' \
-	'jq -e ".phases | keys | length == 6" "$1" >/dev/null' \
+	'jq -e ".phases | keys | length == 7" "$1" >/dev/null' \
 	'jq -e "(.bytes / 1048576 / (.elapsed_ns / 1e9) - .bw_mib_s) | (. < 0.001 and . > -0.001)" "$1" >/dev/null' \
 	'jq -e ".phases.xfer.min_ns == 300 and .phases.xfer.max_ns == 349 and .phases.xfer.mean_ns == 324.5" "$1" >/dev/null' \
 	'jq -e "[.phases[] | (.min_ns <= .p50_ns and .p50_ns <= .p90_ns and .p90_ns <= .p99_ns and .p99_ns <= .p999_ns and .p999_ns <= .max_ns)] | all" "$1" >/dev/null' \

@@ -55,6 +55,8 @@ static void mock_info(struct dmastress_info *i)
 	i->cache_alignment = 64;
 	i->iommu_granule = 4096;
 	i->engines = 3;
+	i->engine_max_xfer[0] = 2048;
+	i->engine_max_xfer[1] = 1048576;
 	i->timer_overhead_ns = 21;
 	i->timer_overhead_ps = 21345;
 	i->swiotlb_nslabs = 32768;

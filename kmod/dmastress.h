@@ -55,6 +55,8 @@ enum dmastress_xfer_dir {
 	DMASTRESS_DEV_TO_MEM,
 };
 
+struct dmastress_seg;
+
 /**
  * struct dmastress_engine - who moves the bytes as the device
  * @id: enum dmastress_engine_id; its name is dmastress_engine_name(@id)
@@ -70,6 +72,17 @@ enum dmastress_xfer_dir {
  *	-ETIMEDOUT when the device did not complete, -EIO on a device error.
  *	Process context, may sleep; the caller serialises per device as the
  *	engine requires (the edu engine takes its own lock).
+ * @dev_max_xfer: optional; the largest transfer on @dd, bytes, when the
+ *	device tells it (nvme: Identify's MDTS), at most @max_xfer; 0 when
+ *	the engine cannot run on @dd. Any context.
+ * @xfer_segs: optional, a scatter-gather engine: move the @len bytes of
+ *	the @nsegs DMA segments @segs (in order, covering @len) and @devbuf
+ *	in as few device commands as the device allows (one per
+ *	dev_max_xfer() bytes), the segments as the commands' own data
+ *	pointers. Adds to *@cmd_ns the ns of the commands that moved the
+ *	segments' bytes (not the engine's own staging). Errors as @xfer;
+ *	-EOPNOTSUPP for segments the device cannot point at. Process
+ *	context, may sleep.
  *
  * A third engine (a dmaengine memcpy channel, an NVMe queue) is one new file
  * kmod/dmastress_engine_<name>.c, one X() entry of DMASTRESS_ENGINES and one
@@ -82,6 +95,11 @@ struct dmastress_engine {
 	u32 (*run_flags)(struct dmastress_dev *dd, u64 state[2]);
 	int (*xfer)(struct dmastress_dev *dd, dma_addr_t dma, void *devbuf,
 		    size_t len, enum dmastress_xfer_dir dir);
+	size_t (*dev_max_xfer)(struct dmastress_dev *dd);
+	int (*xfer_segs)(struct dmastress_dev *dd,
+			 const struct dmastress_seg *segs, unsigned int nsegs,
+			 void *devbuf, size_t len,
+			 enum dmastress_xfer_dir dir, u64 *cmd_ns);
 };
 
 /**
@@ -437,6 +455,14 @@ phys_addr_t dmastress_resource_phys(struct dmastress_dev *dd);
 
 /* dmastress_engine.c */
 extern const struct dmastress_engine *const dmastress_engines[DMASTRESS_NR_ENGINES];
+bool dmastress_engine_interrupted(struct dmastress_dev *dd);
+size_t dmastress_engine_max_xfer(struct dmastress_dev *dd,
+				 const struct dmastress_engine *eng);
+int dmastress_engine_xfer_segs(struct dmastress_dev *dd,
+			       const struct dmastress_engine *eng,
+			       const struct dmastress_seg *segs,
+			       unsigned int nsegs, void *devbuf, size_t len,
+			       enum dmastress_xfer_dir dir, u64 *cmd_ns);
 int dmastress_engine_xfer(struct dmastress_dev *dd,
 			  const struct dmastress_engine *eng, dma_addr_t dma,
 			  void *devbuf, size_t len, enum dmastress_xfer_dir dir);

@@ -4,6 +4,7 @@
  * transfer, and transfers split to what an engine can do
  */
 #include <linux/kthread.h>
+#include <linux/ktime.h>
 #include <linux/minmax.h>
 #include <linux/overflow.h>
 #include <linux/sched.h>
@@ -19,11 +20,16 @@ const struct dmastress_engine *const dmastress_engines[DMASTRESS_NR_ENGINES] = {
 	[DMASTRESS_ENGINE_NVME] = &dmastress_engine_nvme,
 };
 
-/*
- * The device is being unbound, a run's kthread is asked to stop, or a user
- * task got a fatal signal.
+/**
+ * dmastress_engine_interrupted() - should a long transfer stop?
+ * @dd: the device
+ *
+ * Process context.
+ *
+ * Return: true when the device is being unbound, a run's kthread is asked
+ * to stop, or a user task got a fatal signal.
  */
-static bool dmastress_engine_interrupted(struct dmastress_dev *dd)
+bool dmastress_engine_interrupted(struct dmastress_dev *dd)
 {
 	if (READ_ONCE(dd->gone))
 		return true;
@@ -86,6 +92,23 @@ void dmastress_devbuf_free(void *mem)
 }
 
 /**
+ * dmastress_engine_max_xfer() - the largest transfer of an engine on a device
+ * @dd: the device
+ * @eng: the engine
+ *
+ * Any context.
+ *
+ * Return: bytes: what the device reports (&struct dmastress_engine
+ * dev_max_xfer, e.g. an NVMe controller's MDTS), else the engine's own
+ * @eng->max_xfer; 0 when the engine cannot run on @dd.
+ */
+size_t dmastress_engine_max_xfer(struct dmastress_dev *dd,
+				 const struct dmastress_engine *eng)
+{
+	return eng->dev_max_xfer ? eng->dev_max_xfer(dd) : eng->max_xfer;
+}
+
+/**
  * dmastress_engine_xfer() - move bytes in transfers the engine can do
  * @dd: the device
  * @eng: the engine
@@ -94,10 +117,10 @@ void dmastress_devbuf_free(void *mem)
  * @len: bytes
  * @dir: DMASTRESS_MEM_TO_DEV or DMASTRESS_DEV_TO_MEM
  *
- * Splits the range into transfers of at most @eng->max_xfer bytes and stops
- * at the first error. Between transfers it gives up the CPU and checks for
- * an unbind (@dd->gone), kthread_stop() (a run's thread) or a fatal signal
- * (a user task). Process context, may sleep.
+ * Splits the range into transfers of at most dmastress_engine_max_xfer()
+ * bytes and stops at the first error. Between transfers it gives up the
+ * CPU and checks for an unbind (@dd->gone), kthread_stop() (a run's
+ * thread) or a fatal signal (a user task). Process context, may sleep.
  *
  * Return: 0, -EINTR when stopped, or the engine's error (-EFAULT for an
  * address that does not translate, -ETIMEDOUT, -EIO).
@@ -106,11 +129,14 @@ int dmastress_engine_xfer(struct dmastress_dev *dd,
 			  const struct dmastress_engine *eng, dma_addr_t dma,
 			  void *devbuf, size_t len, enum dmastress_xfer_dir dir)
 {
+	size_t max = dmastress_engine_max_xfer(dd, eng);
 	size_t done = 0;
 	int ret;
 
+	if (!max)
+		return -EIO;
 	while (done < len) {
-		size_t n = min(len - done, eng->max_xfer);
+		size_t n = min(len - done, max);
 
 		if (done) {
 			cond_resched();
@@ -123,4 +149,48 @@ int dmastress_engine_xfer(struct dmastress_dev *dd,
 		done += n;
 	}
 	return 0;
+}
+
+/**
+ * dmastress_engine_xfer_segs() - move a segment list's bytes
+ * @dd: the device
+ * @eng: the engine
+ * @segs: DMA segments, in order
+ * @nsegs: entries of @segs
+ * @devbuf: device-side buffer of @len bytes
+ * @len: bytes, the sum of the segments' lengths
+ * @dir: DMASTRESS_MEM_TO_DEV or DMASTRESS_DEV_TO_MEM
+ * @cmd_ns: out, added to: ns of the device commands that moved the
+ *	segments' bytes, where the engine tells them apart (nvme), else the
+ *	whole transfer's
+ *
+ * A scatter-gather engine (&struct dmastress_engine xfer_segs) takes the
+ * whole list, its commands pointing at several segments each; any other
+ * moves segment after segment with dmastress_engine_xfer(). Process
+ * context, may sleep.
+ *
+ * Return: as dmastress_engine_xfer(); -EOPNOTSUPP when the device cannot
+ * point at these segments.
+ */
+int dmastress_engine_xfer_segs(struct dmastress_dev *dd,
+			       const struct dmastress_engine *eng,
+			       const struct dmastress_seg *segs,
+			       unsigned int nsegs, void *devbuf, size_t len,
+			       enum dmastress_xfer_dir dir, u64 *cmd_ns)
+{
+	u64 t0 = ktime_get_ns();
+	size_t off = 0;
+	unsigned int i;
+	int ret = 0;
+
+	if (eng->xfer_segs)
+		return eng->xfer_segs(dd, segs, nsegs, devbuf, len, dir,
+				      cmd_ns);
+	for (i = 0; i < nsegs && !ret; i++) {
+		ret = dmastress_engine_xfer(dd, eng, segs[i].dma, devbuf + off,
+					    segs[i].len, dir);
+		off += segs[i].len;
+	}
+	*cmd_ns += ktime_get_ns() - t0;
+	return ret;
 }

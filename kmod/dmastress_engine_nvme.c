@@ -11,19 +11,23 @@
  * device reads memory) and READ (the device writes memory) commands on
  * namespace 1, whose data pointers are the path's own DMA addresses.
  *
- * A data pointer is a PRP pair or list where the transfer allows it (a
- * dword-aligned start and whole logical blocks), else an SGL where the
- * controller supports SGLs: a data block descriptor for the path's bytes,
- * padded to whole blocks by a zero block (WRITE), or for a READ by a bit
- * bucket where the controller has them, else by a scratch block.
+ * A path's transfer is split at the controller's MDTS (max_xfer, at most
+ * DMASTRESS_NVME_MAX_XFER): each command's data pointer covers as many of
+ * the path's DMA segments as fit, as PRPs (a pair or a list) where the
+ * segments allow it (the first starts on a dword, the others on a page,
+ * all but the last end on one; whole logical blocks), else as an SGL
+ * where the controller supports SGLs: a data block descriptor per
+ * segment, padded to whole blocks by a zero block (WRITE), or for a READ
+ * by a bit bucket where the controller has them, else by a scratch block.
  * The engine's device-side buffer is the namespace's first blocks, a
- * region of DMASTRESS_NVME_MAX_XFER bytes per I/O queue; a transfer takes
- * the queue of the CPU it runs on (the run's kthreads are bound to CPUs
- * round robin), so threads on other CPUs run in parallel; moving
- * bytes between a DMA address and the kernel takes a second command
- * through a coherent staging buffer, as the edu engine does:
+ * region of max_xfer bytes per I/O queue; a transfer takes the queue of
+ * the CPU it runs on (the run's kthreads are bound to CPUs round robin),
+ * so threads on other CPUs run in parallel; moving bytes between a DMA
+ * address and the kernel takes a second command through a coherent
+ * staging buffer, as the edu engine does:
  *   MEM_TO_DEV: memory -(WRITE)-> LBAs -(READ)-> staging -> devbuf
  *   DEV_TO_MEM: devbuf -> staging -(WRITE)-> LBAs -(READ)-> memory
+ * The data command alone is timed for DMASTRESS_PHASE_CMD.
  *
  * The engine destroys the data on the blocks it writes. Before it takes a
  * controller it reads the namespace's first MiB and refuses one with a
@@ -85,8 +89,14 @@
 #define DMASTRESS_NVME_QDEPTH	16
 /* Most I/O queue pairs, one per CPU. */
 #define DMASTRESS_NVME_MAX_IOQ	8
-/* Largest transfer, bytes: the staging buffer's size (MDTS permitting). */
-#define DMASTRESS_NVME_MAX_XFER	SZ_64K
+/*
+ * Largest command, bytes: the staging buffer's size and a queue's region
+ * of the namespace (MDTS permitting). A PRP list of a command this size
+ * (257 entries at 4 KiB pages) fits in the one list page.
+ */
+#define DMASTRESS_NVME_MAX_XFER	SZ_1M
+/* SGL data block descriptors one command takes: the list page, less the pad. */
+#define DMASTRESS_NVME_MAX_DESC	(PAGE_SIZE / 16 - 1)
 /* One command's wait, and the controller's enable and disable, ms. */
 #define DMASTRESS_NVME_TIMEOUT_MS	5000
 /* Bytes of the namespace checked for signatures before it is taken. */
@@ -109,9 +119,10 @@ MODULE_PARM_DESC(nvme_allow,
  * @phase: the phase bit a new completion carries
  * @cid: the last command id
  * @lock: serialises the queue's commands and buffers
- * @staging: coherent buffer of DMASTRESS_NVME_MAX_XFER bytes
+ * @staging: coherent buffer of max_xfer bytes (admin: a page)
  * @staging_dma: its DMA address
- * @list: coherent page for a PRP list or an SGL segment
+ * @list: coherent page for a PRP list or an SGL segment (up to
+ *	DMASTRESS_NVME_MAX_DESC data descriptors and a pad)
  * @list_dma: its DMA address
  * @slba: first block of the queue's region of the namespace
  */
@@ -216,18 +227,29 @@ static int dmastress_nvme_wait_ready(struct dmastress_nvme *nv, bool rdy)
 }
 
 /*
- * Submit one command on @q and poll for its completion. Returns 0, -EIO
- * with the status decoded in the log, or -ETIMEDOUT (the controller is then
+ * Submit one command on @q and poll for its completion; *@ns (if set) gets
+ * the ns from the doorbell to the completion seen. Returns 0, -EIO with
+ * the status decoded in the log, or -ETIMEDOUT (the controller is then
  * disabled: it may still own the buffers, which the caller must not reuse).
+ *
+ * The completion entry is polled in coherent memory with the CPU spinning:
+ * a sleep between polls costs more than a command (under TCG a 128 KiB
+ * READ completes in ~100 us; usleep_range(20, 100) took ~0.5 ms a command).
+ * Once a jiffy the poll reads CSTS (an MMIO read, which under TCG waits for
+ * the emulation's lock), checks the timeout and an unbind and gives up the
+ * CPU to whoever needs it.
  */
 static int dmastress_nvme_cmd(struct dmastress_dev *dd,
 			      struct dmastress_nvme *nv,
-			      struct dmastress_nvme_q *q, __le32 *cmd, u32 *dw0)
+			      struct dmastress_nvme_q *q, __le32 *cmd, u32 *dw0,
+			      u64 *ns)
 {
 	unsigned long deadline = jiffies +
 				 msecs_to_jiffies(DMASTRESS_NVME_TIMEOUT_MS);
+	unsigned long check = jiffies + 1;
 	__le32 *cqe;
 	u16 status;
+	u64 t0;
 
 	if (nv->dead)
 		return -EIO;
@@ -237,9 +259,14 @@ static int dmastress_nvme_cmd(struct dmastress_dev *dd,
 	q->tail = (q->tail + 1) % DMASTRESS_NVME_QDEPTH;
 	/* the entry is in coherent memory before the doorbell */
 	wmb();
+	t0 = ktime_get_ns();
 	writel(q->tail, dmastress_nvme_db(nv, q->qid, false));
 	cqe = &q->cq[q->head * 4];
 	while ((le32_to_cpu(READ_ONCE(cqe[3])) >> 16 & 1) != q->phase) {
+		if (time_before(jiffies, check)) {
+			cpu_relax();
+			continue;
+		}
 		if (readl(nv->regs + NVME_REG_CSTS) & NVME_CSTS_CFS) {
 			dev_err(dd->dev, "nvme: controller fatal status, disabled\n");
 			nv->dead = true;
@@ -251,8 +278,11 @@ static int dmastress_nvme_cmd(struct dmastress_dev *dd,
 			nv->dead = true;
 			return -ETIMEDOUT;
 		}
-		usleep_range(20, 100);
+		cond_resched();
+		check = jiffies + 1;
 	}
+	if (ns)
+		*ns += ktime_get_ns() - t0;
 	dma_rmb();
 	status = le32_to_cpu(cqe[3]) >> 17;
 	if (dw0)
@@ -271,7 +301,8 @@ static int dmastress_nvme_cmd(struct dmastress_dev *dd,
 }
 
 static int dmastress_nvme_q_alloc(struct dmastress_dev *dd,
-				  struct dmastress_nvme_q *q, u16 qid)
+				  struct dmastress_nvme_q *q, u16 qid,
+				  size_t staging)
 {
 	q->qid = qid;
 	q->phase = 1;
@@ -280,8 +311,8 @@ static int dmastress_nvme_q_alloc(struct dmastress_dev *dd,
 				    &q->sq_dma, GFP_KERNEL);
 	q->cq = dmam_alloc_coherent(dd->dev, DMASTRESS_NVME_QDEPTH * 16,
 				    &q->cq_dma, GFP_KERNEL);
-	q->staging = dmam_alloc_coherent(dd->dev, DMASTRESS_NVME_MAX_XFER,
-					 &q->staging_dma, GFP_KERNEL);
+	q->staging = dmam_alloc_coherent(dd->dev, staging, &q->staging_dma,
+					 GFP_KERNEL);
 	q->list = dmam_alloc_coherent(dd->dev, PAGE_SIZE, &q->list_dma,
 				      GFP_KERNEL);
 	return q->sq && q->cq && q->staging && q->list ? 0 : -ENOMEM;
@@ -308,7 +339,7 @@ static int dmastress_nvme_identify(struct dmastress_dev *dd,
 	dmastress_nvme_cmd_init(cmd, NVME_OP_ADMIN_IDENTIFY, nsid,
 				nv->admin.staging_dma);
 	cmd[10] = cpu_to_le32(cns);
-	return dmastress_nvme_cmd(dd, nv, &nv->admin, cmd, NULL);
+	return dmastress_nvme_cmd(dd, nv, &nv->admin, cmd, NULL, NULL);
 }
 
 /* Ask for @want I/O queue pairs; the controller grants what it can. */
@@ -323,7 +354,7 @@ static int dmastress_nvme_set_queues(struct dmastress_dev *dd,
 	dmastress_nvme_cmd_init(cmd, NVME_OP_ADMIN_SET_FEAT, 0, 0);
 	cmd[10] = cpu_to_le32(NVME_FEAT_NUM_QUEUES);
 	cmd[11] = cpu_to_le32((want - 1) << 16 | (want - 1));
-	ret = dmastress_nvme_cmd(dd, nv, &nv->admin, cmd, &dw0);
+	ret = dmastress_nvme_cmd(dd, nv, &nv->admin, cmd, &dw0, NULL);
 	if (ret)
 		return ret;
 	nv->nr_io = min3(want, (dw0 & 0xffff) + 1, (dw0 >> 16) + 1);
@@ -342,87 +373,279 @@ static int dmastress_nvme_create_io(struct dmastress_dev *dd,
 	dmastress_nvme_cmd_init(cmd, NVME_OP_ADMIN_CREATE_CQ, 0, q->cq_dma);
 	cmd[10] = cpu_to_le32(size);
 	cmd[11] = cpu_to_le32(1);	/* physically contiguous, no interrupt */
-	ret = dmastress_nvme_cmd(dd, nv, &nv->admin, cmd, NULL);
+	ret = dmastress_nvme_cmd(dd, nv, &nv->admin, cmd, NULL, NULL);
 	if (ret)
 		return ret;
 	dmastress_nvme_cmd_init(cmd, NVME_OP_ADMIN_CREATE_SQ, 0, q->sq_dma);
 	cmd[10] = cpu_to_le32(size);
 	cmd[11] = cpu_to_le32((u32)q->qid << 16 | 1);	/* its CQ, contiguous */
-	return dmastress_nvme_cmd(dd, nv, &nv->admin, cmd, NULL);
+	return dmastress_nvme_cmd(dd, nv, &nv->admin, cmd, NULL, NULL);
+}
+
+/**
+ * struct dmastress_nvme_span - one command's share of a segment list
+ * @segs: the segment the span starts in
+ * @nsegs: segments from @segs on (the span ends inside the last, or at
+ *	its end)
+ * @skip: bytes of @segs[0] before the span
+ * @len: bytes of the span
+ */
+struct dmastress_nvme_span {
+	const struct dmastress_seg *segs;
+	unsigned int nsegs;
+	size_t skip;
+	size_t len;
+};
+
+/* Piece @i of @sp: its DMA address and length, bytes. */
+static dma_addr_t dmastress_nvme_piece(const struct dmastress_nvme_span *sp,
+				       unsigned int i, size_t *done,
+				       size_t *n)
+{
+	size_t skip = i ? 0 : sp->skip;
+
+	*n = min(sp->segs[i].len - skip, sp->len - *done);
+	*done += *n;
+	return sp->segs[i].dma + skip;
 }
 
 /*
- * Fill @cmd's data pointer for @len bytes at @dma and return the blocks
- * it covers: PRPs when @dma is dword-aligned and @len whole blocks, else
- * an SGL (data block, then a pad: the zero block for a WRITE, a bit bucket
- * for a READ). 0 when neither fits (no SGL support).
+ * Can PRPs describe @sp? The first piece starts dword-aligned, every other
+ * on a page, and every piece but the last ends on a page (NVMe 1.4 4.3).
+ */
+static bool dmastress_nvme_prp_ok(const struct dmastress_nvme_span *sp)
+{
+	size_t done = 0, n;
+	unsigned int i;
+
+	for (i = 0; i < sp->nsegs; i++) {
+		dma_addr_t dma = dmastress_nvme_piece(sp, i, &done, &n);
+
+		if (!i && !IS_ALIGNED(dma, 4))
+			return false;
+		if (i && !PAGE_ALIGNED(dma))
+			return false;
+		if (i + 1 < sp->nsegs && !PAGE_ALIGNED(dma + n))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Fill @cmd's data pointer for @sp and return the blocks it covers: PRPs
+ * when they can describe it and it is whole blocks, else an SGL segment in
+ * @q's list page (a data block per piece, then a pad: the zero block for a
+ * WRITE, a bit bucket or the scratch block for a READ). 0 when neither
+ * fits (no SGL support, or SGL data blocks must start on a dword).
  */
 static u32 dmastress_nvme_dptr(struct dmastress_nvme *nv,
 			       struct dmastress_nvme_q *q, __le32 *cmd,
-			       dma_addr_t dma, size_t len, bool write)
+			       const struct dmastress_nvme_span *sp, bool write)
 {
-	u32 nlb = DIV_ROUND_UP(len, nv->lba_bytes);
-	size_t pad = (size_t)nlb * nv->lba_bytes - len;
+	u32 nlb = DIV_ROUND_UP(sp->len, nv->lba_bytes);
+	size_t pad = (size_t)nlb * nv->lba_bytes - sp->len;
+	dma_addr_t dma, prp1 = 0, prp2 = 0;
+	size_t done = 0, n;
 	__le64 *d = q->list;
+	unsigned int i, k = 0;
 
-	if (!pad && IS_ALIGNED(dma, 4)) {
-		dma_addr_t first = ALIGN_DOWN(dma, PAGE_SIZE);
-		size_t pages = DIV_ROUND_UP(dma + len - first, PAGE_SIZE);
-		dma_addr_t prp2 = 0;
-		size_t i;
+	if (!pad && dmastress_nvme_prp_ok(sp)) {
+		for (i = 0; i < sp->nsegs; i++) {
+			dma_addr_t a;
 
-		if (pages == 2) {
-			prp2 = first + PAGE_SIZE;
-		} else if (pages > 2) {
-			for (i = 1; i < pages; i++)
-				d[i - 1] = cpu_to_le64(first + i * PAGE_SIZE);
-			prp2 = q->list_dma;
+			dma = dmastress_nvme_piece(sp, i, &done, &n);
+			a = ALIGN_DOWN(dma, PAGE_SIZE);
+			if (!i) {
+				prp1 = dma;
+				a += PAGE_SIZE;
+			}
+			for (; a < dma + n; a += PAGE_SIZE)
+				d[k++] = cpu_to_le64(a);
 		}
-		cmd[6] = cpu_to_le32(lower_32_bits(dma));
-		cmd[7] = cpu_to_le32(upper_32_bits(dma));
+		if (k == 1)
+			prp2 = le64_to_cpu(d[0]);
+		else if (k > 1)
+			prp2 = q->list_dma;
+		cmd[6] = cpu_to_le32(lower_32_bits(prp1));
+		cmd[7] = cpu_to_le32(upper_32_bits(prp1));
 		cmd[8] = cpu_to_le32(lower_32_bits(prp2));
 		cmd[9] = cpu_to_le32(upper_32_bits(prp2));
 		atomic64_inc(&nv->prps);
 		return nlb;
 	}
-	if (!nv->sgl || (nv->sgl_dword && !IS_ALIGNED(dma, 4)))
+	if (!nv->sgl)
 		return 0;
-	/* the segment: data, and the pad when the length is not whole blocks */
-	d[0] = cpu_to_le64(dma);
-	d[1] = cpu_to_le64((u64)len | (u64)NVME_SGL_DATA << 56);
+	for (i = 0; i < sp->nsegs; i++) {
+		dma = dmastress_nvme_piece(sp, i, &done, &n);
+		if (nv->sgl_dword && !IS_ALIGNED(dma, 4))
+			return 0;
+		d[k++] = cpu_to_le64(dma);
+		d[k++] = cpu_to_le64((u64)n | (u64)NVME_SGL_DATA << 56);
+	}
 	if (pad && !write && nv->sgl_bitbucket) {
-		d[2] = 0;
-		d[3] = cpu_to_le64((u64)pad | (u64)NVME_SGL_BIT_BUCKET << 56);
+		d[k++] = 0;
+		d[k++] = cpu_to_le64((u64)pad | (u64)NVME_SGL_BIT_BUCKET << 56);
 	} else if (pad) {
-		d[2] = cpu_to_le64(write ? nv->pad_dma : nv->scratch_dma);
-		d[3] = cpu_to_le64((u64)pad | (u64)NVME_SGL_DATA << 56);
+		d[k++] = cpu_to_le64(write ? nv->pad_dma : nv->scratch_dma);
+		d[k++] = cpu_to_le64((u64)pad | (u64)NVME_SGL_DATA << 56);
 	}
 	cmd[0] = cpu_to_le32(le32_to_cpu(cmd[0]) | NVME_PSDT_SGL);
 	cmd[6] = cpu_to_le32(lower_32_bits(q->list_dma));
 	cmd[7] = cpu_to_le32(upper_32_bits(q->list_dma));
-	cmd[8] = cpu_to_le32(pad ? 32 : 16);
+	cmd[8] = cpu_to_le32(k * 8);
 	cmd[9] = cpu_to_le32((u32)NVME_SGL_LAST_SEG << 24);
 	atomic64_inc(&nv->sgls);
 	return nlb;
 }
 
-/* READ or WRITE @len bytes at @dma from or to @q's region of namespace 1. */
+/*
+ * READ or WRITE @sp from or to namespace 1 at block @slba; *@ns (if set)
+ * gets the command's ns.
+ */
 static int dmastress_nvme_rw(struct dmastress_dev *dd,
 			     struct dmastress_nvme *nv,
-			     struct dmastress_nvme_q *q, dma_addr_t dma,
-			     size_t len, bool write)
+			     struct dmastress_nvme_q *q,
+			     const struct dmastress_nvme_span *sp, u64 slba,
+			     bool write, u64 *ns)
 {
 	__le32 cmd[16];
 	u32 nlb;
 
 	dmastress_nvme_cmd_init(cmd, write ? NVME_OP_WRITE : NVME_OP_READ, 1, 0);
-	nlb = dmastress_nvme_dptr(nv, q, cmd, dma, len, write);
+	nlb = dmastress_nvme_dptr(nv, q, cmd, sp, write);
 	if (!nlb)
 		return -EOPNOTSUPP;
-	cmd[10] = cpu_to_le32(lower_32_bits(q->slba));
-	cmd[11] = cpu_to_le32(upper_32_bits(q->slba));
+	cmd[10] = cpu_to_le32(lower_32_bits(slba));
+	cmd[11] = cpu_to_le32(upper_32_bits(slba));
 	cmd[12] = cpu_to_le32(nlb - 1);
-	return dmastress_nvme_cmd(dd, nv, q, cmd, NULL);
+	return dmastress_nvme_cmd(dd, nv, q, cmd, NULL, ns);
+}
+
+/* READ or WRITE the first @len bytes of @q's staging buffer, whole blocks. */
+static int dmastress_nvme_rw_staging(struct dmastress_dev *dd,
+				     struct dmastress_nvme *nv,
+				     struct dmastress_nvme_q *q, u64 slba,
+				     size_t len, bool write)
+{
+	struct dmastress_seg seg = {
+		.dma = q->staging_dma,
+		.len = ALIGN(len, nv->lba_bytes),
+	};
+	struct dmastress_nvme_span sp = { .segs = &seg, .nsegs = 1,
+					  .len = seg.len };
+
+	return dmastress_nvme_rw(dd, nv, q, &sp, slba, write, NULL);
+}
+
+/*
+ * The next command's span of @segs from segment *@i, byte *@off on (both
+ * advanced past it): up to max_xfer bytes and DMASTRESS_NVME_MAX_DESC
+ * pieces; a span that stops for the piece limit ends on a whole block.
+ * -EOPNOTSUPP when not one block fits in the piece limit, -EIO when the
+ * segments end early.
+ */
+static int dmastress_nvme_next_span(struct dmastress_nvme *nv,
+				    const struct dmastress_seg *segs,
+				    unsigned int nsegs, size_t left,
+				    unsigned int *i, size_t *off,
+				    struct dmastress_nvme_span *sp)
+{
+	size_t want = min(left, nv->max_xfer), got = 0, o = *off;
+	unsigned int j = *i, n = 0;
+
+	while (got < want && j < nsegs && n < DMASTRESS_NVME_MAX_DESC) {
+		got += min(segs[j].len - o, want - got);
+		n++;
+		j++;
+		o = 0;
+	}
+	if (got < want && n == DMASTRESS_NVME_MAX_DESC)
+		got = ALIGN_DOWN(got, nv->lba_bytes);
+	else if (got < want)
+		return -EIO;
+	if (!got)
+		return -EOPNOTSUPP;
+	sp->segs = &segs[*i];
+	sp->skip = *off;
+	sp->len = got;
+	/* advance: the pieces the span touches, and where it stopped */
+	for (n = 0, o = *off; got; n++) {
+		size_t take = min(segs[*i].len - o, got);
+
+		got -= take;
+		o += take;
+		if (o == segs[*i].len) {
+			(*i)++;
+			o = 0;
+		}
+	}
+	sp->nsegs = n;
+	*off = o;
+	return 0;
+}
+
+/*
+ * Move @len bytes of @segs in commands of up to max_xfer bytes on the
+ * queue of this CPU (another thread may share it: its lock). Each span
+ * is one data command on the segments and one on the staging buffer,
+ * both on the queue's region of the namespace:
+ *   MEM_TO_DEV: segments -(WRITE)-> LBAs -(READ)-> staging -> devbuf
+ *   DEV_TO_MEM: devbuf -> staging -(WRITE)-> LBAs -(READ)-> segments
+ */
+static int dmastress_nvme_xfer_segs(struct dmastress_dev *dd,
+				    const struct dmastress_seg *segs,
+				    unsigned int nsegs, void *devbuf,
+				    size_t len, enum dmastress_xfer_dir dir,
+				    u64 *cmd_ns)
+{
+	struct dmastress_nvme *nv = dd->nvme;
+	struct dmastress_nvme_span sp;
+	struct dmastress_nvme_q *q;
+	size_t done = 0, off = 0;
+	unsigned int i = 0;
+	int ret = 0;
+
+	if (!nv || nv->why || !nv->nr_io)
+		return -EIO;
+	q = &nv->io[raw_smp_processor_id() % nv->nr_io];
+	mutex_lock(&q->lock);
+	while (done < len && !ret) {
+		ret = dmastress_nvme_next_span(nv, segs, nsegs, len - done, &i,
+					       &off, &sp);
+		if (ret)
+			break;
+		if (dir == DMASTRESS_MEM_TO_DEV) {
+			ret = dmastress_nvme_rw(dd, nv, q, &sp, q->slba, true,
+						cmd_ns);
+			if (!ret)
+				ret = dmastress_nvme_rw_staging(dd, nv, q, q->slba,
+								sp.len, false);
+			if (!ret)
+				memcpy(devbuf + done, q->staging, sp.len);
+		} else {
+			memcpy(q->staging, devbuf + done, sp.len);
+			ret = dmastress_nvme_rw_staging(dd, nv, q, q->slba,
+							sp.len, true);
+			if (!ret)
+				ret = dmastress_nvme_rw(dd, nv, q, &sp, q->slba,
+							false, cmd_ns);
+		}
+		done += sp.len;
+		if (!ret && done < len && dmastress_engine_interrupted(dd))
+			ret = -EINTR;
+	}
+	mutex_unlock(&q->lock);
+	return ret;
+}
+
+static int dmastress_nvme_xfer(struct dmastress_dev *dd, dma_addr_t dma,
+			       void *devbuf, size_t len,
+			       enum dmastress_xfer_dir dir)
+{
+	struct dmastress_seg seg = { .dma = dma, .len = len };
+	u64 ns = 0;
+
+	return dmastress_nvme_xfer_segs(dd, &seg, 1, devbuf, len, dir, &ns);
 }
 
 static bool dmastress_nvme_usable(struct dmastress_dev *dd, const char **why)
@@ -444,34 +667,12 @@ static bool dmastress_nvme_usable(struct dmastress_dev *dd, const char **why)
 	return true;
 }
 
-static int dmastress_nvme_xfer(struct dmastress_dev *dd, dma_addr_t dma,
-			       void *devbuf, size_t len,
-			       enum dmastress_xfer_dir dir)
+/* The controller's largest command, bytes (MDTS), 0 when it cannot run. */
+static size_t dmastress_nvme_dev_max_xfer(struct dmastress_dev *dd)
 {
-	struct dmastress_nvme *nv = dd->nvme;
-	struct dmastress_nvme_q *q;
-	int ret;
+	const struct dmastress_nvme *nv = dd->nvme;
 
-	if (!nv || nv->why || !nv->nr_io || len > nv->max_xfer)
-		return -EIO;
-	/* the queue of this CPU; another thread may share it: the lock */
-	q = &nv->io[raw_smp_processor_id() % nv->nr_io];
-	mutex_lock(&q->lock);
-	if (dir == DMASTRESS_MEM_TO_DEV) {
-		ret = dmastress_nvme_rw(dd, nv, q, dma, len, true);
-		if (!ret)
-			ret = dmastress_nvme_rw(dd, nv, q, q->staging_dma, len,
-						false);
-		if (!ret)
-			memcpy(devbuf, q->staging, len);
-	} else {
-		memcpy(q->staging, devbuf, len);
-		ret = dmastress_nvme_rw(dd, nv, q, q->staging_dma, len, true);
-		if (!ret)
-			ret = dmastress_nvme_rw(dd, nv, q, dma, len, false);
-	}
-	mutex_unlock(&q->lock);
-	return ret;
+	return nv && !nv->why && !nv->dead ? nv->max_xfer : 0;
 }
 
 /* Signatures at a byte offset of a namespace's first MiB. */
@@ -497,30 +698,24 @@ static const struct {
 static const char *dmastress_nvme_signature(struct dmastress_dev *dd,
 					    struct dmastress_nvme *nv, int *err)
 {
-	struct dmastress_nvme_q *q = &nv->admin;
+	struct dmastress_nvme_q *q = &nv->io[0];
 	size_t off, i;
 
 	for (off = 0; off < DMASTRESS_NVME_CHECK_BYTES; off += nv->max_xfer) {
-		__le32 cmd[16];
-		u32 nlb = nv->max_xfer / nv->lba_bytes;
-
-		if (off / nv->lba_bytes + nlb > nv->nlbas)
+		if ((off + nv->max_xfer) / nv->lba_bytes > nv->nlbas)
 			break;
-		dmastress_nvme_cmd_init(cmd, NVME_OP_READ, 1, 0);
-		dmastress_nvme_dptr(nv, &nv->io[0], cmd, q->staging_dma,
-				    nv->max_xfer, false);
-		cmd[10] = cpu_to_le32(lower_32_bits(off / nv->lba_bytes));
-		cmd[11] = cpu_to_le32(upper_32_bits(off / nv->lba_bytes));
-		cmd[12] = cpu_to_le32(nlb - 1);
-		*err = dmastress_nvme_cmd(dd, nv, &nv->io[0], cmd, NULL);
+		*err = dmastress_nvme_rw_staging(dd, nv, q, off / nv->lba_bytes,
+						 nv->max_xfer, false);
 		if (*err)
 			return NULL;
 		for (i = 0; i < ARRAY_SIZE(dmastress_nvme_sigs); i++) {
 			size_t o = dmastress_nvme_sigs[i].off;
 
-			if (o < off || o + dmastress_nvme_sigs[i].len > off + nv->max_xfer)
+			if (o < off ||
+			    o + dmastress_nvme_sigs[i].len > off + nv->max_xfer)
 				continue;
-			if (!memcmp(q->staging + o - off, dmastress_nvme_sigs[i].magic,
+			if (!memcmp(q->staging + o - off,
+				    dmastress_nvme_sigs[i].magic,
 				    dmastress_nvme_sigs[i].len))
 				return dmastress_nvme_sigs[i].what;
 		}
@@ -549,7 +744,7 @@ static int dmastress_nvme_start(struct dmastress_dev *dd,
 	ret = dmastress_nvme_wait_ready(nv, false);
 	if (ret)
 		return ret;
-	ret = dmastress_nvme_q_alloc(dd, &nv->admin, 0);
+	ret = dmastress_nvme_q_alloc(dd, &nv->admin, 0, PAGE_SIZE);
 	if (ret)
 		return ret;
 	writel((DMASTRESS_NVME_QDEPTH - 1) << 16 | (DMASTRESS_NVME_QDEPTH - 1),
@@ -594,17 +789,16 @@ static int dmastress_nvme_start(struct dmastress_dev *dd,
 		return ret;
 	/* a region of the namespace per queue, as far as it goes */
 	nv->nr_io = min_t(u64, nv->nr_io,
-			  div64_u64(nv->nlbas * nv->lba_bytes,
-				    DMASTRESS_NVME_MAX_XFER));
+			  div64_u64(nv->nlbas * nv->lba_bytes, nv->max_xfer));
 	for (i = 0; i < nv->nr_io; i++) {
 		struct dmastress_nvme_q *q = &nv->io[i];
 
-		ret = dmastress_nvme_q_alloc(dd, q, i + 1);
+		ret = dmastress_nvme_q_alloc(dd, q, i + 1, nv->max_xfer);
 		if (!ret)
 			ret = dmastress_nvme_create_io(dd, nv, q);
 		if (ret)
 			return ret;
-		q->slba = (u64)i * (DMASTRESS_NVME_MAX_XFER / nv->lba_bytes);
+		q->slba = (u64)i * (nv->max_xfer / nv->lba_bytes);
 	}
 	return 0;
 }
@@ -724,4 +918,6 @@ const struct dmastress_engine dmastress_engine_nvme = {
 	.usable = dmastress_nvme_usable,
 	.run_flags = dmastress_nvme_run_flags,
 	.xfer = dmastress_nvme_xfer,
+	.dev_max_xfer = dmastress_nvme_dev_max_xfer,
+	.xfer_segs = dmastress_nvme_xfer_segs,
 };

@@ -204,8 +204,11 @@ void dmastress_fill_info(struct dmastress_dev *dd, struct dmastress_info *info)
 	for (i = 0; i < DMASTRESS_NR_ENGINES; i++) {
 		const char *why = NULL;
 
-		if (dmastress_engines[i]->usable(dd, &why))
-			info->engines |= 1U << i;
+		if (!dmastress_engines[i]->usable(dd, &why))
+			continue;
+		info->engines |= 1U << i;
+		info->engine_max_xfer[i] =
+			dmastress_engine_max_xfer(dd, dmastress_engines[i]);
 	}
 }
 

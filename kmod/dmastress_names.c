@@ -21,6 +21,9 @@ static const char *const dmastress_group_names[] = {
 	DMASTRESS_NAME_TABLE(DMASTRESS_GROUP_TYPES)
 };
 
+/* &struct dmastress_info.engine_max_xfer has a slot per engine */
+static_assert(DMASTRESS_NR_ENGINES <=
+	      ARRAY_SIZE(((struct dmastress_info *)0)->engine_max_xfer));
 static_assert((int)DMASTRESS_DIR_BIDIRECTIONAL == (int)DMA_BIDIRECTIONAL &&
 	      (int)DMASTRESS_DIR_TO_DEVICE == (int)DMA_TO_DEVICE &&
 	      (int)DMASTRESS_DIR_FROM_DEVICE == (int)DMA_FROM_DEVICE);

@@ -395,26 +395,22 @@ static int dmastress_check_segs(struct dmastress_thread *t,
 	return 0;
 }
 
-/* Engine transfer over all segments of an op, in order. */
+/*
+ * Engine transfer over all segments of an op: *@ns gets the transfer's
+ * ns, *@cmd_ns the ns of its data commands (see DMASTRESS_PHASE_CMD).
+ */
 static int dmastress_xfer_segs(struct dmastress_thread *t,
 			       struct dmastress_op *op, void *devbuf,
-			       enum dmastress_xfer_dir dir, u64 *ns)
+			       enum dmastress_xfer_dir dir, u64 *ns,
+			       u64 *cmd_ns)
 {
 	struct dmastress_ctx *ctx = t->ctx;
 	u64 t0 = ktime_get_ns();
-	size_t off = 0;
-	unsigned int i;
-	int ret = 0;
+	int ret;
 
-	for (i = 0; i < op->nsegs; i++) {
-		struct dmastress_seg *seg = &op->segs[i];
-
-		ret = dmastress_engine_xfer(ctx->dd, ctx->eng, seg->dma,
-					    devbuf + off, seg->len, dir);
-		if (ret)
-			break;
-		off += seg->len;
-	}
+	ret = dmastress_engine_xfer_segs(ctx->dd, ctx->eng, op->segs,
+					 op->nsegs, devbuf, op->len, dir,
+					 cmd_ns);
 	*ns += ktime_get_ns() - t0;
 	return ret;
 }
@@ -500,7 +496,7 @@ static int dmastress_op_device(struct dmastress_thread *t,
 {
 	struct dmastress_op *op = &s->op;
 	struct dmastress_verify v = {};
-	u64 xfer_ns = 0, t0;
+	u64 xfer_ns = 0, cmd_ns = 0, t0;
 	int ret;
 
 	/* As dma_map_benchmark with dma_trans_ns 0: the device does nothing. */
@@ -512,7 +508,7 @@ static int dmastress_op_device(struct dmastress_thread *t,
 	}
 	if (op->dir != DMA_FROM_DEVICE) {
 		ret = dmastress_xfer_segs(t, op, t->devbuf,
-					  DMASTRESS_MEM_TO_DEV, &xfer_ns);
+					  DMASTRESS_MEM_TO_DEV, &xfer_ns, &cmd_ns);
 		if (ret)
 			goto out;
 		t0 = ktime_get_ns();
@@ -533,12 +529,16 @@ static int dmastress_op_device(struct dmastress_thread *t,
 		*excl += ktime_get_ns() - t0;
 	}
 	ret = dmastress_xfer_segs(t, op, t->devbuf, DMASTRESS_DEV_TO_MEM,
-				  &xfer_ns);
+				  &xfer_ns, &cmd_ns);
 out:
 	if (ret && ret != -EINTR)
 		t->res.device_faults++;
-	if (!ret)
+	if (!ret) {
 		dmastress_hist_add(&t->hists[DMASTRESS_PHASE_XFER], xfer_ns);
+		if (!s->oob)
+			dmastress_hist_add(&t->hists[DMASTRESS_PHASE_CMD],
+					   cmd_ns);
+	}
 	return ret;
 }
 

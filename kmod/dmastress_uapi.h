@@ -168,6 +168,10 @@
  *  sync_for_cpu: dma_sync_*_for_cpu (or invalidate)
  *  unmap: unmap and/or free
  *  e2e: the whole operation, excluding pattern fill/verify
+ *  cmd: the device commands of the xfer phase that moved the mapping's own
+ *	bytes: for an engine that stages through a buffer of its own (nvme:
+ *	a second command per transfer) the data commands alone, submission
+ *	to completion; for the others the whole xfer phase
  */
 #define DMASTRESS_PHASES(X)			\
 	X(MAP, "map")				\
@@ -175,7 +179,8 @@
 	X(XFER, "xfer")				\
 	X(SYNC_FOR_CPU, "sync_for_cpu")		\
 	X(UNMAP, "unmap")			\
-	X(E2E, "e2e")
+	X(E2E, "e2e")				\
+	X(CMD, "cmd")
 
 /*
  * DMASTRESS_NAME_TABLE() - the names of a list as a table indexed by value:
@@ -252,6 +257,10 @@ enum dmastress_group_type {
  * @timer_overhead_ns: out, mean cost of one ktime_get_ns() measured at load, ns
  * @timer_overhead_ps: out, the same in picoseconds
  * @swiotlb_nslabs: out, swiotlb slabs (2 KiB each), 0 if unknown
+ * @engine_max_xfer: out, per enum dmastress_engine_id: the largest transfer
+ *	the engine does in one go on this device, bytes, as the device reports
+ *	it (an NVMe controller's MDTS) or the engine's own limit (edu 2048);
+ *	longer transfers are split. 0 when the engine cannot run here
  * @reserved: must be zero
  */
 struct dmastress_info {
@@ -273,7 +282,8 @@ struct dmastress_info {
 	__u32 timer_overhead_ns;
 	__u64 timer_overhead_ps;
 	__u64 swiotlb_nslabs;
-	__u64 reserved[8];
+	__u32 engine_max_xfer[4];
+	__u64 reserved[6];
 };
 
 /* &struct dmastress_run_params.flags */
