@@ -1,5 +1,6 @@
-# plots/nvme.gp: the nvme engine's bandwidth (bytes over wall time, every
-# byte written to the namespace and read back, verified) against the
+# plots/nvme.gp: the nvme engine's bandwidth (bytes over its data commands'
+# time, doorbell to completion; every byte written to the namespace and
+# read back, verified) against the
 # operation size, one panel per path and direction, one line per mode,
 # threads 1. Reads nvme.csv.
 #
@@ -13,7 +14,7 @@ do for [i = strlen(ARG0):1:-1] { if (ARG0[i:i] eq "/") { here = ARG0[1:i - 1]; b
 load here . "/common.gp"
 
 set multiplot layout 2, 2 title \
-	"nvme engine: bandwidth against operation size, 1 thread, verified (MiB/s, wall time); one line per IOMMU mode" font ",12"
+	"nvme engine: bandwidth against operation size, 1 thread, verified (MiB/s over the data commands); one line per IOMMU mode" font ",12"
 do for [c in cases] {
 	colon = strstrt(c, ":")
 	p = c[1:colon - 1]
@@ -22,7 +23,7 @@ do for [c in cases] {
 	do for [i = 1:words(modes)] {
 		set datafile columnheaders
 		eval sprintf("set table $m%d separator comma", i)
-		plot in using (num(column("size_bytes"))):(num(column("bw_mib_s"))) with table \
+		plot in using (num(column("size_bytes"))):(num(column("cmd_bw_mib_s"))) with table \
 			if (strcol("mode") eq word(modes, i) && strcol("path") eq p && \
 			    strcol("dir") eq d && column("threads") == 1)
 		unset table
