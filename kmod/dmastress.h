@@ -72,6 +72,9 @@ struct dmastress_seg;
  *	-ETIMEDOUT when the device did not complete, -EIO on a device error.
  *	Process context, may sleep; the caller serialises per device as the
  *	engine requires (the edu engine takes its own lock).
+ * @run_usable: optional; false (and *@why) when the engine cannot move
+ *	the transfers of @p on @dd (an NVMe controller without SGLs and a
+ *	length that is not whole blocks). Process context.
  * @dev_max_xfer: optional; the largest transfer on @dd, bytes, when the
  *	device tells it (nvme: Identify's MDTS), at most @max_xfer; 0 when
  *	the engine cannot run on @dd. Any context.
@@ -95,6 +98,9 @@ struct dmastress_engine {
 	u32 (*run_flags)(struct dmastress_dev *dd, u64 state[2]);
 	int (*xfer)(struct dmastress_dev *dd, dma_addr_t dma, void *devbuf,
 		    size_t len, enum dmastress_xfer_dir dir);
+	bool (*run_usable)(struct dmastress_dev *dd,
+			   const struct dmastress_run_params *p,
+			   const char **why);
 	size_t (*dev_max_xfer)(struct dmastress_dev *dd);
 	int (*xfer_segs)(struct dmastress_dev *dd,
 			 const struct dmastress_seg *segs, unsigned int nsegs,

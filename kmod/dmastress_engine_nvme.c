@@ -248,6 +248,7 @@ static int dmastress_nvme_cmd(struct dmastress_dev *dd,
 				 msecs_to_jiffies(DMASTRESS_NVME_TIMEOUT_MS);
 	unsigned long check = jiffies + 1;
 	__le32 *cqe;
+	u32 csts;
 	u16 status;
 	u64 t0;
 
@@ -267,8 +268,11 @@ static int dmastress_nvme_cmd(struct dmastress_dev *dd,
 			cpu_relax();
 			continue;
 		}
-		if (readl(nv->regs + NVME_REG_CSTS) & NVME_CSTS_CFS) {
-			dev_err(dd->dev, "nvme: controller fatal status, disabled\n");
+		csts = readl(nv->regs + NVME_REG_CSTS);
+		if (csts & NVME_CSTS_CFS) {
+			dev_err(dd->dev, "nvme: controller fatal status (CSTS %#x: CFS%s) on queue %u command %u, disabled\n",
+				csts, csts & NVME_CSTS_RDY ? ", RDY" : "",
+				q->qid, q->cid);
 			nv->dead = true;
 			return -EIO;
 		}
@@ -667,6 +671,26 @@ static bool dmastress_nvme_usable(struct dmastress_dev *dd, const char **why)
 	return true;
 }
 
+/*
+ * Without SGLs only PRPs point at data: whole blocks from a dword-aligned
+ * start (a stress mix draws lengths and offsets of its own: refused too).
+ */
+static bool dmastress_nvme_run_usable(struct dmastress_dev *dd,
+				      const struct dmastress_run_params *p,
+				      const char **why)
+{
+	const struct dmastress_nvme *nv = dd->nvme;
+
+	if (nv->sgl)
+		return true;
+	if ((p->flags & DMASTRESS_RUN_STRESS) || p->len_bytes % nv->lba_bytes ||
+	    p->offset_bytes % 4) {
+		*why = "no SGLs: the controller takes whole blocks at dword offsets";
+		return false;
+	}
+	return true;
+}
+
 /* The controller's largest command, bytes (MDTS), 0 when it cannot run. */
 static size_t dmastress_nvme_dev_max_xfer(struct dmastress_dev *dd)
 {
@@ -918,6 +942,7 @@ const struct dmastress_engine dmastress_engine_nvme = {
 	.usable = dmastress_nvme_usable,
 	.run_flags = dmastress_nvme_run_flags,
 	.xfer = dmastress_nvme_xfer,
+	.run_usable = dmastress_nvme_run_usable,
 	.dev_max_xfer = dmastress_nvme_dev_max_xfer,
 	.xfer_segs = dmastress_nvme_xfer_segs,
 };

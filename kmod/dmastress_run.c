@@ -558,6 +558,9 @@ static int dmastress_run_usable(struct dmastress_ctx *ctx,
 
 	if (!ctx->eng->usable(ctx->dd, &why))
 		return dmastress_skip(res, why);
+	if (ctx->eng->run_usable && !(p->flags & DMASTRESS_RUN_NO_XFER) &&
+	    !ctx->eng->run_usable(ctx->dd, p, &why))
+		return dmastress_skip(res, why);
 	if ((p->flags & DMASTRESS_RUN_OOB_XFER) &&
 	    p->engine != DMASTRESS_ENGINE_CPU)
 		return dmastress_skip(res, "oob_xfer needs the cpu engine");

@@ -7,6 +7,12 @@
  * translation), variant = path x direction, one test per size.
  * Fixture paths_edu: a small set through QEMU's edu DMA engine (100 ms of
  * virtual time per 2 KiB transfer), bidirectional, 1 and 4096 bytes.
+ * Fixture paths_nvme: every path and direction through the nvme engine on
+ * the first device that has it (DMASTRESS_NVME_DEV, else the first of
+ * /dev/dmastress0..7 whose engines include nvme; scripts/vm binds two
+ * controllers): 1 byte (an SGL padded to a block), 4096 bytes and 1 MiB
+ * (split at the controller's MDTS), the path's own segments as the
+ * commands' data pointers.
  * Fixture resource: dma_map_resource() of edu's own BAR as a peer target.
  * MMIO has no struct page, so only the edu engine reaches it; the window is
  * 2048 bytes and edu's BAR does not keep data (the module runs it only
@@ -137,6 +143,95 @@ FIXTURE_TEARDOWN(paths_edu)
 
 PATHS_EDU_SIZE_TEST(sz1, 1)
 PATHS_EDU_SIZE_TEST(sz4k, 4096)
+
+/* ---- the nvme set --------------------------------------------------- */
+
+FIXTURE(paths_nvme) {
+	int fd;
+};
+
+FIXTURE_VARIANT(paths_nvme) {
+	__u32 path;
+	__u32 dir;
+};
+
+#define PATHS_NVME_VARIANT(_p, _P, _d, _D)				\
+	FIXTURE_VARIANT_ADD(paths_nvme, _p##_##_d) {			\
+		.path = DMASTRESS_PATH_##_P,				\
+		.dir = DMASTRESS_DIR_##_D,				\
+	}
+
+#define PATHS_NVME_VARIANTS(_p, _P)					\
+	PATHS_NVME_VARIANT(_p, _P, to_dev, TO_DEVICE);			\
+	PATHS_NVME_VARIANT(_p, _P, from_dev, FROM_DEVICE);		\
+	PATHS_NVME_VARIANT(_p, _P, bidi, BIDIRECTIONAL)
+
+PATHS_NVME_VARIANTS(coherent, COHERENT);
+PATHS_NVME_VARIANTS(pool, POOL);
+PATHS_NVME_VARIANTS(single, SINGLE);
+PATHS_NVME_VARIANTS(page, PAGE);
+PATHS_NVME_VARIANTS(sg, SG);
+PATHS_NVME_VARIANTS(sgtable, SGTABLE);
+PATHS_NVME_VARIANTS(pages, PAGES);
+PATHS_NVME_VARIANTS(noncoherent, NONCOHERENT);
+PATHS_NVME_VARIANTS(noncontig, NONCONTIG);
+PATHS_NVME_VARIANTS(phys, PHYS);
+PATHS_NVME_VARIANTS(iova, IOVA);
+
+/* The first device the nvme engine can drive: an fd, or -1. */
+static int paths_nvme_open(void)
+{
+	const char *env = getenv("DMASTRESS_NVME_DEV");
+	struct dmastress_info info;
+	char path[32];
+	int i, fd;
+
+	for (i = 0; i < 8; i++) {
+		snprintf(path, sizeof(path), "/dev/dmastress%d", i);
+		fd = dmastress_dev_open(env && *env ? env : path);
+		if (fd < 0)
+			continue;
+		if (!dmastress_dev_info(fd, &info) &&
+		    (info.engines & (1U << DMASTRESS_ENGINE_NVME)))
+			return fd;
+		close(fd);
+		if (env && *env)
+			break;
+	}
+	return -1;
+}
+
+FIXTURE_SETUP(paths_nvme)
+{
+	self->fd = paths_nvme_open();
+	if (self->fd < 0)
+		SKIP(return, "no device with the nvme engine (nvme_allow=)");
+}
+
+FIXTURE_TEARDOWN(paths_nvme)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+#define PATHS_NVME_SIZE_TEST(_name, _len)				\
+	TEST_F_TIMEOUT(paths_nvme, _name, DMASTRESS_TEST_TIMEOUT)	\
+	{								\
+		struct dmastress_run run;				\
+									\
+		dmastress_run_init(&run, variant->path,			\
+				   DMASTRESS_ENGINE_NVME, variant->dir,	\
+				   _len, 2, 0x4e0 + variant->path);	\
+		dmastress_run_verified(self->fd, &run);			\
+		EXPECT_LE(2 * (__u64)(_len), run.result.bytes);		\
+		EXPECT_NE(0, run.result.path_flags &			\
+			  (DMASTRESS_RESULT_NVME_PRP |			\
+			   DMASTRESS_RESULT_NVME_SGL));			\
+	}
+
+PATHS_NVME_SIZE_TEST(sz1, 1)
+PATHS_NVME_SIZE_TEST(sz4k, 4096)
+PATHS_NVME_SIZE_TEST(sz1m, DMASTRESS_MIB)
 
 /* ---- resource: a peer's MMIO ------------------------------------------ */
 
