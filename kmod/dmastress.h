@@ -479,6 +479,7 @@ extern const struct dmastress_engine dmastress_engine_cpu;
 extern const struct dmastress_engine dmastress_engine_nvme;
 
 /* dmastress_engine_nvme.c: used by probe/remove and info */
+bool dmastress_nvme_allowed(const char *bdf);
 int dmastress_nvme_init(struct dmastress_dev *dd);
 void dmastress_nvme_exit(struct dmastress_dev *dd);
 

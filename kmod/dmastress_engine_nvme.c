@@ -164,8 +164,8 @@ struct dmastress_nvme_q {
  * @sgl_dword: SGL data blocks must start dword-aligned
  * @dead: a fatal status or a timeout disabled the controller
  * @why: why the engine cannot run, or NULL
- * @prps: transfers with PRPs
- * @sgls: transfers with SGLs
+ * @prps: data commands that pointed at the data with PRPs
+ * @sgls: data commands that pointed at the data with an SGL
  */
 struct dmastress_nvme {
 	void __iomem *regs;
@@ -189,8 +189,15 @@ struct dmastress_nvme {
 	atomic64_t sgls;
 };
 
-/* Is @bdf in the comma list of nvme_allow? */
-static bool dmastress_nvme_allowed(const char *bdf)
+/**
+ * dmastress_nvme_allowed() - may the nvme engine take this controller?
+ * @bdf: its PCI name, "0000:3b:00.0"
+ *
+ * Any context.
+ *
+ * Return: true when @bdf is in the comma list of the nvme_allow parameter.
+ */
+bool dmastress_nvme_allowed(const char *bdf)
 {
 	const char *p = nvme_allow;
 	size_t n = strlen(bdf);
@@ -474,7 +481,6 @@ static u32 dmastress_nvme_dptr(struct dmastress_nvme *nv,
 		cmd[7] = cpu_to_le32(upper_32_bits(prp1));
 		cmd[8] = cpu_to_le32(lower_32_bits(prp2));
 		cmd[9] = cpu_to_le32(upper_32_bits(prp2));
-		atomic64_inc(&nv->prps);
 		return nlb;
 	}
 	if (!nv->sgl)
@@ -498,13 +504,13 @@ static u32 dmastress_nvme_dptr(struct dmastress_nvme *nv,
 	cmd[7] = cpu_to_le32(upper_32_bits(q->list_dma));
 	cmd[8] = cpu_to_le32(k * 8);
 	cmd[9] = cpu_to_le32((u32)NVME_SGL_LAST_SEG << 24);
-	atomic64_inc(&nv->sgls);
 	return nlb;
 }
 
 /*
- * READ or WRITE @sp from or to namespace 1 at block @slba; *@ns (if set)
- * gets the command's ns.
+ * READ or WRITE @sp from or to namespace 1 at block @slba. A data command
+ * (@ns set: it gets the command's ns) counts in the controller's PRP or
+ * SGL tally; the engine's own staging commands do not.
  */
 static int dmastress_nvme_rw(struct dmastress_dev *dd,
 			     struct dmastress_nvme *nv,
@@ -514,6 +520,7 @@ static int dmastress_nvme_rw(struct dmastress_dev *dd,
 {
 	__le32 cmd[16];
 	u32 nlb;
+	int ret;
 
 	dmastress_nvme_cmd_init(cmd, write ? NVME_OP_WRITE : NVME_OP_READ, 1, 0);
 	nlb = dmastress_nvme_dptr(nv, q, cmd, sp, write);
@@ -522,7 +529,11 @@ static int dmastress_nvme_rw(struct dmastress_dev *dd,
 	cmd[10] = cpu_to_le32(lower_32_bits(slba));
 	cmd[11] = cpu_to_le32(upper_32_bits(slba));
 	cmd[12] = cpu_to_le32(nlb - 1);
-	return dmastress_nvme_cmd(dd, nv, q, cmd, NULL, ns);
+	ret = dmastress_nvme_cmd(dd, nv, q, cmd, NULL, ns);
+	if (!ret && ns)
+		atomic64_inc(le32_to_cpu(cmd[0]) & NVME_PSDT_SGL ? &nv->sgls :
+								 &nv->prps);
+	return ret;
 }
 
 /* READ or WRITE the first @len bytes of @q's staging buffer, whole blocks. */

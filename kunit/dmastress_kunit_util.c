@@ -57,6 +57,8 @@ static DEFINE_MUTEX(dmastress_kunit_edu_lock);
 static unsigned int dmastress_kunit_edu_users;
 static struct dmastress_dev *dmastress_kunit_edu_dd;
 static const char *dmastress_kunit_edu_why = "no edu device (1234:11e8) found";
+/* The NVMe controller of the nvme engine, under the same lock. */
+static struct dmastress_dev *dmastress_kunit_nvme_dd;
 
 /**
  * dmastress_kunit_expected_group() - the group type the boot asked for
@@ -213,6 +215,74 @@ static struct pci_driver dmastress_kunit_edu_driver = {
 	.remove = dmastress_kunit_edu_remove,
 };
 
+/*
+ * An NVMe controller named in dmastress_kunit.nvme_allow= (scripts/kunit
+ * attaches one at 0000:00:10.0 and keeps the kernel's nvme driver off it
+ * with initcall_blacklist=nvme_init): the nvme engine's bus-master.
+ */
+static int dmastress_kunit_nvme_probe(struct pci_dev *pdev,
+				      const struct pci_device_id *id)
+{
+	struct device *dev = &pdev->dev;
+	struct dmastress_dev *dd;
+	int ret;
+
+	if (!dmastress_nvme_allowed(pci_name(pdev)))
+		return -ENODEV;
+	mutex_lock(&dmastress_kunit_edu_lock);
+	ret = dmastress_kunit_nvme_dd ? -EBUSY : 0;	/* one is enough */
+	mutex_unlock(&dmastress_kunit_edu_lock);
+	if (ret)
+		return ret;
+	dd = devm_kzalloc(dev, sizeof(*dd), GFP_KERNEL);
+	if (!dd)
+		return -ENOMEM;
+	ret = pcim_enable_device(pdev);
+	if (ret)
+		return ret;
+	dd->pdev = pdev;
+	dd->dev = dev;
+	dd->irq = -1;
+	mutex_init(&dd->lock);
+	mutex_init(&dd->edu_lock);
+	init_completion(&dd->edu_done);
+	strscpy(dd->name, DMASTRESS_KUNIT_NAME, sizeof(dd->name));
+	ret = dmastress_nvme_init(dd);
+	if (ret)
+		return ret;
+	dd->saved_dma_mask = dma_get_mask(dev);
+	dd->saved_coherent_mask = dev->coherent_dma_mask;
+	dd->saved_max_seg_size = dma_get_max_seg_size(dev);
+	pci_set_drvdata(pdev, dd);
+	mutex_lock(&dmastress_kunit_edu_lock);
+	dmastress_kunit_nvme_dd = dd;
+	mutex_unlock(&dmastress_kunit_edu_lock);
+	return 0;
+}
+
+static void dmastress_kunit_nvme_remove(struct pci_dev *pdev)
+{
+	struct dmastress_dev *dd = pci_get_drvdata(pdev);
+
+	mutex_lock(&dmastress_kunit_edu_lock);
+	if (dmastress_kunit_nvme_dd == dd)
+		dmastress_kunit_nvme_dd = NULL;
+	mutex_unlock(&dmastress_kunit_edu_lock);
+	dmastress_nvme_exit(dd);
+}
+
+static const struct pci_device_id dmastress_kunit_nvme_ids[] = {
+	{ PCI_DEVICE_CLASS(PCI_CLASS_STORAGE_EXPRESS, 0xffffff) },
+	{ }
+};
+
+static struct pci_driver dmastress_kunit_nvme_driver = {
+	.name = DMASTRESS_KUNIT_NAME "_nvme",
+	.id_table = dmastress_kunit_nvme_ids,
+	.probe = dmastress_kunit_nvme_probe,
+	.remove = dmastress_kunit_nvme_remove,
+};
+
 /* Why no edu device was bound, for the skip message. */
 static void dmastress_kunit_edu_explain(void)
 {
@@ -234,8 +304,9 @@ static void dmastress_kunit_edu_explain(void)
  * dmastress_kunit_suite_init() - .suite_init of every dmastress suite
  * @suite: the suite
  *
- * Registers the edu PCI driver for the suite's duration (probing edu if
- * present) and, on the first call, draws the pattern seed and logs the
+ * Registers the edu PCI driver and the NVMe one for the suite's duration
+ * (probing edu, and an NVMe controller named in nvme_allow=, if present)
+ * and, on the first call, draws the pattern seed and logs the
  * mode. Process context.
  *
  * Return: 0, or the pci_register_driver() error.
@@ -262,6 +333,11 @@ int dmastress_kunit_suite_init(struct kunit_suite *suite)
 	mutex_unlock(&dmastress_kunit_edu_lock);
 
 	ret = pci_register_driver(&dmastress_kunit_edu_driver);
+	if (!ret) {
+		ret = pci_register_driver(&dmastress_kunit_nvme_driver);
+		if (ret)
+			pci_unregister_driver(&dmastress_kunit_edu_driver);
+	}
 	mutex_lock(&dmastress_kunit_edu_lock);
 	if (ret)
 		dmastress_kunit_edu_users--;
@@ -275,7 +351,7 @@ int dmastress_kunit_suite_init(struct kunit_suite *suite)
  * dmastress_kunit_suite_exit() - .suite_exit of every dmastress suite
  * @suite: the suite
  *
- * Unregisters the edu driver when the last suite using it ends. Process
+ * Unregisters the drivers when the last suite using them ends. Process
  * context.
  */
 void dmastress_kunit_suite_exit(struct kunit_suite *suite)
@@ -285,8 +361,10 @@ void dmastress_kunit_suite_exit(struct kunit_suite *suite)
 	mutex_lock(&dmastress_kunit_edu_lock);
 	last = dmastress_kunit_edu_users && !--dmastress_kunit_edu_users;
 	mutex_unlock(&dmastress_kunit_edu_lock);
-	if (last)
+	if (last) {
+		pci_unregister_driver(&dmastress_kunit_nvme_driver);
 		pci_unregister_driver(&dmastress_kunit_edu_driver);
+	}
 }
 
 /*
@@ -408,6 +486,36 @@ struct dmastress_dev *dmastress_kunit_edu(struct kunit *test)
 }
 
 /**
+ * dmastress_kunit_nvme() - the NVMe controller for this case, or skip
+ * @test: the test
+ *
+ * The controller the nvme engine drives (dmastress_kunit.nvme_allow=),
+ * its masks put back when the case ends. Process context.
+ *
+ * Return: the device; skips the case (does not return) without one, or
+ * when the engine refused it (the reason of the engine).
+ */
+struct dmastress_dev *dmastress_kunit_nvme(struct kunit *test)
+{
+	const char *why = NULL;
+	struct dmastress_dev *dd;
+	int ret;
+
+	mutex_lock(&dmastress_kunit_edu_lock);
+	dd = dmastress_kunit_nvme_dd;
+	mutex_unlock(&dmastress_kunit_edu_lock);
+	if (!dd)
+		kunit_skip(test, "needs an NVMe controller in %s",
+			   "dmastress_kunit.nvme_allow= (scripts/kunit attaches one)");
+	if (!dmastress_engine_nvme.usable(dd, &why))
+		kunit_skip(test, "nvme engine: %s", why);
+	ret = kunit_add_action_or_reset(test, dmastress_kunit_restore_masks,
+					dd);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	return dd;
+}
+
+/**
  * dmastress_kunit_plain() - a kunit_device_register() device for this case
  * @test: the test
  *
@@ -458,8 +566,9 @@ struct dmastress_dev *dmastress_kunit_plain(struct kunit *test)
  * @test: the test
  * @engine: enum dmastress_engine_id
  *
- * edu when present, for both engines, so that the cpu engine walks the same
- * translation (IOMMU or not) as the device would. Without edu the edu
+ * The NVMe controller for the nvme engine (dmastress_kunit_nvme()); else
+ * edu when present, for both other engines, so that the cpu engine walks
+ * the same translation (IOMMU or not) as the device would. Without edu the edu
  * engine skips and the cpu engine falls back to a kunit device
  * (dma-direct), which is logged. Process context.
  *
@@ -469,6 +578,8 @@ struct dmastress_dev *dmastress_kunit_dev_for(struct kunit *test, u32 engine)
 {
 	bool have_edu;
 
+	if (engine == DMASTRESS_ENGINE_NVME)
+		return dmastress_kunit_nvme(test);
 	mutex_lock(&dmastress_kunit_edu_lock);
 	have_edu = dmastress_kunit_edu_dd;
 	mutex_unlock(&dmastress_kunit_edu_lock);

@@ -8,6 +8,8 @@
  *    register around themselves (dmastress.ko is not loaded in a KUnit run);
  *    it is a real bus-master behind whatever IOMMU the mode gives, with
  *    independent streaming and coherent masks;
+ *  - an NVMe controller named in dmastress_kunit.nvme_allow=, taken by a
+ *    second small PCI driver: the nvme engine's bus-master;
  *  - a kunit_device_register() device: dma-direct only, aliased masks, cpu
  *    engine only.
  *
@@ -141,6 +143,7 @@ void dmastress_kunit_suite_exit(struct kunit_suite *suite);
 int dmastress_kunit_case_init(struct kunit *test);
 
 struct dmastress_dev *dmastress_kunit_edu(struct kunit *test);
+struct dmastress_dev *dmastress_kunit_nvme(struct kunit *test);
 struct dmastress_dev *dmastress_kunit_plain(struct kunit *test);
 struct dmastress_dev *dmastress_kunit_dev_for(struct kunit *test, u32 engine);
 
