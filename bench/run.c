@@ -137,6 +137,17 @@ static void dmastress_run_usage(FILE *f)
 		"                         one-shot dma_iova_destroy())\n"
 		"  --huge                 single/sg/sgtable: back buffers with 2 MiB pages\n"
 		"  --no-verify            skip the data checks (benchmark only)\n"
+		"  --oob-xfer             negative control: the engine aims outside the\n"
+		"                         mapping: cpu past its end (a fault expected\n"
+		"                         under translation), edu and nvme at a canary\n"
+		"                         page by its physical address, unmapped in the\n"
+		"                         IOMMU: oob_landed is the bytes that reached it\n"
+		"                         (0 when the IOMMU translates the device)\n"
+		"  --wrong-dir            negative control (edu, nvme; --dir to or from):\n"
+		"                         the device writes into a TO_DEVICE mapping or\n"
+		"                         reads a FROM_DEVICE one; perm_landed is the\n"
+		"                         bytes that took effect (0 where the IOMMU\n"
+		"                         enforces the direction)\n"
 		"  --no-xfer              map and unmap only, nothing between (no sync,\n"
 		"                         no transfer), as dma_map_benchmark -d 0\n"
 		"                         (implies --no-verify)\n"
@@ -345,6 +356,8 @@ enum {
 	DMASTRESS_OPT_HUGE,
 	DMASTRESS_OPT_NO_VERIFY,
 	DMASTRESS_OPT_NO_XFER,
+	DMASTRESS_OPT_OOB_XFER,
+	DMASTRESS_OPT_WRONG_DIR,
 	DMASTRESS_OPT_REUSE,
 	DMASTRESS_OPT_UNBOUND,
 	DMASTRESS_OPT_FORMAT,
@@ -377,6 +390,8 @@ static const struct option dmastress_run_longopts[] = {
 	{ "huge", no_argument, NULL, DMASTRESS_OPT_HUGE },
 	{ "no-verify", no_argument, NULL, DMASTRESS_OPT_NO_VERIFY },
 	{ "no-xfer", no_argument, NULL, DMASTRESS_OPT_NO_XFER },
+	{ "oob-xfer", no_argument, NULL, DMASTRESS_OPT_OOB_XFER },
+	{ "wrong-dir", no_argument, NULL, DMASTRESS_OPT_WRONG_DIR },
 	{ "reuse", no_argument, NULL, DMASTRESS_OPT_REUSE },
 	{ "unbound", no_argument, NULL, DMASTRESS_OPT_UNBOUND },
 	{ "format", required_argument, NULL, DMASTRESS_OPT_FORMAT },
@@ -541,6 +556,12 @@ static int dmastress_run_opt(struct dmastress_run_opts *o, int c, int argc,
 		return 0;
 	case DMASTRESS_OPT_NO_XFER:
 		p->flags |= DMASTRESS_RUN_NO_VERIFY | DMASTRESS_RUN_NO_XFER;
+		return 0;
+	case DMASTRESS_OPT_OOB_XFER:
+		p->flags |= DMASTRESS_RUN_OOB_XFER;
+		return 0;
+	case DMASTRESS_OPT_WRONG_DIR:
+		p->flags |= DMASTRESS_RUN_WRONG_DIR;
 		return 0;
 	case DMASTRESS_OPT_REUSE:
 		p->flags |= DMASTRESS_RUN_REUSE;
@@ -721,6 +742,10 @@ static void dmastress_run_table(const struct dmastress_run_opts *o,
 						  DMASTRESS_NR_RESULT_FLAGS,
 						  r->path_flags, flags,
 						  sizeof(flags)));
+	if (o->p.flags & DMASTRESS_RUN_OOB_XFER)
+		KV("oob_landed", "%llu", (unsigned long long)r->oob_landed);
+	if (o->p.flags & DMASTRESS_RUN_WRONG_DIR)
+		KV("perm_landed", "%llu", (unsigned long long)r->perm_landed);
 #undef KV
 }
 
@@ -841,6 +866,12 @@ static void dmastress_run_json(const struct dmastress_run_opts *o,
 	       dmastress_flags_str(dmastress_result_flag_names,
 				   DMASTRESS_NR_RESULT_FLAGS, r->path_flags,
 				   flags, sizeof(flags)));
+	if (o->p.flags & DMASTRESS_RUN_OOB_XFER)
+		printf(", \"oob_landed\": %llu",
+		       (unsigned long long)r->oob_landed);
+	if (o->p.flags & DMASTRESS_RUN_WRONG_DIR)
+		printf(", \"perm_landed\": %llu",
+		       (unsigned long long)r->perm_landed);
 	printf(", \"timer_overhead_ns\": %u, \"timer_overhead_ps\": %llu",
 	       out->info.timer_overhead_ns,
 	       (unsigned long long)out->info.timer_overhead_ps);

@@ -486,6 +486,94 @@ static int dmastress_oob_read(struct dmastress_thread *t,
 }
 
 /*
+ * The negative control with a device engine (edu, nvme): the device reads
+ * (TO_DEVICE, BIDIRECTIONAL) and writes (FROM_DEVICE, BIDIRECTIONAL) up
+ * to a page at the thread's canary, whose physical address no mapping of
+ * the device covers (see dmastress_canary_alloc()). A read landed when it
+ * brought back the canary's bytes, a write when it changed them (it writes
+ * their complement, so every byte it reaches changes): bytes in
+ * res.oob_landed. Under translation the IOMMU blocks both: the device may
+ * see an error (counted in device_faults, not a failure) or data that is
+ * not the canary's.
+ */
+static int dmastress_oob_device(struct dmastress_thread *t,
+				struct dmastress_slot *s, u64 *ns)
+{
+	struct dmastress_ctx *ctx = t->ctx;
+	size_t n = min_t(size_t, s->op.len, PAGE_SIZE);
+	u32 seed = s->seed ^ 0xca9a4;
+	u8 *canary = page_address(t->canary);
+	struct dmastress_verify v = {};
+	u64 t0 = ktime_get_ns();
+	int ret = 0;
+	size_t i;
+
+	dmastress_pattern_fill(canary, PAGE_SIZE, seed, 0);
+	t->res.sample_dma_addr = t->canary_dma;
+	t->res.sample_phys_addr = page_to_phys(t->canary);
+	if (s->op.dir != DMA_FROM_DEVICE) {
+		memset(t->devbuf, 0, n);
+		ret = dmastress_engine_xfer(ctx->dd, ctx->eng, t->canary_dma,
+					    t->devbuf, n, DMASTRESS_MEM_TO_DEV);
+		if (!ret && !memcmp(t->devbuf, canary, n))
+			t->res.oob_landed += n;
+	}
+	if (!ret && s->op.dir != DMA_TO_DEVICE) {
+		for (i = 0; i < n; i++)
+			((u8 *)t->devbuf)[i] = ~canary[i];
+		ret = dmastress_engine_xfer(ctx->dd, ctx->eng, t->canary_dma,
+					    t->devbuf, n, DMASTRESS_DEV_TO_MEM);
+		dmastress_pattern_check(canary, n, seed, 0, &v);
+		t->res.oob_landed += v.mismatches;
+	}
+	*ns += ktime_get_ns() - t0;
+	if (ret && ret != -EINTR) {
+		t->res.device_faults++;
+		return 0;
+	}
+	return ret;
+}
+
+/*
+ * The negative control of the IOMMU's permission bits: the device writes
+ * the complement of the pattern into a DMA_TO_DEVICE mapping (what landed
+ * is counted after the unmap, dmastress_op_end()), or reads a
+ * DMA_FROM_DEVICE mapping that holds the pattern and compares what it
+ * got. An engine error is the IOMMU or the device refusing: counted in
+ * device_faults, not a failure.
+ */
+static int dmastress_wrong_dir(struct dmastress_thread *t,
+			       struct dmastress_slot *s, u64 *ns)
+{
+	struct dmastress_op *op = &s->op;
+	struct dmastress_verify v = {};
+	u64 cmd_ns = 0;
+	u8 *b = t->devbuf;
+	size_t i;
+	int ret;
+
+	if (op->dir == DMA_TO_DEVICE) {
+		dmastress_pattern_fill(b, op->len, s->seed, 0);
+		for (i = 0; i < op->len; i++)
+			b[i] = ~b[i];
+		ret = dmastress_xfer_segs(t, op, b, DMASTRESS_DEV_TO_MEM, ns,
+					  &cmd_ns);
+	} else {
+		memset(b, 0, op->len);
+		ret = dmastress_xfer_segs(t, op, b, DMASTRESS_MEM_TO_DEV, ns,
+					  &cmd_ns);
+		dmastress_pattern_check(b, op->len, s->seed, 0, &v);
+		if (!ret && !v.mismatches)
+			t->res.perm_landed += op->len;
+	}
+	if (ret && ret != -EINTR) {
+		t->res.device_faults++;
+		return 0;
+	}
+	return ret;
+}
+
+/*
  * The device's part of an op. TO_DEVICE: read the mapping and check what
  * arrived. FROM_DEVICE: write the pattern into the mapping. BIDIRECTIONAL:
  * read and check, then write pattern(seed + 1) back.
@@ -502,8 +590,15 @@ static int dmastress_op_device(struct dmastress_thread *t,
 	/* As dma_map_benchmark with dma_trans_ns 0: the device does nothing. */
 	if (s->params.flags & DMASTRESS_RUN_NO_XFER)
 		return 0;
+	if (s->params.flags & DMASTRESS_RUN_WRONG_DIR) {
+		ret = dmastress_wrong_dir(t, s, &xfer_ns);
+		goto out;
+	}
 	if (s->oob) {
-		ret = dmastress_oob_read(t, s, &xfer_ns);
+		if (t->canary)
+			ret = dmastress_oob_device(t, s, &xfer_ns);
+		else
+			ret = dmastress_oob_read(t, s, &xfer_ns);
 		goto out;
 	}
 	if (op->dir != DMA_FROM_DEVICE) {
@@ -608,7 +703,9 @@ int dmastress_op_begin(struct dmastress_thread *t, struct dmastress_slot *s)
 	const struct dmastress_path *path = s->path;
 	struct dmastress_op *op = &s->op;
 	bool verify = !(s->params.flags & DMASTRESS_RUN_NO_VERIFY);
-	bool zero = op->dir == DMA_FROM_DEVICE;
+	/* the wrong-direction control reads a FROM_DEVICE buffer's pattern */
+	bool zero = op->dir == DMA_FROM_DEVICE &&
+		    !(s->params.flags & DMASTRESS_RUN_WRONG_DIR);
 	unsigned int nguards = 0;
 	bool filled = !verify;
 	u64 start, excl = 0, t0, map_ns;
@@ -706,7 +803,15 @@ void dmastress_op_end(struct dmastress_thread *t, struct dmastress_slot *s)
 
 	t0 = ktime_get_ns();
 	if (verify) {
-		if (op->dir == DMA_TO_DEVICE ||
+		if (s->params.flags & DMASTRESS_RUN_WRONG_DIR) {
+			/* the device's write, where it took effect */
+			if (dmastress_cpu_check(op, s->seed, &v)) {
+				if (op->dir == DMA_TO_DEVICE)
+					t->res.perm_landed += v.mismatches;
+				else if (v.mismatches)
+					t->res.src_errors += v.mismatches;
+			}
+		} else if (op->dir == DMA_TO_DEVICE ||
 		    (s->oob && op->dir == DMA_BIDIRECTIONAL)) {
 			/* the source must be untouched */
 			if (dmastress_cpu_check(op, s->seed, &v) &&

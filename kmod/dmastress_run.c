@@ -121,6 +121,12 @@ int dmastress_validate_params(const struct dmastress_run_params *p)
 		return -EINVAL;
 	if ((p->flags & DMASTRESS_RUN_REUSE) && stress)
 		return -EINVAL;
+	/* a device access against a one-way mapping, nothing else */
+	if ((p->flags & DMASTRESS_RUN_WRONG_DIR) &&
+	    (stress || p->dir == DMASTRESS_DIR_BIDIRECTIONAL ||
+	     (p->flags & (DMASTRESS_RUN_OOB_XFER | DMASTRESS_RUN_NO_XFER |
+			  DMASTRESS_RUN_NO_VERIFY))))
+		return -EINVAL;
 	if ((p->flags & DMASTRESS_RUN_INLINE) &&
 	    (p->threads != 1 || (p->flags & DMASTRESS_RUN_UNBOUND)))
 		return -EINVAL;
@@ -327,7 +333,50 @@ static void dmastress_thread_free(struct dmastress_thread *t)
 	kvfree(t->slots);
 	kvfree(t->counts);
 	dmastress_devbuf_free(t->devbuf_mem);
+	if (t->canary)
+		__free_page(t->canary);
 	kvfree(t);
+}
+
+/* Tries at a canary page whose physical address no IOVA of @dev maps. */
+#define DMASTRESS_CANARY_TRIES	8
+
+/*
+ * The canary of a device engine's out-of-bounds control: a page of the
+ * thread's own, aimed at by its physical address. Under a paging domain
+ * that address must not be mapped as an IOVA (then only a device whose DMA
+ * bypasses the IOMMU reaches the page); without one the address is the
+ * page's own bus address (dma-direct, identity), which the device reaches.
+ */
+static int dmastress_canary_alloc(struct dmastress_thread *t)
+{
+	struct device *dev = t->ctx->dd->dev;
+	struct iommu_domain *domain = iommu_get_domain_for_dev(dev);
+	struct page *tried[DMASTRESS_CANARY_TRIES];
+	unsigned int n = 0, i;
+	int ret = -EBUSY;
+
+	while (n < DMASTRESS_CANARY_TRIES) {
+		struct page *pg = alloc_page(GFP_KERNEL);
+		phys_addr_t phys;
+
+		if (!pg) {
+			ret = -ENOMEM;
+			break;
+		}
+		phys = page_to_phys(pg);
+		if (!domain || !(domain->type & __IOMMU_DOMAIN_PAGING) ||
+		    !iommu_iova_to_phys(domain, phys)) {
+			t->canary = pg;
+			t->canary_dma = phys_to_dma(dev, phys);
+			ret = 0;
+			break;
+		}
+		tried[n++] = pg;
+	}
+	for (i = 0; i < n; i++)
+		__free_page(tried[i]);
+	return ret;
 }
 
 static struct dmastress_thread *
@@ -356,7 +405,9 @@ dmastress_thread_alloc(struct dmastress_ctx *ctx, unsigned int index)
 		t->counts = kvcalloc(DMASTRESS_NR_PATHS, sizeof(*t->counts),
 				     GFP_KERNEL);
 	if (!t->slots || !t->devbuf ||
-	    (!t->counts && (p->flags & DMASTRESS_RUN_STRESS))) {
+	    (!t->counts && (p->flags & DMASTRESS_RUN_STRESS)) ||
+	    ((p->flags & DMASTRESS_RUN_OOB_XFER) &&
+	     p->engine != DMASTRESS_ENGINE_CPU && dmastress_canary_alloc(t))) {
 		dmastress_thread_free(t);
 		return NULL;
 	}
@@ -407,6 +458,8 @@ static void dmastress_merge(struct dmastress_thread **threads,
 		res->mask_violations += r->mask_violations;
 		res->seg_violations += r->seg_violations;
 		res->stale_mappings += r->stale_mappings;
+		res->oob_landed += r->oob_landed;
+		res->perm_landed += r->perm_landed;
 		res->path_flags |= r->path_flags;
 		for (h = 0; h < DMASTRESS_NR_HISTS; h++)
 			dmastress_hist_merge(&hists[h], &threads[i]->hists[h]);
@@ -561,9 +614,12 @@ static int dmastress_run_usable(struct dmastress_ctx *ctx,
 	if (ctx->eng->run_usable && !(p->flags & DMASTRESS_RUN_NO_XFER) &&
 	    !ctx->eng->run_usable(ctx->dd, p, &why))
 		return dmastress_skip(res, why);
+	if ((p->flags & DMASTRESS_RUN_WRONG_DIR) &&
+	    p->engine == DMASTRESS_ENGINE_CPU)
+		return dmastress_skip(res, "wrong_dir needs edu or nvme: cpu sees no permission");
 	if ((p->flags & DMASTRESS_RUN_OOB_XFER) &&
-	    p->engine != DMASTRESS_ENGINE_CPU)
-		return dmastress_skip(res, "oob_xfer needs the cpu engine");
+	    p->engine != DMASTRESS_ENGINE_CPU && p->len_bytes < 4)
+		return dmastress_skip(res, "oob_xfer with a device engine needs 4 bytes or more");
 	if (p->flags & DMASTRESS_RUN_STRESS) {
 		ctx->stress_paths = dmastress_stress_paths(ctx->dd, p);
 		if (!ctx->stress_paths)

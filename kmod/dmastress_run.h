@@ -49,6 +49,8 @@ struct dmastress_thread {
 	struct rnd_state rnd;
 	void *devbuf;		/* in @devbuf_mem, see dmastress_devbuf_alloc() */
 	void *devbuf_mem;
+	struct page *canary;	/* DMASTRESS_RUN_OOB_XFER, device engines */
+	dma_addr_t canary_dma;
 	struct dmastress_slot *slots;
 	unsigned int nslots;
 	struct dmastress_run_result res;

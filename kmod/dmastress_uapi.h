@@ -292,13 +292,14 @@ struct dmastress_info {
 #define DMASTRESS_RUN_HUGE		_BITUL(2) /* back sg/single with 2 MiB pages */
 #define DMASTRESS_RUN_STRESS		_BITUL(3) /* randomised mix, see stress */
 #define DMASTRESS_RUN_SKIP_SYNC_FOR_CPU	_BITUL(4) /* negative control: omit it */
-#define DMASTRESS_RUN_OOB_XFER		_BITUL(5) /* negative control: aim past the mapping */
+#define DMASTRESS_RUN_OOB_XFER		_BITUL(5) /* negative control: aim outside the mapping */
 #define DMASTRESS_RUN_INLINE		_BITUL(6) /* threads == 1: run in the caller */
 #define DMASTRESS_RUN_NO_XFER		_BITUL(7) /* no transfer: map/unmap only, needs NO_VERIFY */
 #define DMASTRESS_RUN_REUSE		_BITUL(8) /* one buffer per thread, mapped each op */
 #define DMASTRESS_RUN_UNBOUND		_BITUL(9) /* kthreads not bound to CPUs */
 #define DMASTRESS_RUN_IOVA_UNLINK	_BITUL(10) /* iova: unlink + free, not destroy */
-#define DMASTRESS_RUN_FLAGS_ALL		0x7ff
+#define DMASTRESS_RUN_WRONG_DIR		_BITUL(11) /* negative control: against the direction */
+#define DMASTRESS_RUN_FLAGS_ALL		0xfff
 
 /* &struct dmastress_run_params.attrs: bit DMASTRESS_ATTR_BIT_<ID> of DMASTRESS_ATTRS */
 enum dmastress_attr_bit {
@@ -495,7 +496,8 @@ struct dmastress_phase_sum {
  * @first_actual: the byte found there
  * @nents_mapped: DMA segments of the last sg mapping (after merging)
  * @nents_cpu: CPU segments of the last sg mapping
- * @sample_dma_addr: a DMA address of the last op (first segment)
+ * @sample_dma_addr: a DMA address of the last op (first segment; the
+ *	canary's with DMASTRESS_RUN_OOB_XFER and a device engine)
  * @sample_phys_addr: the physical address of that segment's CPU memory
  *	(0 when not meaningful, e.g. vmalloc'd coherent memory)
  * @phase: per-phase summaries, enum dmastress_phase
@@ -507,7 +509,19 @@ struct dmastress_phase_sum {
  *	after the path unlinked or destroyed them (iova path)
  * @path_flags: DMASTRESS_RESULT_*, or'ed over the run's ops
  * @pad: zero
- * @reserved: zero
+ * @oob_landed: DMASTRESS_RUN_OOB_XFER with a device engine (edu, nvme):
+ *	bytes of the module's canary page that the device's accesses reached,
+ *	at a DMA address no mapping of the device covers (the canary's
+ *	physical address, checked unmapped in the IOMMU domain): 0 when the
+ *	IOMMU translates the device's DMA, the access's length per op when
+ *	nothing translates it (no IOMMU, identity, or a device that bypasses
+ *	its IOMMU)
+ * @perm_landed: DMASTRESS_RUN_WRONG_DIR: bytes of device accesses against
+ *	the mapping's direction that took effect: a device write into a
+ *	DMA_TO_DEVICE mapping that changed the CPU's buffer (counted after
+ *	the unmap), a device read of a DMA_FROM_DEVICE mapping that brought
+ *	back the buffer's bytes (a whole op's length, or 0). 0 where the
+ *	IOMMU enforces the direction (its read/write permission bits)
  */
 struct dmastress_run_result {
 	__u64 ops;
@@ -534,7 +548,8 @@ struct dmastress_run_result {
 	__u64 stale_mappings;
 	__u32 path_flags;
 	__u32 pad;
-	__u64 reserved[2];
+	__u64 oob_landed;
+	__u64 perm_landed;
 };
 
 /**

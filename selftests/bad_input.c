@@ -128,6 +128,13 @@ BAD_RUN(piece_on_coherent, params.piece_bytes, 65536);
 BAD_RUN(iova_unlink_on_coherent, params.flags, DMASTRESS_RUN_IOVA_UNLINK);
 BAD_RUN(iova_unlink_in_stress, params.flags,
 	DMASTRESS_RUN_IOVA_UNLINK | DMASTRESS_RUN_STRESS, AND(params.live, 1));
+BAD_RUN(wrong_dir_bidi, params.flags, DMASTRESS_RUN_WRONG_DIR,
+	AND(params.dir, DMASTRESS_DIR_BIDIRECTIONAL));
+BAD_RUN(wrong_dir_with_oob, params.flags,
+	DMASTRESS_RUN_WRONG_DIR | DMASTRESS_RUN_OOB_XFER,
+	AND(params.dir, DMASTRESS_DIR_TO_DEVICE));
+BAD_RUN(wrong_dir_in_stress, params.flags,
+	DMASTRESS_RUN_WRONG_DIR | DMASTRESS_RUN_STRESS, AND(params.live, 1));
 BAD_RUN(mmio_on_single, params.attrs, DMASTRESS_ATTR_MMIO, PATH(SINGLE));
 BAD_RUN(mmio_on_iova, params.attrs, DMASTRESS_ATTR_MMIO, PATH(IOVA));
 BAD_RUN(live_zero, params.live, 0, STRESS);

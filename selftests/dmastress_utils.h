@@ -175,6 +175,34 @@ static inline int _dmastress_open(int *fd)
 }
 
 #define dmastress_open(fd) ASSERT_EQ(0, _dmastress_open(fd))
+
+/*
+ * The first device @engine can drive: DMASTRESS_NVME_DEV for the nvme
+ * engine if set, else the first of /dev/dmastress0..7 whose engines include
+ * it (scripts/vm binds two nvme controllers). An fd, or -1.
+ */
+static inline int dmastress_engine_open(__u32 engine)
+{
+	const char *env = engine == DMASTRESS_ENGINE_NVME ?
+			  getenv("DMASTRESS_NVME_DEV") : NULL;
+	struct dmastress_info info;
+	char path[32];
+	int i, fd;
+
+	for (i = 0; i < 8; i++) {
+		snprintf(path, sizeof(path), "/dev/dmastress%d", i);
+		fd = dmastress_dev_open(env && *env ? env : path);
+		if (fd < 0)
+			continue;
+		if (!dmastress_dev_info(fd, &info) &&
+		    (info.engines & (1U << engine)))
+			return fd;
+		close(fd);
+		if (env && *env)
+			break;
+	}
+	return -1;
+}
 #define dmastress_err_open(err, fd) EXPECT_EQ(-(err), _dmastress_open(fd))
 
 /* Any ioctl, 0 or -errno. */

@@ -178,32 +178,9 @@ PATHS_NVME_VARIANTS(noncontig, NONCONTIG);
 PATHS_NVME_VARIANTS(phys, PHYS);
 PATHS_NVME_VARIANTS(iova, IOVA);
 
-/* The first device the nvme engine can drive: an fd, or -1. */
-static int paths_nvme_open(void)
-{
-	const char *env = getenv("DMASTRESS_NVME_DEV");
-	struct dmastress_info info;
-	char path[32];
-	int i, fd;
-
-	for (i = 0; i < 8; i++) {
-		snprintf(path, sizeof(path), "/dev/dmastress%d", i);
-		fd = dmastress_dev_open(env && *env ? env : path);
-		if (fd < 0)
-			continue;
-		if (!dmastress_dev_info(fd, &info) &&
-		    (info.engines & (1U << DMASTRESS_ENGINE_NVME)))
-			return fd;
-		close(fd);
-		if (env && *env)
-			break;
-	}
-	return -1;
-}
-
 FIXTURE_SETUP(paths_nvme)
 {
-	self->fd = paths_nvme_open();
+	self->fd = dmastress_engine_open(DMASTRESS_ENGINE_NVME);
 	if (self->fd < 0)
 		SKIP(return, "no device with the nvme engine (nvme_allow=)");
 }

@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * iommu.c - what the IOMMU mode promises, shown by the device itself
+ *
+ * The cpu engine walks the kernel's translation in software: it never
+ * meets the IOMMU's permission bits, and cannot tell whether QEMU really
+ * translates a device. Here the nvme engine's controller (the first
+ * device whose engines include nvme) does the accesses:
+ *
+ * Fixture translation: the controller reads and writes a canary page at
+ * its physical address, which no IOVA of the device maps
+ * (DMASTRESS_RUN_OOB_XFER). Under group type DMA or DMA-FQ nothing may
+ * reach it; without translation (none, identity) all of it does.
+ *
+ * Fixture permission, variant = path x direction: the controller writes
+ * into a DMA_TO_DEVICE mapping, or reads a DMA_FROM_DEVICE one
+ * (DMASTRESS_RUN_WRONG_DIR). Under translation a streaming mapping is
+ * mapped with the direction's permission only: nothing may take effect.
+ * Coherent memory, pool blocks and dma_alloc_noncontiguous() buffers have
+ * no direction in the IOMMU (mapped read-write in every mode): the access
+ * takes effect. Without translation the outcome
+ * takes effect without swiotlb=force; under it the outcome is printed
+ * for what it is (a write lands in the bounce slot and is dropped at the
+ * unmap) and must be all of an op or none of it.
+ */
+#include <sys/utsname.h>
+
+#include "dmastress_utils.h"
+
+/*
+ * Linux's intel-iommu up to 6.12 (and 6.1) sets bit 0 of every PTE it
+ * writes (drivers/iommu/intel/iommu.c __domain_mapping(): "attr |=
+ * DMA_FL_PTE_PRESENT", the first-stage present bit, which is the
+ * second-stage Read bit, iommu.h: both BIT_ULL(0)): a DMA_FROM_DEVICE
+ * mapping is readable too. 7.3's second-stage table (generic_pt's vtdss)
+ * sets Read only for IOMMU_READ. The releases between are not measured.
+ */
+#define KNOWN_VTD_READ							\
+	"kernel: intel-iommu before 7.3 maps every IOVA readable (PTE bit 0: DMA_FL_PTE_PRESENT is the second-stage R bit)"
+
+/* The device's IOMMU is Intel VT-d (its sysfs iommu link is a dmar unit). */
+static bool iommu_is_vtd(__u32 bdf)
+{
+	char path[96], link[256], name[32];
+	ssize_t n;
+
+	dmastress_bdf_name(bdf, name, sizeof(name));
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu", name);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n < 0)
+		return false;
+	link[n] = '\0';
+	return strstr(link, "/dmar") != NULL;
+}
+
+/* The running kernel is older than @major.@minor. */
+static bool kernel_before(int major, int minor)
+{
+	struct utsname u;
+	int ma = 0, mi = 0;
+
+	if (uname(&u) || sscanf(u.release, "%d.%d", &ma, &mi) != 2)
+		return false;
+	return ma < major || (ma == major && mi < minor);
+}
+
+#define IOMMU_ITERATIONS	2
+#define IOMMU_LEN		4096
+
+FIXTURE(translation) {
+	int fd;
+	struct dmastress_info info;
+};
+
+FIXTURE_SETUP(translation)
+{
+	self->fd = dmastress_engine_open(DMASTRESS_ENGINE_NVME);
+	if (self->fd < 0)
+		SKIP(return, "no device with the nvme engine (nvme_allow=)");
+	dmastress_get_info(self->fd, &self->info);
+}
+
+FIXTURE_TEARDOWN(translation)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+/* A read and a write of IOMMU_LEN bytes at the canary, per iteration. */
+TEST_F_TIMEOUT(translation, unmapped_iova, DMASTRESS_TEST_TIMEOUT)
+{
+	struct dmastress_run run;
+	__u64 all = 2ULL * IOMMU_ITERATIONS * IOMMU_LEN;
+
+	dmastress_run_init(&run, DMASTRESS_PATH_SINGLE, DMASTRESS_ENGINE_NVME,
+			   DMASTRESS_DIR_BIDIRECTIONAL, IOMMU_LEN,
+			   IOMMU_ITERATIONS, 0x7a5);
+	run.params.flags = DMASTRESS_RUN_OOB_XFER;
+	dmastress_run(self->fd, &run);
+	if (run.status == -EOPNOTSUPP)
+		SKIP(return, "%.64s", run.result.skip_reason);
+	ASSERT_EQ(0, run.status);
+	ksft_print_msg("group %s: %llu of %llu bytes reached the canary, %llu device faults\n",
+		       dmastress_group_name(self->info.group_type),
+		       (unsigned long long)run.result.oob_landed,
+		       (unsigned long long)all,
+		       (unsigned long long)run.result.device_faults);
+	if (dmastress_group_translates(self->info.group_type)) {
+		EXPECT_EQ(0, run.result.oob_landed);
+	} else {
+		EXPECT_EQ(all, run.result.oob_landed);
+	}
+}
+
+FIXTURE(permission) {
+	int fd;
+	struct dmastress_info info;
+};
+
+FIXTURE_VARIANT(permission) {
+	__u32 path;
+	__u32 dir;
+	bool directed;	/* the mapping carries the direction */
+};
+
+#define PERM_VARIANT(_p, _P, _d, _D, _directed)				\
+	FIXTURE_VARIANT_ADD(permission, _p##_##_d) {			\
+		.path = DMASTRESS_PATH_##_P,				\
+		.dir = DMASTRESS_DIR_##_D,				\
+		.directed = _directed,					\
+	}
+
+#define PERM_VARIANTS(_p, _P, _directed)				\
+	PERM_VARIANT(_p, _P, write_to_dev, TO_DEVICE, _directed);	\
+	PERM_VARIANT(_p, _P, read_from_dev, FROM_DEVICE, _directed)
+
+PERM_VARIANTS(coherent, COHERENT, false);
+PERM_VARIANTS(pool, POOL, false);
+PERM_VARIANTS(single, SINGLE, true);
+PERM_VARIANTS(page, PAGE, true);
+PERM_VARIANTS(sg, SG, true);
+PERM_VARIANTS(sgtable, SGTABLE, true);
+PERM_VARIANTS(pages, PAGES, true);
+PERM_VARIANTS(noncoherent, NONCOHERENT, true);
+/*
+ * dma_alloc_noncontiguous() takes a direction but iommu-dma maps it
+ * read-write (dma-iommu.c __iommu_dma_alloc_noncontiguous():
+ * dma_info_to_prot(DMA_BIDIRECTIONAL, ...), 6.12 and 7.3): no direction.
+ */
+PERM_VARIANTS(noncontig, NONCONTIG, false);
+PERM_VARIANTS(phys, PHYS, true);
+PERM_VARIANTS(iova, IOVA, true);
+
+FIXTURE_SETUP(permission)
+{
+	self->fd = dmastress_engine_open(DMASTRESS_ENGINE_NVME);
+	if (self->fd < 0)
+		SKIP(return, "no device with the nvme engine (nvme_allow=)");
+	dmastress_get_info(self->fd, &self->info);
+}
+
+FIXTURE_TEARDOWN(permission)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+TEST_F_TIMEOUT(permission, against_direction, DMASTRESS_TEST_TIMEOUT)
+{
+	bool translated = dmastress_group_translates(self->info.group_type);
+	__u64 all = (__u64)IOMMU_ITERATIONS * IOMMU_LEN;
+	struct dmastress_run run;
+	__u64 landed;
+
+	dmastress_run_init(&run, variant->path, DMASTRESS_ENGINE_NVME,
+			   variant->dir, IOMMU_LEN, IOMMU_ITERATIONS,
+			   0x9e3 + variant->path);
+	run.params.flags = DMASTRESS_RUN_WRONG_DIR;
+	dmastress_run(self->fd, &run);
+	if (run.status == -EOPNOTSUPP)
+		SKIP(return, "%.64s", run.result.skip_reason);
+	ASSERT_EQ(0, run.status);
+	landed = run.result.perm_landed;
+	ksft_print_msg("group %s%s: %s %llu of %llu bytes took effect, %llu device faults\n",
+		       dmastress_group_name(self->info.group_type),
+		       self->info.flags & DMASTRESS_INFO_SWIOTLB_FORCE ?
+		       " swiotlb=force" : "",
+		       variant->dir == DMASTRESS_DIR_TO_DEVICE ?
+		       "a write into the TO_DEVICE mapping:" :
+		       "a read of the FROM_DEVICE mapping:",
+		       (unsigned long long)landed, (unsigned long long)all,
+		       (unsigned long long)run.result.device_faults);
+	EXPECT_EQ(0, run.result.src_errors);
+	if (translated && variant->directed &&
+	    variant->dir == DMASTRESS_DIR_FROM_DEVICE && landed == all &&
+	    iommu_is_vtd(self->info.bdf) && kernel_before(7, 3))
+		DMASTRESS_XFAIL(return, KNOWN_VTD_READ);
+	if (translated && variant->directed) {
+		EXPECT_EQ(0, landed);
+	} else if (translated || !variant->directed ||
+		   !(self->info.flags & DMASTRESS_INFO_SWIOTLB_FORCE)) {
+		EXPECT_EQ(all, landed);
+	} else {
+		EXPECT_TRUE(landed == 0 || landed == all);
+	}
+}
+
+DMASTRESS_HARNESS_MAIN
