@@ -17,6 +17,10 @@
 
 #include "dmastress.h"
 
+/* A macro's value as a string literal. */
+#define DMASTRESS_STR(x)	#x
+#define DMASTRESS_XSTR(x)	DMASTRESS_STR(x)
+
 #define DMASTRESS_MAX_LABELS		16
 #define DMASTRESS_LABEL_KEY_LEN		32
 #define DMASTRESS_LABEL_VAL_LEN		128
@@ -148,6 +152,12 @@ static void dmastress_run_usage(FILE *f)
 		"                         reads a FROM_DEVICE one; perm_landed is the\n"
 		"                         bytes that took effect (0 where the IOMMU\n"
 		"                         enforces the direction)\n"
+		"  --stale-xfer           edu or nvme; streaming paths: after each\n"
+		"                         unmap the device reads the old DMA address;\n"
+		"                         stale_reached is the ops where it still got\n"
+		"                         the buffer's bytes (the lazy window)\n"
+		"  --stale-delay-us US    wait between the unmap and that read, 0.."
+		DMASTRESS_XSTR(DMASTRESS_MAX_STALE_DELAY_US) "\n"
 		"  --no-xfer              map and unmap only, nothing between (no sync,\n"
 		"                         no transfer), as dma_map_benchmark -d 0\n"
 		"                         (implies --no-verify)\n"
@@ -358,6 +368,8 @@ enum {
 	DMASTRESS_OPT_NO_XFER,
 	DMASTRESS_OPT_OOB_XFER,
 	DMASTRESS_OPT_WRONG_DIR,
+	DMASTRESS_OPT_STALE_XFER,
+	DMASTRESS_OPT_STALE_DELAY,
 	DMASTRESS_OPT_REUSE,
 	DMASTRESS_OPT_UNBOUND,
 	DMASTRESS_OPT_FORMAT,
@@ -392,6 +404,8 @@ static const struct option dmastress_run_longopts[] = {
 	{ "no-xfer", no_argument, NULL, DMASTRESS_OPT_NO_XFER },
 	{ "oob-xfer", no_argument, NULL, DMASTRESS_OPT_OOB_XFER },
 	{ "wrong-dir", no_argument, NULL, DMASTRESS_OPT_WRONG_DIR },
+	{ "stale-xfer", no_argument, NULL, DMASTRESS_OPT_STALE_XFER },
+	{ "stale-delay-us", required_argument, NULL, DMASTRESS_OPT_STALE_DELAY },
 	{ "reuse", no_argument, NULL, DMASTRESS_OPT_REUSE },
 	{ "unbound", no_argument, NULL, DMASTRESS_OPT_UNBOUND },
 	{ "format", required_argument, NULL, DMASTRESS_OPT_FORMAT },
@@ -563,6 +577,13 @@ static int dmastress_run_opt(struct dmastress_run_opts *o, int c, int argc,
 	case DMASTRESS_OPT_WRONG_DIR:
 		p->flags |= DMASTRESS_RUN_WRONG_DIR;
 		return 0;
+	case DMASTRESS_OPT_STALE_XFER:
+		p->flags |= DMASTRESS_RUN_STALE_XFER;
+		return 0;
+	case DMASTRESS_OPT_STALE_DELAY:
+		return dmastress_parse_u32("--stale-delay-us", arg, 0,
+					   DMASTRESS_MAX_STALE_DELAY_US,
+					   &p->stale_delay_us);
 	case DMASTRESS_OPT_REUSE:
 		p->flags |= DMASTRESS_RUN_REUSE;
 		return 0;
@@ -746,6 +767,8 @@ static void dmastress_run_table(const struct dmastress_run_opts *o,
 		KV("oob_landed", "%llu", (unsigned long long)r->oob_landed);
 	if (o->p.flags & DMASTRESS_RUN_WRONG_DIR)
 		KV("perm_landed", "%llu", (unsigned long long)r->perm_landed);
+	if (o->p.flags & DMASTRESS_RUN_STALE_XFER)
+		KV("stale_reached", "%llu", (unsigned long long)r->stale_reached);
 #undef KV
 }
 
@@ -872,6 +895,10 @@ static void dmastress_run_json(const struct dmastress_run_opts *o,
 	if (o->p.flags & DMASTRESS_RUN_WRONG_DIR)
 		printf(", \"perm_landed\": %llu",
 		       (unsigned long long)r->perm_landed);
+	if (o->p.flags & DMASTRESS_RUN_STALE_XFER)
+		printf(", \"stale_reached\": %llu, \"stale_delay_us\": %u",
+		       (unsigned long long)r->stale_reached,
+		       o->p.stale_delay_us);
 	printf(", \"timer_overhead_ns\": %u, \"timer_overhead_ps\": %llu",
 	       out->info.timer_overhead_ns,
 	       (unsigned long long)out->info.timer_overhead_ps);

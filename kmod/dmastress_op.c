@@ -25,6 +25,7 @@
  * does not pass. The out-of-bounds control (DMASTRESS_RUN_OOB_XFER) aims
  * the engine past the mapping instead of at it.
  */
+#include <linux/delay.h>
 #include <linux/iommu.h>
 #include <linux/kthread.h>
 #include <linux/ktime.h>
@@ -777,6 +778,36 @@ err:
 	return ret;
 }
 
+/*
+ * DMASTRESS_RUN_STALE_XFER: stale_delay_us after the unmap, the device reads
+ * up to a page at the old DMA address of the first segment @seg (its CPU
+ * buffer is still the op's: the path frees it in release) and compares it
+ * with the buffer. The device touched the mapping moments before (the op's
+ * own transfer), so an IOMMU that caches translations holds this one until
+ * it is invalidated: at once under DMA (strict), when the flush queue runs
+ * under DMA-FQ (lazy). A read that got the buffer's bytes counts in
+ * stale_reached; an engine error is the IOMMU refusing, not a failure.
+ * Only a read: the old IOVA may map another buffer by now.
+ */
+static void dmastress_stale_read(struct dmastress_thread *t,
+				 struct dmastress_slot *s,
+				 const struct dmastress_seg *seg)
+{
+	struct dmastress_ctx *ctx = t->ctx;
+	size_t n = min_t(size_t, seg->len, PAGE_SIZE);
+	const void *cpu = seg->cpu ? seg->cpu : s->op.vaddr;
+
+	if (!cpu || !n)
+		return;
+	if (s->params.stale_delay_us)
+		fsleep(s->params.stale_delay_us);
+	memset(t->devbuf, 0, n);
+	if (!dmastress_engine_xfer(ctx->dd, ctx->eng, seg->dma, t->devbuf, n,
+				   DMASTRESS_MEM_TO_DEV) &&
+	    !memcmp(t->devbuf, cpu, n))
+		t->res.stale_reached++;
+}
+
 /**
  * dmastress_op_end() - second half of an op: sync for the CPU to release
  * @t: the thread
@@ -791,6 +822,7 @@ void dmastress_op_end(struct dmastress_thread *t, struct dmastress_slot *s)
 	struct dmastress_op *op = &s->op;
 	bool verify = !(s->params.flags & DMASTRESS_RUN_NO_VERIFY);
 	struct dmastress_verify v = {};
+	struct dmastress_seg stale = {};
 	u64 start, excl, t0;
 
 	start = ktime_get_ns();
@@ -829,10 +861,17 @@ void dmastress_op_end(struct dmastress_thread *t, struct dmastress_slot *s)
 	}
 	excl = ktime_get_ns() - t0;
 
+	if (s->params.flags & DMASTRESS_RUN_STALE_XFER)
+		stale = op->segs[0];
 	dmastress_hist_add(&t->hists[DMASTRESS_PHASE_UNMAP],
 			   dmastress_op_teardown_timed(path, op));
 	t->res.stale_mappings += op->stale_mappings;
 	op->stale_mappings = 0;
+	if (s->params.flags & DMASTRESS_RUN_STALE_XFER) {
+		t0 = ktime_get_ns();
+		dmastress_stale_read(t, s, &stale);
+		excl += ktime_get_ns() - t0;
+	}
 	/* like prepare: no phase of its own, part of E2E */
 	if (path->release && !(s->params.flags & DMASTRESS_RUN_REUSE))
 		path->release(op);

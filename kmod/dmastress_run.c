@@ -121,6 +121,14 @@ int dmastress_validate_params(const struct dmastress_run_params *p)
 		return -EINVAL;
 	if ((p->flags & DMASTRESS_RUN_REUSE) && stress)
 		return -EINVAL;
+	/* a device read after the unmap: a one-op run of a streaming path */
+	if ((p->flags & DMASTRESS_RUN_STALE_XFER) ?
+	    (stress || p->stale_delay_us > DMASTRESS_MAX_STALE_DELAY_US ||
+	     (p->flags & (DMASTRESS_RUN_BATCH | DMASTRESS_RUN_REUSE |
+			  DMASTRESS_RUN_NO_XFER | DMASTRESS_RUN_NO_VERIFY |
+			  DMASTRESS_RUN_OOB_XFER | DMASTRESS_RUN_WRONG_DIR))) :
+	    p->stale_delay_us)
+		return -EINVAL;
 	/* a device access against a one-way mapping, nothing else */
 	if ((p->flags & DMASTRESS_RUN_WRONG_DIR) &&
 	    (stress || p->dir == DMASTRESS_DIR_BIDIRECTIONAL ||
@@ -460,6 +468,7 @@ static void dmastress_merge(struct dmastress_thread **threads,
 		res->stale_mappings += r->stale_mappings;
 		res->oob_landed += r->oob_landed;
 		res->perm_landed += r->perm_landed;
+		res->stale_reached += r->stale_reached;
 		res->path_flags |= r->path_flags;
 		for (h = 0; h < DMASTRESS_NR_HISTS; h++)
 			dmastress_hist_merge(&hists[h], &threads[i]->hists[h]);
@@ -614,6 +623,10 @@ static int dmastress_run_usable(struct dmastress_ctx *ctx,
 	if (ctx->eng->run_usable && !(p->flags & DMASTRESS_RUN_NO_XFER) &&
 	    !ctx->eng->run_usable(ctx->dd, p, &why))
 		return dmastress_skip(res, why);
+	if ((p->flags & DMASTRESS_RUN_STALE_XFER) &&
+	    (p->engine == DMASTRESS_ENGINE_CPU ||
+	     !dmastress_paths[p->path]->release))
+		return dmastress_skip(res, "stale_xfer: edu or nvme on a path freeing after unmap");
 	if ((p->flags & DMASTRESS_RUN_WRONG_DIR) &&
 	    p->engine == DMASTRESS_ENGINE_CPU)
 		return dmastress_skip(res, "wrong_dir needs edu or nvme: cpu sees no permission");

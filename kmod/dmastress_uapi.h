@@ -299,7 +299,11 @@ struct dmastress_info {
 #define DMASTRESS_RUN_UNBOUND		_BITUL(9) /* kthreads not bound to CPUs */
 #define DMASTRESS_RUN_IOVA_UNLINK	_BITUL(10) /* iova: unlink + free, not destroy */
 #define DMASTRESS_RUN_WRONG_DIR		_BITUL(11) /* negative control: against the direction */
-#define DMASTRESS_RUN_FLAGS_ALL		0xfff
+#define DMASTRESS_RUN_STALE_XFER	_BITUL(12) /* device reads the IOVA after the unmap */
+#define DMASTRESS_RUN_FLAGS_ALL		0x1fff
+
+/* Longest wait of DMASTRESS_RUN_STALE_XFER between unmap and access, us. */
+#define DMASTRESS_MAX_STALE_DELAY_US	100000
 
 /* &struct dmastress_run_params.attrs: bit DMASTRESS_ATTR_BIT_<ID> of DMASTRESS_ATTRS */
 enum dmastress_attr_bit {
@@ -374,6 +378,9 @@ enum dmastress_attr_bit {
  *	physically contiguous block), a power of two from
  *	DMASTRESS_MIN_PIECE_BYTES to DMASTRESS_MAX_PIECE_BYTES; 0 = 4096;
  *	other paths and stress: 0
+ * @stale_delay_us: DMASTRESS_RUN_STALE_XFER: us between the unmap and the
+ *	device's access to the old IOVA, 0..DMASTRESS_MAX_STALE_DELAY_US;
+ *	else 0
  * @reserved: must be zero
  */
 struct dmastress_run_params {
@@ -397,7 +404,8 @@ struct dmastress_run_params {
 	__u32 live;
 	__u32 paths;
 	__u32 piece_bytes;
-	__u32 reserved[6];
+	__u32 stale_delay_us;
+	__u32 reserved[5];
 };
 
 #define DMASTRESS_HIST_SUB_BITS		3	/* 8 sub-buckets per power of two */
@@ -522,6 +530,11 @@ struct dmastress_phase_sum {
  *	the unmap), a device read of a DMA_FROM_DEVICE mapping that brought
  *	back the buffer's bytes (a whole op's length, or 0). 0 where the
  *	IOMMU enforces the direction (its read/write permission bits)
+ * @stale_reached: DMASTRESS_RUN_STALE_XFER: ops whose device read of the
+ *	old DMA address, stale_delay_us after the unmap, brought back the
+ *	buffer's bytes (the IOMMU still translated it: under DMA-FQ until the
+ *	flush queue invalidates the IOTLB; under DMA never)
+ * @reserved: zero
  */
 struct dmastress_run_result {
 	__u64 ops;
@@ -550,6 +563,8 @@ struct dmastress_run_result {
 	__u32 pad;
 	__u64 oob_landed;
 	__u64 perm_landed;
+	__u64 stale_reached;
+	__u64 reserved[2];
 };
 
 /**

@@ -144,8 +144,13 @@ BAD_RUN(reserved0, params.reserved[0], 1);
 BAD_RUN(reserved1, params.reserved[1], 1);
 BAD_RUN(reserved2, params.reserved[2], 1);
 BAD_RUN(reserved3, params.reserved[3], 1);
-BAD_RUN(reserved4, params.reserved[4], 1);
-BAD_RUN(reserved5, params.reserved[5], 0x80000000U);
+BAD_RUN(reserved4, params.reserved[4], 0x80000000U);
+BAD_RUN(stale_delay_without_flag, params.stale_delay_us, 10);
+BAD_RUN(stale_delay_too_long, params.stale_delay_us,
+	DMASTRESS_MAX_STALE_DELAY_US + 1,
+	AND(params.flags, DMASTRESS_RUN_STALE_XFER));
+BAD_RUN(stale_with_batch, params.flags,
+	DMASTRESS_RUN_STALE_XFER | DMASTRESS_RUN_BATCH, AND(params.batch, 2));
 
 /* The valid run every bad_run variant starts from. */
 static void base_run(struct dmastress_run *run, __u32 path, __u32 flags,

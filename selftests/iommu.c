@@ -22,6 +22,16 @@
  * takes effect without swiotlb=force; under it the outcome is printed
  * for what it is (a write lands in the bounce slot and is dropped at the
  * unmap) and must be all of an op or none of it.
+ *
+ * Fixture window, variant = the delay: after each unmap of a TO_DEVICE
+ * single mapping the controller reads the old IOVA once more, the delay
+ * later (DMASTRESS_RUN_STALE_XFER), right after its own transfer filled
+ * the IOMMU's IOTLB. Under group type DMA (strict) the unmap invalidates
+ * the IOTLB before it returns: no read may get the buffer's bytes. Under
+ * DMA-FQ (lazy) the invalidation waits for the flush queue: the reads that
+ * still got through are printed (bench's window step measures the
+ * histogram). Without translation the old address is the buffer's own:
+ * every read gets it (swiotlb=force: a freed bounce slot, printed).
  */
 #include <sys/utsname.h>
 
@@ -202,6 +212,60 @@ TEST_F_TIMEOUT(permission, against_direction, DMASTRESS_TEST_TIMEOUT)
 		EXPECT_EQ(all, landed);
 	} else {
 		EXPECT_TRUE(landed == 0 || landed == all);
+	}
+}
+
+#define WINDOW_ITERATIONS	16
+
+FIXTURE(window) {
+	int fd;
+	struct dmastress_info info;
+};
+
+FIXTURE_VARIANT(window) {
+	__u32 delay_us;
+};
+
+FIXTURE_VARIANT_ADD(window, at_once) { .delay_us = 0 };
+FIXTURE_VARIANT_ADD(window, after_1ms) { .delay_us = 1000 };
+FIXTURE_VARIANT_ADD(window, after_20ms) { .delay_us = 20000 };
+
+FIXTURE_SETUP(window)
+{
+	self->fd = dmastress_engine_open(DMASTRESS_ENGINE_NVME);
+	if (self->fd < 0)
+		SKIP(return, "no device with the nvme engine (nvme_allow=)");
+	dmastress_get_info(self->fd, &self->info);
+}
+
+FIXTURE_TEARDOWN(window)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+TEST_F_TIMEOUT(window, read_after_unmap, DMASTRESS_TEST_TIMEOUT)
+{
+	__u32 group = self->info.group_type;
+	struct dmastress_run run;
+
+	dmastress_run_init(&run, DMASTRESS_PATH_SINGLE, DMASTRESS_ENGINE_NVME,
+			   DMASTRESS_DIR_TO_DEVICE, IOMMU_LEN,
+			   WINDOW_ITERATIONS, 0x3d0 + variant->delay_us);
+	run.params.flags = DMASTRESS_RUN_STALE_XFER;
+	run.params.stale_delay_us = variant->delay_us;
+	dmastress_run_verified(self->fd, &run);
+	ksft_print_msg("group %s%s: %llu of %u reads %u us after the unmap got the buffer's bytes\n",
+		       dmastress_group_name(group),
+		       self->info.flags & DMASTRESS_INFO_SWIOTLB_FORCE ?
+		       " swiotlb=force" : "",
+		       (unsigned long long)run.result.stale_reached,
+		       WINDOW_ITERATIONS, variant->delay_us);
+	if (group == DMASTRESS_GROUP_DMA) {
+		EXPECT_EQ(0, run.result.stale_reached);
+	} else if (!dmastress_group_translates(group) &&
+		   !(self->info.flags & DMASTRESS_INFO_SWIOTLB_FORCE)) {
+		EXPECT_EQ(WINDOW_ITERATIONS, run.result.stale_reached);
 	}
 }
 
