@@ -15,13 +15,14 @@
 #   modes_sets          the set names, "all" first
 #   mode_exists MODE    true when MODE is a mode of the table (quiet)
 #   mode_check MODE     the same, with an error on stderr when it is not
-#   mode_field MODE N   field N (1..7) of MODE's line, empty when absent
+#   mode_field MODE N   field N (1..8) of MODE's line, empty when absent
 #   mode_qemu MODE      its QEMU arguments (field 2)
 #   mode_cmdline MODE   its kernel command line (field 3)
 #   mode_group MODE     the group type the edu device must show (field 4)
 #   mode_why MODE       why the boot cannot give that group type here (5)
 #   mode_sysfs MODE     "sysfs" when the guest switches the group (field 6)
 #   mode_config MODE    the kernel config fragment the mode boots (field 7)
+#   mode_property MODE  what scripts/vm checks the mode gives (field 8)
 # An unknown mode or set, and a malformed table, print an error on stderr
 # ("PROG: unknown mode 'x' (see scripts/modes: nommu swiotlb ...)") and
 # return 2. DMASTRESS_MODES=FILE reads another table (for tests).
@@ -86,14 +87,15 @@ _modes_awk() {
 	}
 	{
 		if ($1 !~ /^[a-z0-9-]+$/) { bad("bad mode name \"" $1 "\""); next }
-		if (NF < 4 || NF > 7) { bad("mode " $1 ": " NF " fields, not 4 to 7"); next }
-		if (NF == 7 && $7 !~ /^[a-z0-9-]+$/) { bad("mode " $1 ": bad config name \"" $7 "\""); next }
+		if (NF < 4 || NF > 8) { bad("mode " $1 ": " NF " fields, not 4 to 8"); next }
+		if (NF >= 7 && $7 != "" && $7 !~ /^[a-z0-9-]+$/) { bad("mode " $1 ": bad config name \"" $7 "\""); next }
+		if (NF == 8 && $8 != "iova-above-4g" && $8 != "scalable") { bad("mode " $1 ": eighth field \"" $8 "\", not iova-above-4g or scalable"); next }
 		if (NF >= 6 && $6 != "sysfs" && $6 != "") { bad("mode " $1 ": sixth field \"" $6 "\", not sysfs"); next }
 		if (NF >= 6 && $6 == "sysfs" && $5 == "") { bad("mode " $1 ": sysfs without the fifth field"); next }
 		if ($1 in line) { bad("mode " $1 " defined twice"); next }
 		modes[++nmodes] = $1
 		line[$1] = $0
-		if (NF == 7 && $7 != "") cfgmode[$1] = 1
+		if (NF >= 7 && $7 != "") cfgmode[$1] = 1
 	}
 	END {
 		for (k in ref) {
@@ -129,7 +131,7 @@ _modes_awk() {
 				printf "%s: unknown mode \047%s\047 (see %s: %s)\n", prog, a1, file, all > "/dev/stderr"
 				exit 2
 			}
-			if (a2 !~ /^[1-7]$/) { printf "%s: mode_field: no field \"%s\" (1..7)\n", prog, a2 > "/dev/stderr"; exit 2 }
+			if (a2 !~ /^[1-8]$/) { printf "%s: mode_field: no field \"%s\" (1..8)\n", prog, a2 > "/dev/stderr"; exit 2 }
 			split(line[a1], f, "|")
 			print f[a2]
 		}
@@ -184,6 +186,10 @@ mode_sysfs() {
 
 mode_config() {
 	mode_field "$1" 7
+}
+
+mode_property() {
+	mode_field "$1" 8
 }
 
 # _kernels_awk ACTION [ARG1 [ARG2]]: the kernels table's parser. Checks the
