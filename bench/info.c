@@ -35,8 +35,12 @@ static void dmastress_info_usage(FILE *f)
 		"Exit: 0 ok, 1 ioctl failed, 2 bad arguments, 4 no device.\n");
 }
 
+/*
+ * "edu,cpu": the engines that can drive the device; with @max_xfer
+ * "edu:2048,cpu:1048576": each with its largest transfer, bytes.
+ */
 static void dmastress_info_engines(const struct dmastress_info *info,
-				   char *buf, size_t len)
+				   bool max_xfer, char *buf, size_t len)
 {
 	unsigned int e;
 	size_t used = 0;
@@ -47,23 +51,9 @@ static void dmastress_info_engines(const struct dmastress_info *info,
 			continue;
 		used += snprintf(buf + used, len - used, "%s%s",
 				 used ? "," : "", dmastress_engine_names[e]);
-	}
-}
-
-/* "cpu:1048576,nvme:524288": each usable engine's largest transfer, bytes. */
-static void dmastress_info_max_xfer(const struct dmastress_info *info,
-				    char *buf, size_t len)
-{
-	unsigned int e;
-	size_t used = 0;
-
-	buf[0] = '\0';
-	for (e = 0; e < DMASTRESS_NR_ENGINES && used < len; e++) {
-		if (!(info->engines & (1U << e)))
-			continue;
-		used += snprintf(buf + used, len - used, "%s%s:%u",
-				 used ? "," : "", dmastress_engine_names[e],
-				 info->engine_max_xfer[e]);
+		if (max_xfer && used < len)
+			used += snprintf(buf + used, len - used, ":%u",
+					 info->engine_max_xfer[e]);
 	}
 }
 
@@ -75,8 +65,8 @@ static void dmastress_info_text(const char *dev,
 	char bdf[32], engines[64], max_xfer[96];
 
 	dmastress_bdf_name(info->bdf, bdf, sizeof(bdf));
-	dmastress_info_engines(info, engines, sizeof(engines));
-	dmastress_info_max_xfer(info, max_xfer, sizeof(max_xfer));
+	dmastress_info_engines(info, false, engines, sizeof(engines));
+	dmastress_info_engines(info, true, max_xfer, sizeof(max_xfer));
 #define KV(k, fmt, ...)	printf("%-26s " fmt "\n", k, __VA_ARGS__)
 	KV("device", "%s", dev);
 	KV("bdf", "%s", bdf);
@@ -298,7 +288,7 @@ static int dmastress_info_devices(void)
 			grp[len] = '\0';
 			g = strrchr(grp, '/') ? strrchr(grp, '/') + 1 : grp;
 		}
-		dmastress_info_engines(&info, engines, sizeof(engines));
+		dmastress_info_engines(&info, false, engines, sizeof(engines));
 		printf("%s bdf=%s iommu_group=%s group_type=%s engines=%s\n",
 		       dev, bdf, g, dmastress_group_name(info.group_type),
 		       engines[0] ? engines : "none");

@@ -34,28 +34,32 @@ FIXTURE_VARIANT(paths) {
 	__u32 dir;
 };
 
-#define PATHS_VARIANT(_p, _P, _d, _D)					\
-	FIXTURE_VARIANT_ADD(paths, _p##_##_d) {				\
+/* Every path once, as X(fixture, name, NAME): the fixtures' variants. */
+#define PATHS_EACH(X, _f)						\
+	X(_f, coherent, COHERENT);					\
+	X(_f, pool, POOL);						\
+	X(_f, single, SINGLE);						\
+	X(_f, page, PAGE);						\
+	X(_f, sg, SG);							\
+	X(_f, sgtable, SGTABLE);					\
+	X(_f, pages, PAGES);						\
+	X(_f, noncoherent, NONCOHERENT);				\
+	X(_f, noncontig, NONCONTIG);					\
+	X(_f, phys, PHYS);						\
+	X(_f, iova, IOVA)
+
+#define PATHS_VARIANT(_f, _p, _P, _d, _D)				\
+	FIXTURE_VARIANT_ADD(_f, _p##_##_d) {				\
 		.path = DMASTRESS_PATH_##_P,				\
 		.dir = DMASTRESS_DIR_##_D,				\
 	}
 
-#define PATHS_VARIANTS(_p, _P)						\
-	PATHS_VARIANT(_p, _P, to_dev, TO_DEVICE);			\
-	PATHS_VARIANT(_p, _P, from_dev, FROM_DEVICE);			\
-	PATHS_VARIANT(_p, _P, bidi, BIDIRECTIONAL)
+#define PATHS_VARIANTS(_f, _p, _P)					\
+	PATHS_VARIANT(_f, _p, _P, to_dev, TO_DEVICE);			\
+	PATHS_VARIANT(_f, _p, _P, from_dev, FROM_DEVICE);		\
+	PATHS_VARIANT(_f, _p, _P, bidi, BIDIRECTIONAL)
 
-PATHS_VARIANTS(coherent, COHERENT);
-PATHS_VARIANTS(pool, POOL);
-PATHS_VARIANTS(single, SINGLE);
-PATHS_VARIANTS(page, PAGE);
-PATHS_VARIANTS(sg, SG);
-PATHS_VARIANTS(sgtable, SGTABLE);
-PATHS_VARIANTS(pages, PAGES);
-PATHS_VARIANTS(noncoherent, NONCOHERENT);
-PATHS_VARIANTS(noncontig, NONCONTIG);
-PATHS_VARIANTS(phys, PHYS);
-PATHS_VARIANTS(iova, IOVA);
+PATHS_EACH(PATHS_VARIANTS, paths);
 
 FIXTURE_SETUP(paths)
 {
@@ -155,28 +159,7 @@ FIXTURE_VARIANT(paths_nvme) {
 	__u32 dir;
 };
 
-#define PATHS_NVME_VARIANT(_p, _P, _d, _D)				\
-	FIXTURE_VARIANT_ADD(paths_nvme, _p##_##_d) {			\
-		.path = DMASTRESS_PATH_##_P,				\
-		.dir = DMASTRESS_DIR_##_D,				\
-	}
-
-#define PATHS_NVME_VARIANTS(_p, _P)					\
-	PATHS_NVME_VARIANT(_p, _P, to_dev, TO_DEVICE);			\
-	PATHS_NVME_VARIANT(_p, _P, from_dev, FROM_DEVICE);		\
-	PATHS_NVME_VARIANT(_p, _P, bidi, BIDIRECTIONAL)
-
-PATHS_NVME_VARIANTS(coherent, COHERENT);
-PATHS_NVME_VARIANTS(pool, POOL);
-PATHS_NVME_VARIANTS(single, SINGLE);
-PATHS_NVME_VARIANTS(page, PAGE);
-PATHS_NVME_VARIANTS(sg, SG);
-PATHS_NVME_VARIANTS(sgtable, SGTABLE);
-PATHS_NVME_VARIANTS(pages, PAGES);
-PATHS_NVME_VARIANTS(noncoherent, NONCOHERENT);
-PATHS_NVME_VARIANTS(noncontig, NONCONTIG);
-PATHS_NVME_VARIANTS(phys, PHYS);
-PATHS_NVME_VARIANTS(iova, IOVA);
+PATHS_EACH(PATHS_VARIANTS, paths_nvme);
 
 FIXTURE_SETUP(paths_nvme)
 {
