@@ -144,51 +144,81 @@ enum dmastress_kunit_mode dmastress_kunit_mode(struct kunit *test)
 	}
 }
 
-static int dmastress_kunit_edu_probe(struct pci_dev *pdev,
-				     const struct pci_device_id *id)
+/*
+ * The start of a probe of the suites' PCI drivers: -EBUSY when *@slot (the
+ * edu or the NVMe device) is taken already (one is enough), else a zeroed
+ * device on an enabled @pdev in *@ddp.
+ */
+static int dmastress_kunit_take(struct pci_dev *pdev,
+				struct dmastress_dev *const *slot,
+				struct dmastress_dev **ddp)
 {
-	struct device *dev = &pdev->dev;
 	struct dmastress_dev *dd;
 	int ret;
 
 	mutex_lock(&dmastress_kunit_edu_lock);
-	ret = dmastress_kunit_edu_dd ? -EBUSY : 0;	/* one edu is enough */
+	ret = *slot ? -EBUSY : 0;
 	mutex_unlock(&dmastress_kunit_edu_lock);
 	if (ret)
 		return ret;
-
-	dd = devm_kzalloc(dev, sizeof(*dd), GFP_KERNEL);
+	dd = devm_kzalloc(&pdev->dev, sizeof(*dd), GFP_KERNEL);
 	if (!dd)
 		return -ENOMEM;
-	ret = pcim_enable_device(pdev);
+	dd->pdev = pdev;
+	dd->dev = &pdev->dev;
+	mutex_init(&dd->lock);
+	strscpy(dd->name, DMASTRESS_KUNIT_NAME, sizeof(dd->name));
+	*ddp = dd;
+	return pcim_enable_device(pdev);
+}
+
+/* The end of such a probe: save the masks the engine set, publish @dd. */
+static void dmastress_kunit_publish(struct dmastress_dev **slot,
+				    struct dmastress_dev *dd)
+{
+	dd->saved_dma_mask = dma_get_mask(dd->dev);
+	dd->saved_coherent_mask = dd->dev->coherent_dma_mask;
+	dd->saved_max_seg_size = dma_get_max_seg_size(dd->dev);
+	pci_set_drvdata(dd->pdev, dd);
+	mutex_lock(&dmastress_kunit_edu_lock);
+	*slot = dd;
+	mutex_unlock(&dmastress_kunit_edu_lock);
+}
+
+/* A remove: @dd no longer handed out. */
+static void dmastress_kunit_unpublish(struct dmastress_dev **slot,
+				      struct dmastress_dev *dd)
+{
+	mutex_lock(&dmastress_kunit_edu_lock);
+	if (*slot == dd)
+		*slot = NULL;
+	mutex_unlock(&dmastress_kunit_edu_lock);
+}
+
+static int dmastress_kunit_edu_probe(struct pci_dev *pdev,
+				     const struct pci_device_id *id)
+{
+	struct dmastress_dev *dd;
+	int ret;
+
+	ret = dmastress_kunit_take(pdev, &dmastress_kunit_edu_dd, &dd);
 	if (ret)
 		return ret;
 	dd->bar = pcim_iomap_region(pdev, 0, DMASTRESS_KUNIT_NAME);
 	if (IS_ERR(dd->bar))
 		return PTR_ERR(dd->bar);
 	pci_set_master(pdev);
-	ret = dma_set_mask_and_coherent(dev, DMA_BIT_MASK(64));
+	ret = dma_set_mask_and_coherent(dd->dev, DMA_BIT_MASK(64));
 	if (ret)
 		return ret;
 
-	dd->pdev = pdev;
-	dd->dev = dev;
 	dd->is_edu = true;
 	dd->bar_phys = pci_resource_start(pdev, 0);
 	dd->bar_len = pci_resource_len(pdev, 0);
-	dd->saved_dma_mask = dma_get_mask(dev);
-	dd->saved_coherent_mask = dev->coherent_dma_mask;
-	dd->saved_max_seg_size = dma_get_max_seg_size(dev);
-	mutex_init(&dd->lock);
-	strscpy(dd->name, DMASTRESS_KUNIT_NAME, sizeof(dd->name));
 	ret = dmastress_edu_init(dd);
 	if (ret)
 		return ret;
-
-	pci_set_drvdata(pdev, dd);
-	mutex_lock(&dmastress_kunit_edu_lock);
-	dmastress_kunit_edu_dd = dd;
-	mutex_unlock(&dmastress_kunit_edu_lock);
+	dmastress_kunit_publish(&dmastress_kunit_edu_dd, dd);
 	return 0;
 }
 
@@ -196,10 +226,7 @@ static void dmastress_kunit_edu_remove(struct pci_dev *pdev)
 {
 	struct dmastress_dev *dd = pci_get_drvdata(pdev);
 
-	mutex_lock(&dmastress_kunit_edu_lock);
-	if (dmastress_kunit_edu_dd == dd)
-		dmastress_kunit_edu_dd = NULL;
-	mutex_unlock(&dmastress_kunit_edu_lock);
+	dmastress_kunit_unpublish(&dmastress_kunit_edu_dd, dd);
 	dmastress_edu_exit(dd);
 }
 
@@ -223,40 +250,21 @@ static struct pci_driver dmastress_kunit_edu_driver = {
 static int dmastress_kunit_nvme_probe(struct pci_dev *pdev,
 				      const struct pci_device_id *id)
 {
-	struct device *dev = &pdev->dev;
 	struct dmastress_dev *dd;
 	int ret;
 
 	if (!dmastress_nvme_allowed(pci_name(pdev)))
 		return -ENODEV;
-	mutex_lock(&dmastress_kunit_edu_lock);
-	ret = dmastress_kunit_nvme_dd ? -EBUSY : 0;	/* one is enough */
-	mutex_unlock(&dmastress_kunit_edu_lock);
+	ret = dmastress_kunit_take(pdev, &dmastress_kunit_nvme_dd, &dd);
 	if (ret)
 		return ret;
-	dd = devm_kzalloc(dev, sizeof(*dd), GFP_KERNEL);
-	if (!dd)
-		return -ENOMEM;
-	ret = pcim_enable_device(pdev);
-	if (ret)
-		return ret;
-	dd->pdev = pdev;
-	dd->dev = dev;
 	dd->irq = -1;
-	mutex_init(&dd->lock);
 	mutex_init(&dd->edu_lock);
 	init_completion(&dd->edu_done);
-	strscpy(dd->name, DMASTRESS_KUNIT_NAME, sizeof(dd->name));
 	ret = dmastress_nvme_init(dd);
 	if (ret)
 		return ret;
-	dd->saved_dma_mask = dma_get_mask(dev);
-	dd->saved_coherent_mask = dev->coherent_dma_mask;
-	dd->saved_max_seg_size = dma_get_max_seg_size(dev);
-	pci_set_drvdata(pdev, dd);
-	mutex_lock(&dmastress_kunit_edu_lock);
-	dmastress_kunit_nvme_dd = dd;
-	mutex_unlock(&dmastress_kunit_edu_lock);
+	dmastress_kunit_publish(&dmastress_kunit_nvme_dd, dd);
 	return 0;
 }
 
@@ -264,10 +272,7 @@ static void dmastress_kunit_nvme_remove(struct pci_dev *pdev)
 {
 	struct dmastress_dev *dd = pci_get_drvdata(pdev);
 
-	mutex_lock(&dmastress_kunit_edu_lock);
-	if (dmastress_kunit_nvme_dd == dd)
-		dmastress_kunit_nvme_dd = NULL;
-	mutex_unlock(&dmastress_kunit_edu_lock);
+	dmastress_kunit_unpublish(&dmastress_kunit_nvme_dd, dd);
 	dmastress_nvme_exit(dd);
 }
 
