@@ -97,6 +97,8 @@ static void dmastress_info_text(const char *dev,
 	KV("need_sync", "%d", DMASTRESS_FLAG(info, NEED_SYNC));
 	KV("engines", "%s", engines[0] ? engines : "none");
 	KV("engine_max_xfer_bytes", "%s", max_xfer[0] ? max_xfer : "none");
+	KV("peer_window_bytes", "%llu", (unsigned long long)info->peer_window_bytes);
+	KV("peer_window_phys", "0x%llx", (unsigned long long)info->peer_window_phys);
 	KV("timer_overhead_ns", "%u", info->timer_overhead_ns);
 	KV("timer_overhead_ps", "%llu", (unsigned long long)info->timer_overhead_ps);
 	KV("dma_api_debug", "%d", DMASTRESS_FLAG(info, DMA_API_DEBUG));
@@ -166,6 +168,10 @@ static void dmastress_info_json(const char *dev,
 		first = 0;
 	}
 	printf("}");
+	printf(", \"peer_window_bytes\": %llu",
+	       (unsigned long long)info->peer_window_bytes);
+	printf(", \"peer_window_phys\": %llu",
+	       (unsigned long long)info->peer_window_phys);
 	printf(", \"timer_overhead_ns\": %u", info->timer_overhead_ns);
 	printf(", \"timer_overhead_ps\": %llu",
 	       (unsigned long long)info->timer_overhead_ps);

@@ -75,7 +75,8 @@ check "info text" 0 \
 	'grep -q "^coherent_dma_mask  *0xffffffff (32 bits)$" "$1"' \
 	'grep -q "^timer_overhead_ps  *21345$" "$1"' \
 	'grep -q "^engine_max_xfer_bytes  *edu:2048,cpu:1048576$" "$1"' \
-	'test "$(wc -l <"$1")" -eq 27'
+	'grep -q "^peer_window_bytes  *16777216$" "$1"' \
+	'test "$(wc -l <"$1")" -eq 29'
 
 cmd="info --device $dev --format json"
 check "info json" 0 \
@@ -86,7 +87,7 @@ check "info without a device exits 4" 4 'grep -q "cannot open" "$2"'
 
 # --list never opens the device: the default one does not exist here.
 list_rc=0
-for kl in "paths:coherent pool single page sg sgtable resource pages noncoherent noncontig phys iova" \
+for kl in "paths:coherent pool single page sg sgtable resource pages noncoherent noncontig phys iova p2pdma" \
 	"engines:edu cpu nvme" "dirs:bidi to from" \
 	"group-types:none identity DMA DMA-FQ blocked" \
 	"attrs:wc nokmap contig managed mmio skipsync single-pages nowarn weak minalign node" \
@@ -198,28 +199,28 @@ check "a label cannot shadow a column" 2
 cmd="selfcheck --device $dev --seed 1"
 check "selfcheck passes, skips resource with the kernel's reason" 0 \
 	'test "$(head -1 "$1")" = "KTAP version 1"' \
-	'grep -q "^1\.\.288$" "$1"' \
+	'grep -q "^1\.\.306$" "$1"' \
 	'grep -q "^# group_type=DMA-FQ$" "$1"' \
 	'grep -q "^# swiotlb_active=1$" "$1"' \
-	'test "$(grep -c -E "^(not )?ok [0-9]+ - " "$1")" -eq 288' \
+	'test "$(grep -c -E "^(not )?ok [0-9]+ - " "$1")" -eq 306' \
 	'grep -q "^ok [0-9]* - resource to 1 # SKIP mock: no MMIO resource$" "$1"' \
 	'grep -q "^ok [0-9]* - sg bidi 1048576 nents=512$" "$1"' \
 	'grep -q "^ok [0-9]* - noncontig from 4194304$" "$1"' \
-	'test "$(tail -1 "$1")" = "selfcheck: 270 passed, 0 failed, 18 skipped"'
+	'test "$(tail -1 "$1")" = "selfcheck: 288 passed, 0 failed, 18 skipped"'
 
 cmd="selfcheck --device $dev --engine edu"
 check "selfcheck edu has no 4 MiB cases" 0 \
-	'grep -q "^1\.\.246$" "$1"' '! grep -q " 4194304" "$1"'
+	'grep -q "^1\.\.261$" "$1"' '! grep -q " 4194304" "$1"'
 
 cmd="selfcheck --device $dev --quick"
 check "selfcheck --quick" 0 \
-	'grep -q "^1\.\.123$" "$1"' '! grep -q nents= "$1"'
+	'grep -q "^1\.\.132$" "$1"' '! grep -q nents= "$1"'
 
 mock=mismatch; cmd="selfcheck --device $dev --quick"
 check "selfcheck failures exit 1" 1 \
 	'grep -q "^not ok 1 - coherent to 1$" "$1"' \
 	'grep -q "^# coherent to 1: mismatches=3 first_mismatch_offset=17" "$1"' \
-	'test "$(tail -1 "$1")" = "selfcheck: 0 passed, 114 failed, 9 skipped"'
+	'test "$(tail -1 "$1")" = "selfcheck: 0 passed, 123 failed, 9 skipped"'
 
 mock=noreason; cmd="selfcheck --device $dev --quick"
 check "a skip without the kernel's reason fails" 1 \
@@ -227,7 +228,7 @@ check "a skip without the kernel's reason fails" 1 \
 
 mock=skip; cmd="selfcheck --device $dev --quick"
 check "all skipped exits 4" 4 \
-	'test "$(tail -1 "$1")" = "selfcheck: 0 passed, 0 failed, 123 skipped"'
+	'test "$(tail -1 "$1")" = "selfcheck: 0 passed, 0 failed, 132 skipped"'
 
 cmd="selfcheck --device /dev/dmastress-none"
 check "selfcheck without a device exits 4" 4 'grep -q "^1\.\.0 # SKIP" "$1"'
@@ -240,13 +241,13 @@ cmd="stress --device $dev --iterations 5 --rounds 2 --seed 7 --json $json"
 check "stress: seed first, per-path KTAP, JSON" 0 \
 	'test "$(head -c 25 "$1")" = "# stress seed=0x00000007 "' \
 	'grep -q "^ok 7 resource # SKIP mock: no MMIO resource$" "$1"' \
-	'test "$(tail -1 "$1")" = "stress: 12 passed, 0 failed, 1 skipped"' \
+	'test "$(tail -1 "$1")" = "stress: 13 passed, 0 failed, 1 skipped"' \
 	"jq -e '.seed == 7 and .paths.sg.ops == 20 and .paths.resource.skip != null' $json >/dev/null"
 
 mock=mismatch; cmd="stress --device $dev --iterations 5 --seed 7"
 check "stress: mismatches fail the path, exit 1" 1 \
 	'grep -q "^not ok 1 coherent # data, device-fault" "$1"' \
-	'test "$(tail -1 "$1")" = "stress: 1 passed, 11 failed, 1 skipped"'
+	'test "$(tail -1 "$1")" = "stress: 1 passed, 12 failed, 1 skipped"'
 
 cmd="stress --device $dev --seconds 1 --iterations 1"
 check "stress: --seconds and --iterations exclude each other" 2

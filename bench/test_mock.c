@@ -57,6 +57,8 @@ static void mock_info(struct dmastress_info *i)
 	i->engines = 3;
 	i->engine_max_xfer[0] = 2048;
 	i->engine_max_xfer[1] = 1048576;
+	i->peer_window_bytes = 16777216;
+	i->peer_window_phys = 0xfe000000;
 	i->timer_overhead_ns = 21;
 	i->timer_overhead_ps = 21345;
 	i->swiotlb_nslabs = 32768;

@@ -23,7 +23,9 @@
 #include <linux/completion.h>
 #include <linux/ktime.h>
 #include <linux/miscdevice.h>
+#include <linux/sizes.h>
 #include <linux/types.h>
+#include <linux/wait.h>
 
 #include "dmastress_compat.h"
 #include "dmastress_uapi.h"
@@ -41,6 +43,7 @@
 
 struct dmastress_dev;
 struct dmastress_nvme;
+struct dmastress_peer_piece;
 struct file;
 
 /**
@@ -453,11 +456,86 @@ void dmastress_single_release(struct dmastress_op *op);
 void dmastress_single_check_align(struct dmastress_op *op, dma_addr_t dma,
 				  phys_addr_t phys);
 
-/* dmastress_path_resource.c: edu's peer window, shared with phys (MMIO) */
+/* dmastress_path_resource.c: the MMIO target, shared with phys (MMIO) */
 bool dmastress_resource_usable(struct dmastress_dev *dd,
 			       const struct dmastress_run_params *p,
 			       const char **why);
-phys_addr_t dmastress_resource_phys(struct dmastress_dev *dd);
+phys_addr_t dmastress_resource_target(struct dmastress_op *op,
+				      struct dmastress_peer_piece *piece,
+				      int *err);
+
+/* The largest peer window dmastress_peer_add() registers, bytes. */
+#define DMASTRESS_PEER_MAX_BYTES	SZ_64M
+
+/**
+ * struct dmastress_peer - a peer memory window (see dmastress_peer.c)
+ * @node: in the list of windows, under the peer lock
+ * @owner: the device whose BAR it is
+ * @va: the window through the BAR, ioremapped by @owner
+ * @phys: its CPU physical address, page aligned
+ * @len: bytes, whole pages
+ * @pages: @len in pages
+ * @map: pages taken by pieces, under the peer lock
+ * @users: pieces out
+ * @idle: woken when @users drops to zero
+ * @p2p: the provider when part of the BAR is P2PDMA memory too
+ *	(pci_p2pdma_add_resource()), else NULL
+ * @p2p_len: bytes of it
+ * @p2p_logged: pci_p2pdma_distance() told its reason in the log once
+ */
+struct dmastress_peer {
+	struct list_head node;
+	struct dmastress_dev *owner;
+	void __iomem *va;
+	phys_addr_t phys;
+	size_t len;
+	unsigned long pages;
+	unsigned long *map;
+	atomic_t users;
+	wait_queue_head_t idle;
+	struct pci_dev *p2p;
+	size_t p2p_len;
+	bool p2p_logged;
+};
+
+/**
+ * struct dmastress_peer_piece - whole pages of a peer window held by an op
+ * @peer: the window, NULL when none is held
+ * @first: first page in the window
+ * @pages: pages held
+ * @va: the piece through the BAR
+ * @phys: its CPU physical address, what a DMA mapping of it maps
+ * @p2p_va: P2PDMA memory from pci_alloc_p2pmem() instead, or NULL
+ * @p2p_len: its bytes
+ */
+struct dmastress_peer_piece {
+	struct dmastress_peer *peer;
+	unsigned long first;
+	unsigned long pages;
+	void __iomem *va;
+	phys_addr_t phys;
+	void *p2p_va;
+	size_t p2p_len;
+};
+
+/* dmastress_peer.c: peer memory windows (NVMe CMBs) */
+int dmastress_peer_add(struct dmastress_dev *owner, struct dmastress_peer *peer,
+		       void __iomem *va, phys_addr_t phys, size_t len);
+void dmastress_peer_remove(struct dmastress_peer *peer);
+size_t dmastress_peer_window(struct dmastress_dev *dd, phys_addr_t *phys,
+			     const char **name);
+int dmastress_peer_get(struct dmastress_dev *dd, size_t len,
+		       struct dmastress_peer_piece *piece);
+void dmastress_peer_put(struct dmastress_peer_piece *piece);
+void dmastress_peer_write(struct dmastress_peer_piece *piece, const void *src,
+			  size_t len);
+void dmastress_peer_read(struct dmastress_peer_piece *piece, void *dst,
+			 size_t len);
+void dmastress_peer_add_p2p(struct dmastress_peer *peer, struct pci_dev *pdev,
+			    int bar, u64 offset, size_t len);
+size_t dmastress_peer_p2p_window(struct dmastress_dev *dd, int *distance);
+int dmastress_peer_get_p2p(struct dmastress_dev *dd, size_t len,
+			   struct dmastress_peer_piece *piece);
 
 /* dmastress_engine.c */
 extern const struct dmastress_engine *const dmastress_engines[DMASTRESS_NR_ENGINES];
@@ -497,6 +575,7 @@ extern const struct dmastress_path dmastress_path_sg;
 extern const struct dmastress_path dmastress_path_sgtable;
 extern const struct dmastress_path dmastress_path_resource;
 extern const struct dmastress_path dmastress_path_pages;
+extern const struct dmastress_path dmastress_path_p2pdma;
 extern const struct dmastress_path dmastress_path_noncoherent;
 extern const struct dmastress_path dmastress_path_noncontig;
 extern const struct dmastress_path dmastress_path_phys;

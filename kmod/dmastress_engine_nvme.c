@@ -62,7 +62,19 @@
 #define NVME_REG_AQA		0x24
 #define NVME_REG_ASQ		0x28
 #define NVME_REG_ACQ		0x30
+#define NVME_REG_CMBLOC		0x38
+#define NVME_REG_CMBSZ		0x3c
+#define NVME_REG_CMBMSC		0x50
 #define NVME_REG_DBS		0x1000
+
+#define NVME_CAP_CMBS(cap)	(((cap) >> 57) & 1)
+#define NVME_CMB_BIR(loc)	((loc) & 0x7)
+#define NVME_CMB_OFST(loc)	(((loc) >> 12) & 0xfffff)
+#define NVME_CMBSZ_SZU_SHIFT	8
+#define NVME_CMBSZ_SZU_MASK	0xf
+#define NVME_CMBSZ_SZ_SHIFT	12
+#define NVME_CMBSZ_SZ_MASK	0xfffff
+#define NVME_CMBMSC_CRE		BIT(0)
 
 #define NVME_CC_EN		BIT(0)
 #define NVME_CC_IOSQES		(6 << 16)	/* 64-byte commands */
@@ -166,6 +178,8 @@ struct dmastress_nvme_q {
  * @why: why the engine cannot run, or NULL
  * @prps: data commands that pointed at the data with PRPs
  * @sgls: data commands that pointed at the data with an SGL
+ * @cmb: the controller memory buffer as peer memory for other devices,
+ *	registered when the controller has one (dmastress_peer.c)
  */
 struct dmastress_nvme {
 	void __iomem *regs;
@@ -187,6 +201,7 @@ struct dmastress_nvme {
 	const char *why;
 	atomic64_t prps;
 	atomic64_t sgls;
+	struct dmastress_peer cmb;
 };
 
 /**
@@ -838,6 +853,69 @@ static int dmastress_nvme_start(struct dmastress_dev *dd,
 	return 0;
 }
 
+/*
+ * The controller memory buffer, where the controller has one, as peer
+ * memory for the other devices' resource and phys (MMIO) runs: CMBMSC.CRE
+ * makes CMBLOC and CMBSZ readable (as the nvme driver's nvme_map_cmb()
+ * does); the controller itself never uses it (CMSE stays clear, no queue
+ * or data pointer of this engine points there). QEMU: -device
+ * nvme,cmb_size_mb=N puts it at BAR2 offset 0. With CONFIG_PCI_P2PDMA
+ * its upper half is P2PDMA memory for the p2pdma path instead.
+ */
+static void dmastress_nvme_cmb(struct dmastress_dev *dd,
+			       struct dmastress_nvme *nv)
+{
+	struct pci_dev *pdev = dd->pdev;
+	u64 unit, size, off, p2p = 0;
+	unsigned int szu;
+	void __iomem *va;
+	u32 sz, loc;
+	int bir, ret;
+
+	if (!NVME_CAP_CMBS(lo_hi_readq(nv->regs + NVME_REG_CAP)))
+		return;
+	writel(NVME_CMBMSC_CRE, nv->regs + NVME_REG_CMBMSC);
+	sz = readl(nv->regs + NVME_REG_CMBSZ);
+	loc = readl(nv->regs + NVME_REG_CMBLOC);
+	szu = (sz >> NVME_CMBSZ_SZU_SHIFT) & NVME_CMBSZ_SZU_MASK;
+	if (!sz || szu > 6)	/* 4 KiB .. 64 GiB units; the rest is reserved */
+		return;
+	unit = (u64)SZ_4K << (4 * szu);
+	size = unit * ((sz >> NVME_CMBSZ_SZ_SHIFT) & NVME_CMBSZ_SZ_MASK);
+	off = unit * NVME_CMB_OFST(loc);
+	bir = NVME_CMB_BIR(loc);
+	if (!bir || bir >= PCI_STD_NUM_BARS ||
+	    !(pci_resource_flags(pdev, bir) & IORESOURCE_MEM) ||
+	    off >= pci_resource_len(pdev, bir)) {
+		dev_info(dd->dev, "nvme engine: CMB in BAR%d at offset %llu: not usable as peer memory\n",
+			 bir, off);
+		return;
+	}
+	size = min_t(u64, size, pci_resource_len(pdev, bir) - off);
+	va = dmastress_pcim_iomap_bar(pdev, bir, "dmastress-cmb");
+	if (IS_ERR(va)) {
+		dev_info(dd->dev, "nvme engine: CMB BAR%d not mapped (%ld)\n",
+			 bir, PTR_ERR(va));
+		return;
+	}
+	/*
+	 * With P2PDMA, the upper half (whole 2 MiB subsections, which
+	 * memremap_pages() needs) is P2PDMA memory, the lower half the
+	 * resource path's window.
+	 */
+	if (IS_ENABLED(CONFIG_PCI_P2PDMA) && size >= 2 * SZ_2M)
+		p2p = ALIGN_DOWN(size / 2, SZ_2M);
+	ret = dmastress_peer_add(dd, &nv->cmb, va + off,
+				 pci_resource_start(pdev, bir) + off, size - p2p);
+	if (ret) {
+		dev_info(dd->dev, "nvme engine: CMB of %llu bytes refused as peer memory (%d)\n",
+			 size, ret);
+		return;
+	}
+	if (p2p)
+		dmastress_peer_add_p2p(&nv->cmb, pdev, bir, off + size - p2p, p2p);
+}
+
 /**
  * dmastress_nvme_init() - take an NVMe controller for the nvme engine
  * @dd: the device, bound to dmastress and enabled
@@ -906,6 +984,7 @@ int dmastress_nvme_init(struct dmastress_dev *dd)
 		 nv->nlbas, nv->lba_bytes, nv->nr_io, nv->max_xfer,
 		 nv->sgl ? "yes" : "no", nv->sgl_dword ? ", dword-aligned" : "",
 		 nv->sgl_bitbucket ? ", bit bucket" : "");
+	dmastress_nvme_cmb(dd, nv);
 	return 0;
 }
 
@@ -913,8 +992,10 @@ int dmastress_nvme_init(struct dmastress_dev *dd)
  * dmastress_nvme_exit() - disable the controller before its memory goes
  * @dd: the device
  *
- * Clears CC.EN (the controller stops fetching) and bus mastering; the
- * coherent queues and buffers are devres-managed. Process context.
+ * Withdraws the CMB's peer window (waiting until other devices' runs
+ * give their pieces of it back), clears CC.EN (the controller stops
+ * fetching) and bus mastering; the coherent queues and buffers are
+ * devres-managed. Process context, sleeps.
  */
 void dmastress_nvme_exit(struct dmastress_dev *dd)
 {
@@ -922,6 +1003,7 @@ void dmastress_nvme_exit(struct dmastress_dev *dd)
 
 	if (!nv || !nv->regs)
 		return;
+	dmastress_peer_remove(&nv->cmb);
 	writel(0, nv->regs + NVME_REG_CC);
 	dmastress_nvme_wait_ready(nv, false);
 	pci_clear_master(dd->pdev);

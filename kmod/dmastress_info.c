@@ -166,6 +166,7 @@ void dmastress_fill_info(struct dmastress_dev *dd, struct dmastress_info *info)
 {
 	struct device *dev = dd->dev;
 	u64 ps = dmastress_timer_overhead_ps();
+	phys_addr_t peer = 0;
 	unsigned int i;
 
 	memset(info, 0, sizeof(*info));
@@ -200,7 +201,9 @@ void dmastress_fill_info(struct dmastress_dev *dd, struct dmastress_info *info)
 	if (dma_can_mmap(dev))
 		info->flags |= DMASTRESS_INFO_CAN_MMAP;
 	dmastress_fill_swiotlb(dev, info);
-
+	info->peer_window_bytes = dmastress_peer_window(dd, &peer, NULL);
+	if (info->peer_window_bytes)
+		info->peer_window_phys = peer;
 	for (i = 0; i < DMASTRESS_NR_ENGINES; i++) {
 		const char *why = NULL;
 

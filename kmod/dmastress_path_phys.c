@@ -6,16 +6,17 @@
  * it is the single path's buffer (kmalloc'd, guards around the payload at
  * offset_bytes, odd lengths) mapped by its physical address, with the
  * single path's syncs and checks. With DMASTRESS_ATTR_MMIO it maps MMIO
- * with DMA_ATTR_MMIO: edu's peer window, the resource path's target, and
- * maps the same window with dma_map_resource() next to it. The two must
+ * with DMA_ATTR_MMIO: the resource path's target (another device's peer
+ * memory, else edu's own window), and maps the same window with
+ * dma_map_resource() next to it. The two must
  * reach the same bytes: equal DMA addresses without translation; under an
  * IOMMU two IOVAs that iommu_iova_to_phys() takes to the window's physical
  * address. A disagreement is counted as a segment violation and logged.
  * Both mappings are undone by teardown().
  *
- * The MMIO runs share the resource path's limits (edu, the edu engine,
- * no-verify, no forced swiotlb: see dmastress_path_resource.c), and the
- * CPU view is a shadow buffer that never touches the BAR.
+ * The MMIO runs share the resource path's limits and its CPU view (see
+ * dmastress_path_resource.c): a shadow buffer, copied to and from peer
+ * memory through its BAR by the syncs, verified as any buffer is.
  */
 #include <linux/iommu.h>
 #include <linux/slab.h>
@@ -24,13 +25,17 @@
 
 /**
  * struct dmastress_phys_mmio - private state of one MMIO op
- * @shadow: CPU view, @len bytes, never the BAR
+ * @shadow: CPU view, @len bytes
+ * @piece: the peer memory mapped, or none (edu's own window)
+ * @phys: the window's physical address
  * @dma: dma_map_phys(DMA_ATTR_MMIO) of the window while @mapped
  * @res_dma: dma_map_resource() of the same window while @mapped
  * @mapped: both mappings succeeded and are not undone
  */
 struct dmastress_phys_mmio {
 	void *shadow;
+	struct dmastress_peer_piece piece;
+	phys_addr_t phys;
 	dma_addr_t dma;
 	dma_addr_t res_dma;
 	bool mapped;
@@ -57,6 +62,7 @@ static bool dmastress_phys_usable(struct dmastress_dev *dd,
 static int dmastress_phys_prepare(struct dmastress_op *op)
 {
 	struct dmastress_phys_mmio *m;
+	int ret;
 
 	if (!dmastress_phys_mmio_run(op->params))
 		return dmastress_single_prepare(op);
@@ -67,6 +73,12 @@ static int dmastress_phys_prepare(struct dmastress_op *op)
 	if (!m->shadow) {
 		kfree(m);
 		return -ENOMEM;
+	}
+	m->phys = dmastress_resource_target(op, &m->piece, &ret);
+	if (ret) {
+		kfree(m->shadow);
+		kfree(m);
+		return ret;
 	}
 	op->priv = m;
 	op->vaddr = m->shadow;
@@ -149,7 +161,7 @@ static int dmastress_phys_setup_mmio(struct dmastress_op *op)
 
 	if (!m)
 		return -ENOMEM;
-	phys = dmastress_resource_phys(op->dd);
+	phys = m->phys;
 	t = dmastress_op_call_begin(op);
 	dma = dma_map_phys(dev, phys, len, dir,
 			   dmastress_dma_attrs(op->params->attrs));
@@ -189,17 +201,28 @@ static int dmastress_phys_describe(struct dmastress_op *op)
 	return dmastress_single_describe(op);
 }
 
-/* Memory only: MMIO has no syncs (DMA_ATTR_MMIO skips the CPU caches). */
+/*
+ * MMIO has no DMA API syncs (DMA_ATTR_MMIO skips the CPU caches): the CPU
+ * copies the shadow to and from peer memory through the BAR instead.
+ */
 static void dmastress_phys_sync_for_device(struct dmastress_op *op)
 {
+	struct dmastress_phys_mmio *m = op->priv;
+
 	if (!dmastress_phys_mmio_run(op->params))
 		dmastress_single_sync_for_device(op);
+	else
+		dmastress_peer_write(&m->piece, m->shadow, op->len);
 }
 
 static void dmastress_phys_sync_for_cpu(struct dmastress_op *op)
 {
+	struct dmastress_phys_mmio *m = op->priv;
+
 	if (!dmastress_phys_mmio_run(op->params))
 		dmastress_single_sync_for_cpu(op);
+	else
+		dmastress_peer_read(&m->piece, m->shadow, op->len);
 }
 
 static void dmastress_phys_teardown(struct dmastress_op *op)
@@ -238,6 +261,7 @@ static void dmastress_phys_release(struct dmastress_op *op)
 		return;
 	}
 	dmastress_phys_teardown(op);
+	dmastress_peer_put(&m->piece);
 	kfree(m->shadow);
 	kfree(m);
 	op->priv = NULL;
@@ -250,8 +274,9 @@ static void dmastress_phys_release(struct dmastress_op *op)
  * Needs Linux 6.18 (skipped with that reason before). Memory: the single
  * path's kmalloc'd buffer, up to KMALLOC_MAX_SIZE and
  * dma_max_mapping_size(), mapped by physical address; syncs with
- * dma_sync_single_for_{device,cpu}(). With DMASTRESS_ATTR_MMIO: edu's peer
- * window (<= 2048 bytes, no-verify) with DMA_ATTR_MMIO, checked against
+ * dma_sync_single_for_{device,cpu}(). With DMASTRESS_ATTR_MMIO: the
+ * resource path's target (peer memory, verified; else edu's window of
+ * <= 2048 bytes, no-verify) with DMA_ATTR_MMIO, checked against
  * dma_map_resource() of the same window. setup() returns -EIO on
  * dma_mapping_error(), -ENOMEM when out of memory. Process context.
  */

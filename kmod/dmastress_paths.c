@@ -57,4 +57,5 @@ const struct dmastress_path *const dmastress_paths[DMASTRESS_NR_PATHS] = {
 	[DMASTRESS_PATH_NONCONTIG] = &dmastress_path_noncontig,
 	[DMASTRESS_PATH_PHYS] = &dmastress_path_phys,
 	[DMASTRESS_PATH_IOVA] = &dmastress_path_iova,
+	[DMASTRESS_PATH_P2PDMA] = &dmastress_path_p2pdma,
 };

@@ -60,16 +60,21 @@
  *  page: dma_map_page() at a sub-page offset, crossing pages
  *  sg: dma_map_sg() with nents entries, chained if large
  *  sgtable: dma_map_sgtable() and the sgtable syncs
- *  resource: dma_map_resource() of the device's own MMIO
+ *  resource: dma_map_resource() of a peer's MMIO: another device's NVMe CMB
+ *	(verified through its BAR), else edu's own window (unverified)
  *  pages: dma_alloc_pages()/dma_free_pages() with explicit syncs
  *  noncoherent: dma_alloc_noncoherent()/dma_free_noncoherent()
  *  noncontig: dma_alloc_noncontiguous() with dma_vmap_noncontiguous() and
  *	the vmap range flush/invalidate
  *  phys: dma_map_phys()/dma_unmap_phys() of memory, or with DMASTRESS_ATTR_MMIO
- *	of edu's BAR with DMA_ATTR_MMIO next to dma_map_resource() (Linux 6.18)
+ *	of the resource path's target with DMA_ATTR_MMIO next to
+ *	dma_map_resource() (Linux 6.18)
  *  iova: the two-step IOVA API, dma_iova_try_alloc()/link()/sync()/
  *	unlink()/destroy()/free(), piece by piece into one IOVA range, or
  *	per-piece dma_map_phys() where dma_use_iova() is false (Linux 6.16)
+ *  p2pdma: pci_alloc_p2pmem() of another device's P2PDMA memory (an NVMe
+ *	CMB) mapped with dma_map_sgtable() (CONFIG_PCI_P2PDMA, and a
+ *	topology pci_p2pdma_distance() accepts)
  */
 #define DMASTRESS_PATHS(X)			\
 	X(COHERENT, "coherent")			\
@@ -83,7 +88,8 @@
 	X(NONCOHERENT, "noncoherent")		\
 	X(NONCONTIG, "noncontig")		\
 	X(PHYS, "phys")				\
-	X(IOVA, "iova")
+	X(IOVA, "iova")				\
+	X(P2PDMA, "p2pdma")
 
 /*
  * DMASTRESS_ENGINES - who moves the bytes as the device (enum
@@ -261,6 +267,10 @@ enum dmastress_group_type {
  *	the engine does in one go on this device, bytes, as the device reports
  *	it (an NVMe controller's MDTS) or the engine's own limit (edu 2048);
  *	longer transfers are split. 0 when the engine cannot run here
+ * @peer_window_bytes: out, bytes of the peer memory this device's resource
+ *	and phys (MMIO) runs map and verify: another device's NVMe CMB, whole
+ *	pages (0: none, those runs target edu's own window, unverified)
+ * @peer_window_phys: out, that window's CPU physical address (0: none)
  * @reserved: must be zero
  */
 struct dmastress_info {
@@ -283,7 +293,9 @@ struct dmastress_info {
 	__u64 timer_overhead_ps;
 	__u64 swiotlb_nslabs;
 	__u32 engine_max_xfer[4];
-	__u64 reserved[6];
+	__u64 peer_window_bytes;
+	__u64 peer_window_phys;
+	__u64 reserved[4];
 };
 
 /* &struct dmastress_run_params.flags */

@@ -160,6 +160,8 @@ PERM_VARIANTS(noncoherent, NONCOHERENT, true);
 PERM_VARIANTS(noncontig, NONCONTIG, false);
 PERM_VARIANTS(phys, PHYS, true);
 PERM_VARIANTS(iova, IOVA, true);
+/* a peer's MMIO (the other controller's CMB), read back through its BAR */
+PERM_VARIANTS(resource, RESOURCE, true);
 
 FIXTURE_SETUP(permission)
 {

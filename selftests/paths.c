@@ -13,11 +13,18 @@
  * controllers): 1 byte (an SGL padded to a block), 4096 bytes and 1 MiB
  * (split at the controller's MDTS), the path's own segments as the
  * commands' data pointers.
- * Fixture resource: dma_map_resource() of edu's own BAR as a peer target.
- * MMIO has no struct page, so only the edu engine reaches it; the window is
- * 2048 bytes and edu's BAR does not keep data (the module runs it only
- * unverified), so the run proves the mapping and the peer transfers: a
- * wrong address faults in the IOMMU and in QEMU's log (scripts/vm fails).
+ * Fixture resource, variant = engine x direction: dma_map_resource() (and
+ * dma_map_phys(DMA_ATTR_MMIO)) of a peer's MMIO, which only a device
+ * engine reaches (no struct page). With peer memory (an NVMe controller's
+ * CMB: scripts/vm gives the engine controllers one) every byte is
+ * verified through the CMB's BAR: peer-to-peer DMA from edu or the other
+ * controller. Without it, edu's own 2048-byte window, which keeps no
+ * data: unverified, the run proves the mapping and the transfers (a wrong
+ * address faults in the IOMMU and in QEMU's log: scripts/vm fails).
+ * Fixture p2pdma, variant = engine x direction: the kernel's P2PDMA layer,
+ * pci_alloc_p2pmem() of the other controller's CMB mapped with
+ * dma_map_sgtable(); skipped with the kernel's reason where it has no
+ * CONFIG_PCI_P2PDMA or refuses the topology.
  * Fixture controls: negative controls that show verification can fail.
  */
 #include "dmastress_utils.h"
@@ -201,60 +208,95 @@ FIXTURE(resource) {
 };
 
 FIXTURE_VARIANT(resource) {
+	__u32 engine;
 	__u32 dir;
 };
 
-FIXTURE_VARIANT_ADD(resource, to_dev) {
-	.dir = DMASTRESS_DIR_TO_DEVICE,
-};
+#define RESOURCE_VARIANT(_e, _E, _d, _D)				\
+	FIXTURE_VARIANT_ADD(resource, _e##_##_d) {			\
+		.engine = DMASTRESS_ENGINE_##_E,			\
+		.dir = DMASTRESS_DIR_##_D,				\
+	}
 
-FIXTURE_VARIANT_ADD(resource, from_dev) {
-	.dir = DMASTRESS_DIR_FROM_DEVICE,
-};
-
-FIXTURE_VARIANT_ADD(resource, bidi) {
-	.dir = DMASTRESS_DIR_BIDIRECTIONAL,
-};
+RESOURCE_VARIANT(edu, EDU, to_dev, TO_DEVICE);
+RESOURCE_VARIANT(edu, EDU, from_dev, FROM_DEVICE);
+RESOURCE_VARIANT(edu, EDU, bidi, BIDIRECTIONAL);
+RESOURCE_VARIANT(nvme, NVME, to_dev, TO_DEVICE);
+RESOURCE_VARIANT(nvme, NVME, from_dev, FROM_DEVICE);
+RESOURCE_VARIANT(nvme, NVME, bidi, BIDIRECTIONAL);
 
 FIXTURE_SETUP(resource)
 {
-	dmastress_open(&self->fd);
+	self->fd = dmastress_engine_open(variant->engine);
+	if (self->fd < 0)
+		SKIP(return, "no device with the variant's engine");
 	dmastress_get_info(self->fd, &self->info);
-	if (!(self->info.engines & (1U << DMASTRESS_ENGINE_EDU)))
-		SKIP(return, "the bound device is not QEMU's edu");
+	if (variant->engine != DMASTRESS_ENGINE_EDU &&
+	    !self->info.peer_window_bytes)
+		SKIP(return, "no peer memory (an NVMe CMB: scripts/vm gives the engine controllers one)");
 }
 
 FIXTURE_TEARDOWN(resource)
 {
-	close(self->fd);
+	if (self->fd >= 0)
+		close(self->fd);
 }
 
+/*
+ * The address the run mapped: under translation an IOVA, else the bus
+ * address, which is the window's physical address; with peer memory that
+ * lies inside the window INFO reports.
+ */
+static void resource_check_addr(struct __test_metadata *_metadata,
+				const struct dmastress_info *info,
+				const struct dmastress_run *run)
+{
+	__u64 phys = run->result.sample_phys_addr;
+
+	ksft_print_msg("dma_addr=0x%llx phys=0x%llx peer window %llu bytes at 0x%llx\n",
+		       (unsigned long long)run->result.sample_dma_addr,
+		       (unsigned long long)phys,
+		       (unsigned long long)info->peer_window_bytes,
+		       (unsigned long long)info->peer_window_phys);
+	if (dmastress_group_translates(info->group_type)) {
+		EXPECT_NE(phys, run->result.sample_dma_addr);
+	} else {
+		EXPECT_EQ(phys, run->result.sample_dma_addr);
+	}
+	EXPECT_NE(0, phys);
+	if (info->peer_window_bytes) {
+		EXPECT_LE(info->peer_window_phys, phys);
+		EXPECT_GT(info->peer_window_phys + info->peer_window_bytes, phys);
+	}
+}
+
+/*
+ * With peer memory every byte is verified through the window's BAR; edu's
+ * own window (no peer memory) keeps nothing and runs unverified.
+ */
 #define RESOURCE_SIZE_TEST(_name, _len)					\
-	TEST_F_TIMEOUT(resource, _name, DMASTRESS_TEST_TIMEOUT) \
+	TEST_F_TIMEOUT(resource, _name, DMASTRESS_TEST_TIMEOUT)		\
 	{								\
 		struct dmastress_run run;				\
+		__u64 len = _len;					\
 									\
+		if (variant->engine == DMASTRESS_ENGINE_EDU && len > 2048) \
+			SKIP(return, "edu moves 2 KiB per 100 ms: the nvme variant covers this size"); \
 		dmastress_run_init(&run, DMASTRESS_PATH_RESOURCE,	\
-				   DMASTRESS_ENGINE_EDU, variant->dir,	\
-				   _len, 1, 0x7e5);			\
-		run.params.flags = DMASTRESS_RUN_NO_VERIFY;		\
+				   variant->engine, variant->dir,	\
+				   len, 2, 0x7e5);			\
+		if (!self->info.peer_window_bytes)			\
+			run.params.flags = DMASTRESS_RUN_NO_VERIFY;	\
 		dmastress_run_verified(self->fd, &run);			\
-		ksft_print_msg("dma_addr=0x%llx bar_phys=0x%llx\n",	\
-			       (unsigned long long)run.result.sample_dma_addr, \
-			       (unsigned long long)run.result.sample_phys_addr); \
-		/* A peer's MMIO: the IOVA, or the BAR itself. */	\
-		if (dmastress_group_translates(self->info.group_type)) { \
-			EXPECT_NE(run.result.sample_phys_addr,		\
-				  run.result.sample_dma_addr);		\
-		} else {						\
-			EXPECT_EQ(run.result.sample_phys_addr,		\
-				  run.result.sample_dma_addr);		\
-		}							\
-		EXPECT_NE(0, run.result.sample_phys_addr);		\
+		if (self->info.peer_window_bytes)			\
+			EXPECT_LE(2 * len, run.result.bytes);		\
+		resource_check_addr(_metadata, &self->info, &run);	\
 	}
 
 RESOURCE_SIZE_TEST(sz1, 1)
 RESOURCE_SIZE_TEST(sz2k, 2048)
+RESOURCE_SIZE_TEST(sz64k, 65536)
+RESOURCE_SIZE_TEST(sz1m, DMASTRESS_MIB)
 
 /*
  * dma_map_phys(DMA_ATTR_MMIO) of the same window (Linux 6.18): the kernel
@@ -265,19 +307,79 @@ TEST_F_TIMEOUT(resource, phys_mmio, DMASTRESS_TEST_TIMEOUT)
 {
 	struct dmastress_run run;
 
-	dmastress_run_init(&run, DMASTRESS_PATH_PHYS, DMASTRESS_ENGINE_EDU,
-			   variant->dir, 2048, 1, 0x7e6);
-	run.params.flags = DMASTRESS_RUN_NO_VERIFY;
+	dmastress_run_init(&run, DMASTRESS_PATH_PHYS, variant->engine,
+			   variant->dir, 2048, 2, 0x7e6);
+	if (!self->info.peer_window_bytes)
+		run.params.flags = DMASTRESS_RUN_NO_VERIFY;
 	run.params.attrs = DMASTRESS_ATTR_MMIO;
 	dmastress_run_verified(self->fd, &run);
-	if (dmastress_group_translates(self->info.group_type)) {
-		EXPECT_NE(run.result.sample_phys_addr,
-			  run.result.sample_dma_addr);
-	} else {
-		EXPECT_EQ(run.result.sample_phys_addr,
-			  run.result.sample_dma_addr);
-	}
+	resource_check_addr(_metadata, &self->info, &run);
 }
+
+/* ---- p2pdma: the kernel's P2PDMA layer ---------------------------------- */
+
+FIXTURE(p2pdma) {
+	int fd;
+};
+
+FIXTURE_VARIANT(p2pdma) {
+	__u32 engine;
+	__u32 dir;
+};
+
+#define P2PDMA_VARIANT(_e, _E, _d, _D)					\
+	FIXTURE_VARIANT_ADD(p2pdma, _e##_##_d) {			\
+		.engine = DMASTRESS_ENGINE_##_E,			\
+		.dir = DMASTRESS_DIR_##_D,				\
+	}
+
+P2PDMA_VARIANT(edu, EDU, to_dev, TO_DEVICE);
+P2PDMA_VARIANT(edu, EDU, from_dev, FROM_DEVICE);
+P2PDMA_VARIANT(nvme, NVME, to_dev, TO_DEVICE);
+P2PDMA_VARIANT(nvme, NVME, from_dev, FROM_DEVICE);
+P2PDMA_VARIANT(nvme, NVME, bidi, BIDIRECTIONAL);
+
+FIXTURE_SETUP(p2pdma)
+{
+	self->fd = dmastress_engine_open(variant->engine);
+	if (self->fd < 0)
+		SKIP(return, "no device with the variant's engine");
+}
+
+FIXTURE_TEARDOWN(p2pdma)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+/*
+ * pci_alloc_p2pmem() of the other controller's CMB, dma_map_sgtable(),
+ * every byte verified in the P2PDMA memory itself. Skipped with the
+ * kernel's reason where there is no CONFIG_PCI_P2PDMA or
+ * pci_p2pdma_distance() refuses the two devices.
+ */
+#define P2PDMA_SIZE_TEST(_name, _len)					\
+	TEST_F_TIMEOUT(p2pdma, _name, DMASTRESS_TEST_TIMEOUT)		\
+	{								\
+		struct dmastress_run run;				\
+		__u64 len = _len;					\
+									\
+		if (variant->engine == DMASTRESS_ENGINE_EDU && len > 4096) \
+			SKIP(return, "edu moves 2 KiB per 100 ms: the nvme variant covers this size"); \
+		dmastress_run_init(&run, DMASTRESS_PATH_P2PDMA,	\
+				   variant->engine, variant->dir,	\
+				   len, 2, 0x9d0);			\
+		dmastress_run_verified(self->fd, &run);			\
+		EXPECT_LE(2 * len, run.result.bytes);			\
+		ksft_print_msg("dma_addr=0x%llx phys=0x%llx nents %u -> %u\n", \
+			       (unsigned long long)run.result.sample_dma_addr, \
+			       (unsigned long long)run.result.sample_phys_addr, \
+			       run.result.nents_cpu, run.result.nents_mapped); \
+	}
+
+P2PDMA_SIZE_TEST(sz1, 1)
+P2PDMA_SIZE_TEST(sz4k, 4096)
+P2PDMA_SIZE_TEST(sz1m, DMASTRESS_MIB)
 
 /* ---- iova: the two-step IOVA API (Linux 6.16) --------------------------- */
 
