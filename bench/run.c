@@ -158,6 +158,12 @@ static void dmastress_run_usage(FILE *f)
 		"                         the buffer's bytes (the lazy window)\n"
 		"  --stale-delay-us US    wait between the unmap and that read, 0.."
 		DMASTRESS_XSTR(DMASTRESS_MAX_STALE_DELAY_US) "\n"
+		"  --stale-write          with --stale-xfer, --threads 1, --dir from or\n"
+		"                         bidi: after the path freed the buffer, the\n"
+		"                         module takes its page back from the page\n"
+		"                         allocator (stale_reused) and the device writes\n"
+		"                         the old DMA address instead; stale_reached is\n"
+		"                         the writes that changed the reused page\n"
 		"  --no-xfer              map and unmap only, nothing between (no sync,\n"
 		"                         no transfer), as dma_map_benchmark -d 0\n"
 		"                         (implies --no-verify)\n"
@@ -370,6 +376,7 @@ enum {
 	DMASTRESS_OPT_WRONG_DIR,
 	DMASTRESS_OPT_STALE_XFER,
 	DMASTRESS_OPT_STALE_DELAY,
+	DMASTRESS_OPT_STALE_WRITE,
 	DMASTRESS_OPT_REUSE,
 	DMASTRESS_OPT_UNBOUND,
 	DMASTRESS_OPT_FORMAT,
@@ -406,6 +413,7 @@ static const struct option dmastress_run_longopts[] = {
 	{ "wrong-dir", no_argument, NULL, DMASTRESS_OPT_WRONG_DIR },
 	{ "stale-xfer", no_argument, NULL, DMASTRESS_OPT_STALE_XFER },
 	{ "stale-delay-us", required_argument, NULL, DMASTRESS_OPT_STALE_DELAY },
+	{ "stale-write", no_argument, NULL, DMASTRESS_OPT_STALE_WRITE },
 	{ "reuse", no_argument, NULL, DMASTRESS_OPT_REUSE },
 	{ "unbound", no_argument, NULL, DMASTRESS_OPT_UNBOUND },
 	{ "format", required_argument, NULL, DMASTRESS_OPT_FORMAT },
@@ -579,6 +587,9 @@ static int dmastress_run_opt(struct dmastress_run_opts *o, int c, int argc,
 		return 0;
 	case DMASTRESS_OPT_STALE_XFER:
 		p->flags |= DMASTRESS_RUN_STALE_XFER;
+		return 0;
+	case DMASTRESS_OPT_STALE_WRITE:
+		p->flags |= DMASTRESS_RUN_STALE_WRITE;
 		return 0;
 	case DMASTRESS_OPT_STALE_DELAY:
 		return dmastress_parse_u32("--stale-delay-us", arg, 0,
@@ -769,6 +780,8 @@ static void dmastress_run_table(const struct dmastress_run_opts *o,
 		KV("perm_landed", "%llu", (unsigned long long)r->perm_landed);
 	if (o->p.flags & DMASTRESS_RUN_STALE_XFER)
 		KV("stale_reached", "%llu", (unsigned long long)r->stale_reached);
+	if (o->p.flags & DMASTRESS_RUN_STALE_WRITE)
+		KV("stale_reused", "%llu", (unsigned long long)r->stale_reused);
 #undef KV
 }
 
@@ -899,6 +912,9 @@ static void dmastress_run_json(const struct dmastress_run_opts *o,
 		printf(", \"stale_reached\": %llu, \"stale_delay_us\": %u",
 		       (unsigned long long)r->stale_reached,
 		       o->p.stale_delay_us);
+	if (o->p.flags & DMASTRESS_RUN_STALE_WRITE)
+		printf(", \"stale_reused\": %llu",
+		       (unsigned long long)r->stale_reused);
 	printf(", \"timer_overhead_ns\": %u, \"timer_overhead_ps\": %llu",
 	       out->info.timer_overhead_ns,
 	       (unsigned long long)out->info.timer_overhead_ps);

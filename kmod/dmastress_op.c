@@ -26,6 +26,8 @@
  * the engine past the mapping instead of at it.
  */
 #include <linux/delay.h>
+#include <linux/dma-direct.h>
+#include <linux/gfp.h>
 #include <linux/iommu.h>
 #include <linux/kthread.h>
 #include <linux/ktime.h>
@@ -808,6 +810,70 @@ static void dmastress_stale_read(struct dmastress_thread *t,
 		t->res.stale_reached++;
 }
 
+/* Largest block order DMASTRESS_RUN_STALE_WRITE asks back for. */
+#define DMASTRESS_STALE_MAX_ORDER	PAGE_ALLOC_COSTLY_ORDER
+/* What the device writes into the reused page: never a fill's zeros. */
+#define DMASTRESS_STALE_BYTE		0xd5
+
+/*
+ * DMASTRESS_RUN_STALE_WRITE, after release() freed the op's memory: the
+ * consequence of a device write after the unmap. The page behind the old
+ * DMA address of the first segment @seg went back to the page allocator;
+ * ask it for a block of each order up to DMASTRESS_STALE_MAX_ORDER on this
+ * CPU (its per-CPU lists hand the block just freed out first) and keep the
+ * one holding that page, zeroed as a new owner gets it. Only then, owning
+ * the page again, the device writes DMASTRESS_STALE_BYTE to the old DMA
+ * address, stale_delay_us after the unmap, at most to the page's end;
+ * stale_reused counts those attempts, stale_reached the writes that
+ * changed the page (under DMA-FQ while the IOTLB still held the entry,
+ * under DMA never, without translation always). A bounced mapping's old
+ * address is a swiotlb slot, not the page: no write. One thread, so no
+ * other mapping of the device can take the old IOVA meanwhile.
+ */
+static void dmastress_stale_write(struct dmastress_thread *t,
+				  struct dmastress_slot *s,
+				  const struct dmastress_seg *seg)
+{
+	struct dmastress_ctx *ctx = t->ctx;
+	struct device *dev = ctx->dd->dev;
+	struct iommu_domain *domain = iommu_get_domain_for_dev(dev);
+	unsigned long pfn = PHYS_PFN(seg->phys);
+	size_t off = offset_in_page(seg->phys);
+	size_t n = min_t(size_t, seg->len, PAGE_SIZE - off);
+	struct page *page = NULL, *p;
+	unsigned int order;
+	u8 *va;
+
+	if (!seg->phys || !n)
+		return;
+	if ((!domain || !(domain->type & __IOMMU_DOMAIN_PAGING)) &&
+	    seg->dma != phys_to_dma(dev, seg->phys))
+		return;
+	for (order = 0; order <= DMASTRESS_STALE_MAX_ORDER && !page; order++) {
+		p = alloc_pages(GFP_KERNEL | __GFP_NOWARN, order);
+		if (!p)
+			continue;
+		if (page_to_pfn(p) <= pfn && pfn < page_to_pfn(p) + (1UL << order))
+			page = p;
+		else
+			__free_pages(p, order);
+	}
+	if (!page)
+		return;
+	order--;
+	va = page_address(page) + ((pfn - page_to_pfn(page)) << PAGE_SHIFT);
+	memset(va, 0, PAGE_SIZE);
+	t->res.stale_reused++;
+	if (s->params.stale_delay_us)
+		fsleep(s->params.stale_delay_us);
+	memset(t->devbuf, DMASTRESS_STALE_BYTE, n);
+	if (!dmastress_engine_xfer(ctx->dd, ctx->eng, seg->dma, t->devbuf, n,
+				   DMASTRESS_DEV_TO_MEM) &&
+	    memchr_inv(va + off, 0, n))
+		t->res.stale_reached++;
+	__free_pages(page, order);
+}
+
 /**
  * dmastress_op_end() - second half of an op: sync for the CPU to release
  * @t: the thread
@@ -867,7 +933,8 @@ void dmastress_op_end(struct dmastress_thread *t, struct dmastress_slot *s)
 			   dmastress_op_teardown_timed(path, op));
 	t->res.stale_mappings += op->stale_mappings;
 	op->stale_mappings = 0;
-	if (s->params.flags & DMASTRESS_RUN_STALE_XFER) {
+	if ((s->params.flags & DMASTRESS_RUN_STALE_XFER) &&
+	    !(s->params.flags & DMASTRESS_RUN_STALE_WRITE)) {
 		t0 = ktime_get_ns();
 		dmastress_stale_read(t, s, &stale);
 		excl += ktime_get_ns() - t0;
@@ -875,6 +942,11 @@ void dmastress_op_end(struct dmastress_thread *t, struct dmastress_slot *s)
 	/* like prepare: no phase of its own, part of E2E */
 	if (path->release && !(s->params.flags & DMASTRESS_RUN_REUSE))
 		path->release(op);
+	if (s->params.flags & DMASTRESS_RUN_STALE_WRITE) {
+		t0 = ktime_get_ns();
+		dmastress_stale_write(t, s, &stale);
+		excl += ktime_get_ns() - t0;
+	}
 
 	s->e2e_ns += ktime_get_ns() - start - excl;
 	dmastress_hist_add(&t->hists[DMASTRESS_PHASE_E2E], s->e2e_ns);

@@ -129,6 +129,11 @@ int dmastress_validate_params(const struct dmastress_run_params *p)
 			  DMASTRESS_RUN_OOB_XFER | DMASTRESS_RUN_WRONG_DIR))) :
 	    p->stale_delay_us)
 		return -EINVAL;
+	/* the write into the reused page: one thread, a writable mapping */
+	if ((p->flags & DMASTRESS_RUN_STALE_WRITE) &&
+	    (!(p->flags & DMASTRESS_RUN_STALE_XFER) || p->threads != 1 ||
+	     p->dir == DMASTRESS_DIR_TO_DEVICE))
+		return -EINVAL;
 	/* a device access against a one-way mapping, nothing else */
 	if ((p->flags & DMASTRESS_RUN_WRONG_DIR) &&
 	    (stress || p->dir == DMASTRESS_DIR_BIDIRECTIONAL ||
@@ -469,6 +474,7 @@ static void dmastress_merge(struct dmastress_thread **threads,
 		res->oob_landed += r->oob_landed;
 		res->perm_landed += r->perm_landed;
 		res->stale_reached += r->stale_reached;
+		res->stale_reused += r->stale_reused;
 		res->path_flags |= r->path_flags;
 		for (h = 0; h < DMASTRESS_NR_HISTS; h++)
 			dmastress_hist_merge(&hists[h], &threads[i]->hists[h]);

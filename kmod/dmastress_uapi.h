@@ -312,7 +312,8 @@ struct dmastress_info {
 #define DMASTRESS_RUN_IOVA_UNLINK	_BITUL(10) /* iova: unlink + free, not destroy */
 #define DMASTRESS_RUN_WRONG_DIR		_BITUL(11) /* negative control: against the direction */
 #define DMASTRESS_RUN_STALE_XFER	_BITUL(12) /* device reads the IOVA after the unmap */
-#define DMASTRESS_RUN_FLAGS_ALL		0x1fff
+#define DMASTRESS_RUN_STALE_WRITE	_BITUL(13) /* STALE_XFER: write it into the reused page */
+#define DMASTRESS_RUN_FLAGS_ALL		0x3fff
 
 /* Longest wait of DMASTRESS_RUN_STALE_XFER between unmap and access, us. */
 #define DMASTRESS_MAX_STALE_DELAY_US	100000
@@ -545,7 +546,13 @@ struct dmastress_phase_sum {
  * @stale_reached: DMASTRESS_RUN_STALE_XFER: ops whose device read of the
  *	old DMA address, stale_delay_us after the unmap, brought back the
  *	buffer's bytes (the IOMMU still translated it: under DMA-FQ until the
- *	flush queue invalidates the IOTLB; under DMA never)
+ *	flush queue invalidates the IOTLB; under DMA never). With
+ *	DMASTRESS_RUN_STALE_WRITE: ops whose device write to the old DMA
+ *	address changed the page that had been freed and allocated again
+ * @stale_reused: DMASTRESS_RUN_STALE_WRITE: ops whose page, freed by the
+ *	path after the unmap, came straight back from the page allocator to
+ *	a new allocation of the module (the writes attempted: the module
+ *	aims the device only at memory it owns again)
  * @reserved: zero
  */
 struct dmastress_run_result {
@@ -576,7 +583,8 @@ struct dmastress_run_result {
 	__u64 oob_landed;
 	__u64 perm_landed;
 	__u64 stale_reached;
-	__u64 reserved[2];
+	__u64 stale_reused;
+	__u64 reserved;
 };
 
 /**

@@ -151,6 +151,13 @@ BAD_RUN(stale_delay_too_long, params.stale_delay_us,
 	AND(params.flags, DMASTRESS_RUN_STALE_XFER));
 BAD_RUN(stale_with_batch, params.flags,
 	DMASTRESS_RUN_STALE_XFER | DMASTRESS_RUN_BATCH, AND(params.batch, 2));
+BAD_RUN(stale_write_without_stale, params.flags, DMASTRESS_RUN_STALE_WRITE);
+BAD_RUN(stale_write_threads, params.flags,
+	DMASTRESS_RUN_STALE_XFER | DMASTRESS_RUN_STALE_WRITE,
+	AND(params.threads, 2));
+BAD_RUN(stale_write_to_device, params.flags,
+	DMASTRESS_RUN_STALE_XFER | DMASTRESS_RUN_STALE_WRITE,
+	AND(params.dir, DMASTRESS_DIR_TO_DEVICE));
 
 /* The valid run every bad_run variant starts from. */
 static void base_run(struct dmastress_run *run, __u32 path, __u32 flags,

@@ -380,7 +380,8 @@ static void bound_cost(struct dmastress_run_params *p)
 		p->nents %= 64;
 	/* Negative controls make faults on purpose: not here. */
 	p->flags &= ~(DMASTRESS_RUN_SKIP_SYNC_FOR_CPU | DMASTRESS_RUN_OOB_XFER |
-		      DMASTRESS_RUN_WRONG_DIR | DMASTRESS_RUN_STALE_XFER);
+		      DMASTRESS_RUN_WRONG_DIR | DMASTRESS_RUN_STALE_XFER |
+		      DMASTRESS_RUN_STALE_WRITE);
 	if (p->engine == DMASTRESS_ENGINE_EDU) {
 		/* 100 ms of virtual time per 2 KiB. */
 		if (p->len_bytes > 2048 && p->len_bytes <= DMASTRESS_MAX_LEN_BYTES)

@@ -31,7 +31,13 @@
  * DMA-FQ (lazy) the invalidation waits for the flush queue: the reads that
  * still got through are printed (bench's window step measures the
  * histogram). Without translation the old address is the buffer's own:
- * every read gets it (swiotlb=force: a freed bounce slot, printed).
+ * every read gets it (swiotlb=force: a freed bounce slot, printed). Its
+ * second test writes instead, into the page the path freed and the module
+ * got back from the page allocator: the stale write in reused memory.
+ *
+ * Fixture dma32, variant = path: buffers above 4 GiB mapped for the
+ * controller under a 32-bit mask: bounced without translation, an IOVA
+ * below 4 GiB under it, verified either way.
  */
 #include <sys/utsname.h>
 
@@ -269,6 +275,136 @@ TEST_F_TIMEOUT(window, read_after_unmap, DMASTRESS_TEST_TIMEOUT)
 		   !(self->info.flags & DMASTRESS_INFO_SWIOTLB_FORCE)) {
 		EXPECT_EQ(WINDOW_ITERATIONS, run.result.stale_reached);
 	}
+}
+
+/*
+ * The consequence: after the unmap the page path frees its buffer, the
+ * module gets the page back from the page allocator (stale_reused: the
+ * writes attempted, only into memory it owns again), and the controller
+ * writes the old IOVA: under DMA-FQ the write lands in the reused page
+ * while the IOTLB holds the entry, under DMA it faults, without
+ * translation it always lands. A FROM_DEVICE mapping, so that the IOTLB
+ * entry the controller's own transfer cached is writable.
+ */
+TEST_F_TIMEOUT(window, write_into_reused_page, DMASTRESS_TEST_TIMEOUT)
+{
+	__u32 group = self->info.group_type;
+	struct dmastress_run run;
+	__u64 reused, landed;
+
+	dmastress_run_init(&run, DMASTRESS_PATH_PAGE, DMASTRESS_ENGINE_NVME,
+			   DMASTRESS_DIR_FROM_DEVICE, IOMMU_LEN,
+			   WINDOW_ITERATIONS, 0x3e0 + variant->delay_us);
+	run.params.flags = DMASTRESS_RUN_STALE_XFER | DMASTRESS_RUN_STALE_WRITE;
+	run.params.stale_delay_us = variant->delay_us;
+	dmastress_run_verified(self->fd, &run);
+	reused = run.result.stale_reused;
+	landed = run.result.stale_reached;
+	ksft_print_msg("group %s%s: %llu of %u pages came back to a new allocation, the write %u us after the unmap landed in %llu\n",
+		       dmastress_group_name(group),
+		       self->info.flags & DMASTRESS_INFO_SWIOTLB_FORCE ?
+		       " swiotlb=force" : "",
+		       (unsigned long long)reused, WINDOW_ITERATIONS,
+		       variant->delay_us, (unsigned long long)landed);
+	EXPECT_LE(landed, reused);
+	if (self->info.flags & DMASTRESS_INFO_SWIOTLB_FORCE) {
+		/* the old address is a bounce slot: never written */
+		EXPECT_EQ(0, reused);
+		return;
+	}
+	/* the per-CPU page lists hand the block just freed out first */
+	EXPECT_LT(0, reused);
+	if (group == DMASTRESS_GROUP_DMA) {
+		EXPECT_EQ(0, landed);
+	} else if (!dmastress_group_translates(group)) {
+		EXPECT_EQ(reused, landed);
+	}
+}
+
+/* ---- dma32: buffers above 4 GiB, a device limited to 32 bits ---------- */
+
+#define DMA32_LIMIT	(1ULL << 32)
+
+FIXTURE(dma32) {
+	int fd;
+	struct dmastress_info info;
+};
+
+FIXTURE_VARIANT(dma32) {
+	__u32 path;
+};
+
+FIXTURE_VARIANT_ADD(dma32, single) { .path = DMASTRESS_PATH_SINGLE };
+FIXTURE_VARIANT_ADD(dma32, page) { .path = DMASTRESS_PATH_PAGE };
+FIXTURE_VARIANT_ADD(dma32, sg) { .path = DMASTRESS_PATH_SG };
+
+/* The guest has memory above 4 GiB: /proc/zoneinfo shows a Normal zone
+ * with pages (x86-64: ZONE_NORMAL starts at 4 GiB). */
+static bool memory_above_4g(void)
+{
+	char line[256];
+	bool normal = false, found = false;
+	unsigned long long present;
+	FILE *f = fopen("/proc/zoneinfo", "r");
+
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		if (strstr(line, ", zone"))
+			normal = strstr(line, "zone   Normal") != NULL;
+		if (normal && sscanf(line, " present %llu", &present) == 1 &&
+		    present)
+			found = true;
+	}
+	fclose(f);
+	return found;
+}
+
+FIXTURE_SETUP(dma32)
+{
+	self->fd = dmastress_engine_open(DMASTRESS_ENGINE_NVME);
+	if (self->fd < 0)
+		SKIP(return, "no device with the nvme engine (nvme_allow=)");
+	dmastress_get_info(self->fd, &self->info);
+	if (!memory_above_4g())
+		SKIP(return, "the guest has no memory above 4 GiB (scripts/vm --mem 4G or more)");
+}
+
+FIXTURE_TEARDOWN(dma32)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+/*
+ * The run gives the controller a 32-bit streaming mask; its buffers come
+ * from ZONE_NORMAL, above 4 GiB (GFP_KERNEL takes Normal before DMA32).
+ * The controller moves and the kernel verifies every byte; every DMA
+ * address is below 4 GiB (the run counts mask violations). Without
+ * translation dma-direct must bounce (the address is a swiotlb slot, not
+ * the buffer); under translation the IOVA is below 4 GiB, the buffer not
+ * bounced.
+ */
+TEST_F_TIMEOUT(dma32, above_4g_buffer, DMASTRESS_TEST_TIMEOUT)
+{
+	bool translated = dmastress_group_translates(self->info.group_type);
+	struct dmastress_run run;
+	__u64 dma, phys;
+
+	dmastress_run_init(&run, variant->path, DMASTRESS_ENGINE_NVME,
+			   DMASTRESS_DIR_BIDIRECTIONAL, 65536, 4,
+			   0x320 + variant->path);
+	run.params.mask_bits = 32;
+	dmastress_run_verified(self->fd, &run);
+	dma = run.result.sample_dma_addr;
+	phys = run.result.sample_phys_addr;
+	ksft_print_msg("group %s: buffer at 0x%llx, DMA address 0x%llx (%s)\n",
+		       dmastress_group_name(self->info.group_type),
+		       (unsigned long long)phys, (unsigned long long)dma,
+		       translated ? "IOVA" : dma == phys ? "direct" : "bounced");
+	EXPECT_LE(DMA32_LIMIT, phys);
+	EXPECT_GT(DMA32_LIMIT, dma + 65536);
+	EXPECT_NE(phys, dma);
 }
 
 DMASTRESS_HARNESS_MAIN
