@@ -63,7 +63,7 @@ static bool dmastress_p2pdma_usable(struct dmastress_dev *dd,
 		return false;
 	}
 	if (distance < 0) {
-		*why = "pci_p2pdma_distance(): the kernel refuses P2P here (see the log)";
+		*why = "pci_p2pdma_distance() < 0: the kernel refuses this pair";
 		return false;
 	}
 	if (p->engine == DMASTRESS_ENGINE_CPU) {

@@ -129,7 +129,7 @@ bool dmastress_resource_usable(struct dmastress_dev *dd,
 	size_t window = dmastress_peer_window(dd, &phys, NULL);
 
 	if (DMASTRESS_RESOURCE_IS_MMIO_PHYS && is_swiotlb_force_bounce(dd->dev)) {
-		*why = "swiotlb=force: dma_map_resource() is dma_map_phys(MMIO) since 6.18";
+		*why = "swiotlb=force: 6.18's dma_map_resource() does not bounce MMIO";
 		return false;
 	}
 	if (window)
@@ -153,7 +153,7 @@ bool dmastress_resource_usable(struct dmastress_dev *dd,
 		return false;
 	}
 	if (!(p->flags & DMASTRESS_RUN_NO_VERIFY)) {
-		*why = "edu's BAR drops writes, reads ~0: needs no-verify or peer memory";
+		*why = "edu's BAR keeps no data: needs no-verify or peer memory";
 		return false;
 	}
 	return true;
