@@ -623,6 +623,7 @@ static int dmastress_run_usable(struct dmastress_ctx *ctx,
 	const struct dmastress_run_params *p = ctx->p;
 	const struct dmastress_path *path = dmastress_paths[p->path];
 	const char *why = "unsupported here";
+	u32 group;
 
 	if (!ctx->eng->usable(ctx->dd, &why))
 		return dmastress_skip(res, why);
@@ -639,6 +640,16 @@ static int dmastress_run_usable(struct dmastress_ctx *ctx,
 	if ((p->flags & DMASTRESS_RUN_OOB_XFER) &&
 	    p->engine != DMASTRESS_ENGINE_CPU && p->len_bytes < 4)
 		return dmastress_skip(res, "oob_xfer with a device engine needs 4 bytes or more");
+	/*
+	 * The cpu engine's control reads whatever sits past the mapping:
+	 * without translation that is a physical page nobody gave the run
+	 * (a device engine aims at its own canary page instead).
+	 */
+	group = dmastress_group_type(ctx->dd->dev);
+	if ((p->flags & DMASTRESS_RUN_OOB_XFER) &&
+	    p->engine == DMASTRESS_ENGINE_CPU &&
+	    group != DMASTRESS_GROUP_DMA && group != DMASTRESS_GROUP_DMA_FQ)
+		return dmastress_skip(res, "oob_xfer, cpu engine: only under DMA or DMA-FQ");
 	if (p->flags & DMASTRESS_RUN_STRESS) {
 		ctx->stress_paths = dmastress_stress_paths(ctx->dd, p);
 		if (!ctx->stress_paths)

@@ -10,7 +10,9 @@
  * Fixture translation: the controller reads and writes a canary page at
  * its physical address, which no IOVA of the device maps
  * (DMASTRESS_RUN_OOB_XFER). Under group type DMA or DMA-FQ nothing may
- * reach it; without translation (none, identity) all of it does.
+ * reach it; without translation (none, identity) all of it does. The cpu
+ * engine's control (an address past the mapping) is refused without
+ * translation: it would read a page nobody owns.
  *
  * Fixture permission, variant = path x direction: the controller writes
  * into a DMA_TO_DEVICE mapping, or reads a DMA_FROM_DEVICE one
@@ -100,6 +102,33 @@ FIXTURE_TEARDOWN(translation)
 {
 	if (self->fd >= 0)
 		close(self->fd);
+}
+
+/*
+ * The cpu engine's out-of-bounds control reads past the mapping through
+ * the device's translation: without one that is a physical page nobody
+ * gave the run, so the kernel refuses it (-EOPNOTSUPP with the reason);
+ * under DMA or DMA-FQ every read is a device fault.
+ */
+TEST_F_TIMEOUT(translation, cpu_engine_oob, DMASTRESS_TEST_TIMEOUT)
+{
+	struct dmastress_run run;
+
+	dmastress_run_init(&run, DMASTRESS_PATH_SINGLE, DMASTRESS_ENGINE_CPU,
+			   DMASTRESS_DIR_TO_DEVICE, 8192, 16, 0x7a6);
+	run.params.flags = DMASTRESS_RUN_OOB_XFER;
+	dmastress_run(self->fd, &run);
+	ksft_print_msg("group %s: status %d, %llu device faults of 16: %.64s\n",
+		       dmastress_group_name(self->info.group_type), run.status,
+		       (unsigned long long)run.result.device_faults,
+		       run.result.skip_reason);
+	if (dmastress_group_translates(self->info.group_type)) {
+		ASSERT_EQ(0, run.status);
+		EXPECT_EQ(16, run.result.device_faults);
+	} else {
+		EXPECT_EQ(-EOPNOTSUPP, run.status);
+		EXPECT_EQ(0, run.result.ops);
+	}
 }
 
 /* A read and a write of IOMMU_LEN bytes at the canary, per iteration. */
