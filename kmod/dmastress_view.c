@@ -347,7 +347,13 @@ dmastress_view_find_map(struct dmastress_view_state *view,
 
 /*
  * A VMA of a view appears: a split or mremap() in an address space that
- * maps it already (fork does not copy it: VM_DONTCOPY).
+ * maps it already, or fork() into a new one. Fork does not copy a view
+ * (VM_DONTCOPY) unless user space cleared that with madvise(MADV_DOFORK):
+ * the child's address space is then remembered like any other, so that
+ * the revocation at unbind zaps the child's copy too (its next access gets
+ * SIGBUS) before the buffer is freed. vm_open cannot fail: the record is
+ * a few bytes, allocated with __GFP_NOFAIL. Called with the mmap_lock of
+ * @vma's mm held for writing.
  */
 static void dmastress_vm_open(struct vm_area_struct *vma)
 {
@@ -358,8 +364,14 @@ static void dmastress_vm_open(struct vm_area_struct *vma)
 	atomic_inc(&view->nr_vmas);
 	mutex_lock(&view->ref->view_lock);
 	map = dmastress_view_find_map(view, vma->vm_mm);
-	if (!WARN_ON_ONCE(!map))
-		map->nr_vmas++;
+	if (!map) {
+		map = kzalloc(sizeof(*map), GFP_KERNEL | __GFP_NOFAIL);
+		mmgrab(vma->vm_mm);
+		map->mm = vma->vm_mm;
+		map->mapping = vma->vm_file->f_mapping;
+		list_add(&map->node, &view->maps);
+	}
+	map->nr_vmas++;
 	mutex_unlock(&view->ref->view_lock);
 }
 

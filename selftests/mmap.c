@@ -16,8 +16,12 @@
  * bounds:    a length or offset beyond a view is refused.
  * lifetime:  munmap() and close() in any order, with or without a run in
  *            progress, lose no data and leak no reference.
+ * unbind:    a view fork() copied (MADV_DOFORK) is revoked in the child
+ *            too when the device is unbound.
  */
 #include <pthread.h>
+#include <signal.h>
+#include <sys/wait.h>
 
 #include "dmastress_utils.h"
 
@@ -563,6 +567,112 @@ TEST_F_TIMEOUT(lifetime, loses_nothing_leaks_nothing, DMASTRESS_TEST_TIMEOUT)
 	if (self->refcnt >= 0) {
 		EXPECT_EQ(self->refcnt, now);
 	}
+}
+
+/* ---- unbind: a view forked with MADV_DOFORK, then the device unbound ---- */
+
+/* Write @val to the sysfs file @path; 0 or -errno. */
+static int sysfs_write(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, val, strlen(val));
+	close(fd);
+	return n == (ssize_t)strlen(val) ? 0 : -errno;
+}
+
+/*
+ * The child reads the view's first byte when told (a byte on @go), and
+ * exits 0 if the read returned; a revoked mapping kills it with SIGBUS.
+ */
+static void forked_reader(volatile const __u8 *map, int go)
+{
+	char c;
+
+	if (read(go, &c, 1) != 1)
+		_exit(2);
+	(void)map[0];
+	_exit(0);
+}
+
+/*
+ * madvise(MADV_DOFORK) lifts a view's VM_DONTCOPY, and fork() copies it into
+ * the child. Once the parent has unmapped it and closed the file, unbinding
+ * the device must still take the buffer back from the child: its next read
+ * gets SIGBUS, and no WARN fires (scripts/vm fails the guest on one). Where
+ * the view is VM_IO, madvise() refuses (EINVAL) and the child never maps
+ * it (SIGSEGV). The device is the second nvme engine controller, rebound
+ * afterwards.
+ */
+FIXTURE(unbind) {
+	int unused;
+};
+
+FIXTURE_SETUP(unbind)
+{
+}
+
+FIXTURE_TEARDOWN(unbind)
+{
+}
+
+TEST_F_TIMEOUT(unbind, forked_view_revoked, DMASTRESS_TEST_TIMEOUT)
+{
+	struct dmastress_info info;
+	struct dmastress_view v;
+	char bdf[32], path[128];
+	int fd, go[2], status;
+	void *map = NULL;
+	bool dofork;
+	pid_t pid;
+
+	fd = dmastress_dev_open("/dev/dmastress2");
+	if (fd < 0)
+		SKIP(return, "no /dev/dmastress2 (the second nvme engine controller)");
+	ASSERT_EQ(0, dmastress_dev_info(fd, &info));
+	if (!(info.flags & DMASTRESS_INFO_CAN_MMAP))
+		SKIP(return, "dma_can_mmap() is false for this device");
+	dmastress_bdf_name(info.bdf, bdf, sizeof(bdf));
+	ASSERT_EQ(0, _dmastress_view_create_attrs(fd, DMASTRESS_PATH_COHERENT,
+						  65536, 0, &v));
+	dmastress_mmap(fd, v.mmap_offset, 65536, PROT_READ | PROT_WRITE, &map);
+	/*
+	 * A view remap_pfn_range() made (dma-direct's dma_mmap_coherent())
+	 * is VM_IO, which madvise() refuses to let fork() copy: the child
+	 * never has it (SIGSEGV). vm_map_pages() views (iommu-dma) are not.
+	 */
+	dofork = !madvise(map, 65536, MADV_DOFORK);
+	if (!dofork)
+		ASSERT_EQ(EINVAL, errno);
+	memset(map, 0x5a, 65536);
+	ASSERT_EQ(0, pipe(go));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		close(go[1]);
+		/* the copy is there: the child reads the parent's bytes */
+		if (dofork && ((volatile __u8 *)map)[100] != 0x5a)
+			_exit(3);
+		forked_reader(map, go[0]);
+	}
+	close(go[0]);
+	munmap(map, 65536);
+	close(fd);
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver/unbind", bdf);
+	ASSERT_EQ(0, sysfs_write(path, bdf));
+	ASSERT_EQ(1, write(go[1], "x", 1));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	close(go[1]);
+	ASSERT_EQ(0, sysfs_write("/sys/bus/pci/drivers/dmastress/bind", bdf));
+	ksft_print_msg("MADV_DOFORK %s; the child's read after the unbind: %s %d\n",
+		       dofork ? "taken" : "refused (VM_IO)",
+		       WIFSIGNALED(status) ? "signal" : "exit",
+		       WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+	EXPECT_TRUE(WIFSIGNALED(status) &&
+		    WTERMSIG(status) == (dofork ? SIGBUS : SIGSEGV));
 }
 
 DMASTRESS_HARNESS_MAIN
