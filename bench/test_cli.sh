@@ -65,7 +65,7 @@ result() {
 run="run --device $dev --path sg --engine cpu --dir bidi --size 64K --iterations 200"
 
 echo "KTAP version 1"
-echo "1..33"
+echo "1..36"
 
 cmd="info --device $dev"
 check "info text" 0 \
@@ -261,6 +261,21 @@ check "misuse without DMA_API_DEBUG here exits 4" 4 'grep -q "^skip: " "$1"'
 cmd="failnth --device $dev --paths sg,nosuch"
 check "failnth: unknown path exits 2" 2
 rm -f "$json"
+
+# bench/run checks --device before it touches sysfs: a path or a malformed
+# address is refused (exit 2), nothing created.
+bad_rc=0
+for bdf in ../../../dev/sda 0000:00:1f.2x 0:0:1.0 "0000:00:02.0 x"; do
+	d=$(mktemp -d) || exit 1
+	./run --device "$bdf" --out "$d/out" >/dev/null 2>"$err"
+	rc=$?
+	if [ "$rc" != 2 ] || [ -e "$d/out" ] || ! grep -q "takes a PCI address" "$err"; then
+		echo "# bench/run --device '$bdf': exit $rc"
+		bad_rc=1
+	fi
+	rm -rf "$d"
+done
+result "bench/run refuses a --device that is not a PCI address" $bad_rc
 
 echo "# Totals: pass:$((n - failed)) fail:$failed"
 [ "$failed" = 0 ]
