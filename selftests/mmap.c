@@ -585,14 +585,18 @@ static int sysfs_write(const char *path, const char *val)
 }
 
 /*
- * The child reads the view's first byte when told (a byte on @go), and
+ * The child first checks its copy (when fork() made one) and says so on
+ * @ready, then reads the view's first byte when told (a byte on @go): it
  * exits 0 if the read returned; a revoked mapping kills it with SIGBUS.
  */
-static void forked_reader(volatile const __u8 *map, int go)
+static void forked_reader(volatile const __u8 *map, bool copied, int ready,
+			  int go)
 {
-	char c;
+	char c = 'r';
 
-	if (read(go, &c, 1) != 1)
+	if (copied && map[100] != 0x5a)
+		_exit(3);
+	if (write(ready, &c, 1) != 1 || read(go, &c, 1) != 1)
 		_exit(2);
 	(void)map[0];
 	_exit(0);
@@ -624,9 +628,10 @@ TEST_F_TIMEOUT(unbind, forked_view_revoked, DMASTRESS_TEST_TIMEOUT)
 	struct dmastress_info info;
 	struct dmastress_view v;
 	char bdf[32], path[128];
-	int fd, go[2], status;
+	int fd, go[2], ready[2], status;
 	void *map = NULL;
 	bool dofork;
+	char c;
 	pid_t pid;
 
 	fd = dmastress_dev_open("/dev/dmastress2");
@@ -649,21 +654,25 @@ TEST_F_TIMEOUT(unbind, forked_view_revoked, DMASTRESS_TEST_TIMEOUT)
 		ASSERT_EQ(EINVAL, errno);
 	memset(map, 0x5a, 65536);
 	ASSERT_EQ(0, pipe(go));
+	ASSERT_EQ(0, pipe(ready));
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		close(go[1]);
-		/* the copy is there: the child reads the parent's bytes */
-		if (dofork && ((volatile __u8 *)map)[100] != 0x5a)
-			_exit(3);
-		forked_reader(map, go[0]);
+		close(ready[0]);
+		forked_reader(map, dofork, ready[1], go[0]);
 	}
 	close(go[0]);
+	close(ready[1]);
+	/* the child has checked its copy before anything is taken away */
+	ASSERT_EQ(1, read(ready[0], &c, 1));
+	close(ready[0]);
 	munmap(map, 65536);
 	close(fd);
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver/unbind", bdf);
 	ASSERT_EQ(0, sysfs_write(path, bdf));
-	ASSERT_EQ(1, write(go[1], "x", 1));
+	signal(SIGPIPE, SIG_IGN);	/* a child already dead: EPIPE, not death */
+	EXPECT_EQ(1, write(go[1], "x", 1));
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	close(go[1]);
 	ASSERT_EQ(0, sysfs_write("/sys/bus/pci/drivers/dmastress/bind", bdf));
