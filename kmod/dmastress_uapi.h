@@ -358,6 +358,12 @@ enum dmastress_attr_bit {
  *	resource) and maps it again in every op; it is freed when the thread
  *	ends. With BATCH the batch sets up and tears down that one op
  *	@batch times, so that both timings do the same work.
+ *	DMASTRESS_RUN_OOB_XFER with the cpu engine needs group type DMA or
+ *	DMA-FQ (-EOPNOTSUPP otherwise: past the mapping is a physical page
+ *	nobody gave the run); a device engine aims at its own canary page.
+ *	DMASTRESS_RUN_STALE_WRITE (with STALE_XFER, @threads 1, not
+ *	TO_DEVICE) writes the old DMA address into the page the path freed,
+ *	once the module owns that page again.
  *	DMASTRESS_RUN_UNBOUND (not with INLINE) leaves the kthreads to the
  *	scheduler instead of binding them round robin, as
  *	dma_map_benchmark's are without a NUMA node.
