@@ -696,6 +696,14 @@ static int dmastress_run_check(struct dmastress_run_opts *o)
 				      (unsigned long long)DMASTRESS_MAX_RUN_BYTES);
 		return -1;
 	}
+	/* Ops asked for: each factor is bounded, so no overflow either. */
+	if ((double)p->threads * (double)p->iterations *
+	    ((p->flags & DMASTRESS_RUN_BATCH) ? p->batch + 1 : 1) >
+	    (double)DMASTRESS_MAX_RUN_OPS) {
+		dmastress_usage_error("run", "--threads x --iterations x (--batch + 1) is over %llu ops",
+				      (unsigned long long)DMASTRESS_MAX_RUN_OPS);
+		return -1;
+	}
 	if (!o->have_seed)
 		p->seed = dmastress_random_seed();
 	return 0;

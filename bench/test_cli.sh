@@ -175,7 +175,9 @@ bad_rc=0
 for bad in "--size 0" "--size 2G" "--size 1.5K" "--size 4KB" "--threads 0" \
 	"--threads 65" "--iterations 0" "--iterations 5 --seconds 5" \
 	"--mask-bits 65" "--offset 4096" "--batch 0" "--nents 16 --size 8" \
-	"--seed -1" "--pool-align 64" "--dir sideways" "--engine gpu"; do
+	"--seed -1" "--pool-align 64" "--dir sideways" "--engine gpu" \
+	"--threads 2 --iterations 4294967296" \
+	"--batch 4096 --size 1 --iterations 1048576"; do
 	# shellcheck disable=SC2086 # split on purpose
 	DMASTRESS_MOCK=ok $bin run --device $dev --path sg --engine cpu \
 		--dir to --size 4K $bad >"$out" 2>"$err"

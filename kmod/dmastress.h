@@ -22,6 +22,7 @@
 #include <linux/scatterlist.h>
 #include <linux/completion.h>
 #include <linux/ktime.h>
+#include <linux/log2.h>
 #include <linux/miscdevice.h>
 #include <linux/sizes.h>
 #include <linux/types.h>
@@ -40,6 +41,14 @@
 #define DMASTRESS_EDU_TIMEOUT_MS	5000
 /* Largest physically contiguous block the page allocator hands out, bytes. */
 #define DMASTRESS_MAX_CONTIG_BYTES	(PAGE_SIZE << DMASTRESS_MAX_ORDER)
+/*
+ * What a run's own allocations ask for: charged to the memory cgroup of the
+ * caller (run kthreads adopt it, see dmastress_run_counts()), failing
+ * rather than invoking the OOM killer, and quiet: a refused allocation is
+ * counted as an alloc_error, not a warning.
+ */
+#define DMASTRESS_GFP	(GFP_KERNEL | __GFP_ACCOUNT | __GFP_RETRY_MAYFAIL | \
+			 __GFP_NOWARN)
 
 struct dmastress_dev;
 struct dmastress_nvme;
@@ -331,6 +340,10 @@ struct dmastress_vbuf {
  *	or its error.
  * @view_sync: optional; hand a view's buffer to the device (@for_device)
  *	or back to the CPU around a device access. Process context.
+ * @op_bytes: optional; the most memory one op of @len bytes with these
+ *	parameters allocates, bytes: its buffers as the allocator rounds them,
+ *	shadows and guards. NULL: one buffer of dmastress_block_bytes(). The
+ *	run core adds the segment and table arrays (dmastress_run_footprint()).
  *
  * A new family is one new file kmod/dmastress_path_<name>.c, one X() entry
  * of DMASTRESS_PATHS (dmastress_uapi.h) and one line of dmastress_paths[]
@@ -358,6 +371,7 @@ struct dmastress_path {
 	void (*view_free)(struct dmastress_vbuf *b);
 	int (*view_mmap)(struct dmastress_vbuf *b, struct vm_area_struct *vma);
 	void (*view_sync)(struct dmastress_vbuf *b, bool for_device);
+	u64 (*op_bytes)(const struct dmastress_run_params *p, u64 len);
 };
 
 /**
@@ -550,7 +564,29 @@ int dmastress_engine_xfer_segs(struct dmastress_dev *dd,
 int dmastress_engine_xfer(struct dmastress_dev *dd,
 			  const struct dmastress_engine *eng, dma_addr_t dma,
 			  void *devbuf, size_t len, enum dmastress_xfer_dir dir);
+/**
+ * dmastress_kvmalloc_bytes() - memory a kvmalloc() of @n bytes takes
+ * @n: bytes asked for
+ *
+ * kmalloc() and the page allocator round up to a power of two up to their
+ * largest block; beyond it vmalloc() takes pages one by one and an array
+ * of their pointers. Any context.
+ *
+ * Return: bytes, at most.
+ */
+static inline u64 dmastress_kvmalloc_bytes(u64 n)
+{
+	if (n <= DMASTRESS_MAX_CONTIG_BYTES)
+		return roundup_pow_of_two(n);
+	n = PAGE_ALIGN(n);
+	return n + (n >> PAGE_SHIFT) * sizeof(struct page *);
+}
+
 void *dmastress_devbuf_alloc(size_t len, void **mem);
+u64 dmastress_devbuf_bytes(u64 len);
+u64 dmastress_block_bytes(const struct dmastress_run_params *p, u64 len);
+u64 dmastress_run_footprint(const struct dmastress_run_params *p,
+			    u32 stress_paths);
 void dmastress_devbuf_free(void *mem);
 extern const struct dmastress_engine dmastress_engine_edu;
 extern const struct dmastress_engine dmastress_engine_cpu;

@@ -5,6 +5,7 @@
  */
 #include <linux/kthread.h>
 #include <linux/ktime.h>
+#include <linux/log2.h>
 #include <linux/minmax.h>
 #include <linux/overflow.h>
 #include <linux/sched.h>
@@ -71,13 +72,27 @@ void *dmastress_devbuf_alloc(size_t len, void **mem)
 	void *p;
 
 	/* len + the span is a page or more: kvzalloc() aligns it to a page */
-	p = kvzalloc(len + DMASTRESS_DEVBUF_SKEW_SPAN * PAGE_SIZE, GFP_KERNEL);
+	p = kvzalloc(len + DMASTRESS_DEVBUF_SKEW_SPAN * PAGE_SIZE, DMASTRESS_GFP);
 	*mem = p;
 	if (!p)
 		return NULL;
 	skew = (DMASTRESS_DEVBUF_SKEW - ((unsigned long)p >> PAGE_SHIFT)) %
 	       DMASTRESS_DEVBUF_SKEW_SPAN;
 	return p + skew * PAGE_SIZE;
+}
+
+/**
+ * dmastress_devbuf_bytes() - memory dmastress_devbuf_alloc() takes
+ * @len: its @len, bytes
+ *
+ * Any context.
+ *
+ * Return: bytes, at most.
+ */
+u64 dmastress_devbuf_bytes(u64 len)
+{
+	return dmastress_kvmalloc_bytes(len + DMASTRESS_DEVBUF_SKEW_SPAN *
+					PAGE_SIZE);
 }
 
 /**

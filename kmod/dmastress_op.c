@@ -58,7 +58,7 @@
  * @phys: physical address behind @cpu, or 0
  *
  * Segments must be added in buffer order. Process context, may sleep when
- * the array grows (GFP_KERNEL).
+ * the array grows (DMASTRESS_GFP).
  *
  * Return: 0, -ENOMEM, or -E2BIG past DMASTRESS_MAX_OP_SEGS segments.
  */
@@ -108,7 +108,7 @@ int dmastress_op_reserve_segs(struct dmastress_op *op, unsigned int n)
 	if (n > DMASTRESS_MAX_OP_SEGS - op->nsegs)
 		return -E2BIG;
 	cap = op->nsegs + n;
-	segs = kvmalloc_array(cap, sizeof(*segs), GFP_KERNEL);
+	segs = kvmalloc_array(cap, sizeof(*segs), DMASTRESS_GFP);
 	if (!segs)
 		return -ENOMEM;
 	if (op->nsegs)
@@ -850,7 +850,7 @@ static void dmastress_stale_write(struct dmastress_thread *t,
 	    seg->dma != phys_to_dma(dev, seg->phys))
 		return;
 	for (order = 0; order <= DMASTRESS_STALE_MAX_ORDER && !page; order++) {
-		p = alloc_pages(GFP_KERNEL | __GFP_NOWARN, order);
+		p = alloc_pages(DMASTRESS_GFP, order);
 		if (!p)
 			continue;
 		if (page_to_pfn(p) <= pfn && pfn < page_to_pfn(p) + (1UL << order))

@@ -147,7 +147,7 @@ static int dmastress_coherent_map_view(struct dmastress_op *op,
 	struct page **pages;
 	int ret;
 
-	pages = kvmalloc_array(n, sizeof(*pages), GFP_KERNEL);
+	pages = kvmalloc_array(n, sizeof(*pages), DMASTRESS_GFP);
 	if (!pages)
 		return -ENOMEM;
 	ret = dmastress_coherent_sgt(op, c, pages);
@@ -184,14 +184,14 @@ static int dmastress_coherent_setup(struct dmastress_op *op)
 {
 	u64 t;
 	const struct dmastress_run_params *p = op->params;
-	gfp_t gfp = GFP_KERNEL | __GFP_NOWARN;
+	gfp_t gfp = DMASTRESS_GFP;
 	struct device *dev = op->dd->dev;
 	struct dmastress_coherent *c;
 	phys_addr_t phys = 0;
 	void *payload;
 	int ret;
 
-	c = kzalloc(sizeof(*c), GFP_KERNEL);
+	c = kzalloc(sizeof(*c), DMASTRESS_GFP);
 	if (!c)
 		return -ENOMEM;
 	c->size = op->len + 2 * DMASTRESS_GUARD_BYTES;
@@ -269,7 +269,7 @@ static bool dmastress_coherent_view_wc(const struct dmastress_vbuf *b)
 
 static int dmastress_coherent_view_alloc(struct dmastress_vbuf *b)
 {
-	gfp_t gfp = GFP_KERNEL | __GFP_NOWARN;
+	gfp_t gfp = DMASTRESS_GFP;
 
 	if (dmastress_coherent_view_wc(b))
 		b->cpu = dma_alloc_wc(b->dd->dev, b->len, &b->dma, gfp);

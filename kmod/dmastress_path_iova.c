@@ -177,7 +177,7 @@ static int dmastress_iova_prepare(struct dmastress_op *op)
 	struct dmastress_iova *v;
 	size_t tail;
 
-	v = kzalloc(sizeof(*v), GFP_KERNEL);
+	v = kzalloc(sizeof(*v), DMASTRESS_GFP);
 	if (!v)
 		return -ENOMEM;
 	v->piece = dmastress_iova_piece_bytes(p);
@@ -185,21 +185,21 @@ static int dmastress_iova_prepare(struct dmastress_op *op)
 	v->start = p->offset_bytes;
 	v->npieces = DIV_ROUND_UP(v->start + op->len, v->piece);
 	per = 1U << v->order;
-	v->blocks = kvcalloc(v->npieces, sizeof(*v->blocks), GFP_KERNEL);
+	v->blocks = kvcalloc(v->npieces, sizeof(*v->blocks), DMASTRESS_GFP);
 	v->pages = kvcalloc((size_t)v->npieces * per, sizeof(*v->pages),
-			    GFP_KERNEL);
-	v->dma = kvcalloc(v->npieces, sizeof(*v->dma), GFP_KERNEL);
+			    DMASTRESS_GFP);
+	v->dma = kvcalloc(v->npieces, sizeof(*v->dma), DMASTRESS_GFP);
 	if (!v->blocks || !v->pages || !v->dma)
 		goto err;
 	for (i = 0; i < v->npieces; i++) {
-		v->blocks[i] = alloc_pages(GFP_KERNEL | __GFP_NOWARN, v->order);
+		v->blocks[i] = alloc_pages(DMASTRESS_GFP, v->order);
 		if (!v->blocks[i])
 			goto err;
 		for (j = 0; j < per; j++)
 			v->pages[i * per + j] = dmastress_nth_page(v->blocks[i], j);
 	}
 	if (verify && v->npieces >= 3) {
-		v->decoy = alloc_pages(GFP_KERNEL | __GFP_NOWARN, v->order);
+		v->decoy = alloc_pages(DMASTRESS_GFP, v->order);
 		if (!v->decoy)
 			goto err;
 		v->hole = v->npieces / 2;
@@ -561,6 +561,15 @@ static void dmastress_iova_release(struct dmastress_op *op)
  * With verification MAP includes the decoy's unlink and relink. Process
  * context.
  */
+/* The pieces, each a block of the piece's order, and the decoy piece. */
+static u64 dmastress_iova_op_bytes(const struct dmastress_run_params *p, u64 len)
+{
+	size_t piece = dmastress_iova_piece_bytes(p);
+
+	return (DIV_ROUND_UP(p->offset_bytes + len, piece) + 1) *
+	       (PAGE_SIZE << get_order(piece));
+}
+
 const struct dmastress_path dmastress_path_iova = {
 	.id = DMASTRESS_PATH_IOVA,
 	.bounces = true,
@@ -574,4 +583,5 @@ const struct dmastress_path dmastress_path_iova = {
 	.sync_for_cpu = dmastress_iova_sync_for_cpu,
 	.teardown = dmastress_iova_teardown,
 	.release = dmastress_iova_release,
+	.op_bytes = dmastress_iova_op_bytes,
 };

@@ -85,13 +85,13 @@ static int dmastress_noncontig_setup(struct dmastress_op *op)
 	unsigned int first = op->nsegs;
 	int ret;
 
-	nc = kzalloc(sizeof(*nc), GFP_KERNEL);
+	nc = kzalloc(sizeof(*nc), DMASTRESS_GFP);
 	if (!nc)
 		return -ENOMEM;
 	nc->size = op->len + 2 * DMASTRESS_GUARD_BYTES;
 	t = dmastress_op_call_begin(op);
 	nc->sgt = dma_alloc_noncontiguous(dev, nc->size, op->dir,
-					  GFP_KERNEL | __GFP_NOWARN,
+					  DMASTRESS_GFP,
 					  dmastress_dma_attrs(op->params->attrs));
 	dmastress_op_call_end(op, t);
 	if (!nc->sgt) {
@@ -157,7 +157,7 @@ static int dmastress_noncontig_view_alloc(struct dmastress_vbuf *b)
 	/* One IOVA segment as long as the view: see dmastress_widen_max_seg_size(). */
 	dmastress_widen_max_seg_size(b->dd);
 	b->sgt = dma_alloc_noncontiguous(dev, b->len, DMA_BIDIRECTIONAL,
-					 GFP_KERNEL | __GFP_NOWARN, 0);
+					 DMASTRESS_GFP, 0);
 	dmastress_restore_masks(b->dd);
 	if (!b->sgt)
 		return -ENOMEM;

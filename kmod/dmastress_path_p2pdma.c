@@ -85,13 +85,13 @@ static int dmastress_p2pdma_prepare(struct dmastress_op *op)
 	size_t left = op->len;
 	int ret;
 
-	m = kzalloc(sizeof(*m), GFP_KERNEL);
+	m = kzalloc(sizeof(*m), DMASTRESS_GFP);
 	if (!m)
 		return -ENOMEM;
 	ret = dmastress_peer_get_p2p(op->dd, op->len, &m->piece);
 	if (ret)
 		goto err_free;
-	ret = sg_alloc_table(&m->sgt, n, GFP_KERNEL);
+	ret = sg_alloc_table(&m->sgt, n, DMASTRESS_GFP);
 	if (ret)
 		goto err_put;
 	for_each_sgtable_sg(&m->sgt, sg, i) {

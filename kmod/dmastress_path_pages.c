@@ -85,12 +85,12 @@ static int dmastress_pages_setup_common(struct dmastress_op *op,
 					bool noncoherent)
 {
 	u64 t;
-	gfp_t gfp = GFP_KERNEL | __GFP_NOWARN;
+	gfp_t gfp = DMASTRESS_GFP;
 	struct device *dev = op->dd->dev;
 	struct dmastress_pages *pg;
 	void *payload;
 
-	pg = kzalloc(sizeof(*pg), GFP_KERNEL);
+	pg = kzalloc(sizeof(*pg), DMASTRESS_GFP);
 	if (!pg)
 		return -ENOMEM;
 	pg->guard = dmastress_pages_guard(dev, op->len);
@@ -158,7 +158,7 @@ static void dmastress_pages_sync_for_cpu(struct dmastress_op *op)
 static int dmastress_pages_view_alloc(struct dmastress_vbuf *b)
 {
 	b->page = dma_alloc_pages(b->dd->dev, b->len, &b->dma,
-				  DMA_BIDIRECTIONAL, GFP_KERNEL | __GFP_NOWARN);
+				  DMA_BIDIRECTIONAL, DMASTRESS_GFP);
 	if (!b->page)
 		return -ENOMEM;
 	b->phys = page_to_phys(b->page);

@@ -66,10 +66,10 @@ static int dmastress_phys_prepare(struct dmastress_op *op)
 
 	if (!dmastress_phys_mmio_run(op->params))
 		return dmastress_single_prepare(op);
-	m = kzalloc(sizeof(*m), GFP_KERNEL);
+	m = kzalloc(sizeof(*m), DMASTRESS_GFP);
 	if (!m)
 		return -ENOMEM;
-	m->shadow = kzalloc(op->len, GFP_KERNEL);
+	m->shadow = kzalloc(op->len, DMASTRESS_GFP);
 	if (!m->shadow) {
 		kfree(m);
 		return -ENOMEM;
@@ -280,6 +280,12 @@ static void dmastress_phys_release(struct dmastress_op *op)
  * dma_map_resource() of the same window. setup() returns -EIO on
  * dma_mapping_error(), -ENOMEM when out of memory. Process context.
  */
+/* The single path's buffer and a shadow of the payload. */
+static u64 dmastress_phys_op_bytes(const struct dmastress_run_params *p, u64 len)
+{
+	return 2 * dmastress_block_bytes(p, len);
+}
+
 const struct dmastress_path dmastress_path_phys = {
 	.id = DMASTRESS_PATH_PHYS,
 	.bounces = true,
@@ -292,4 +298,5 @@ const struct dmastress_path dmastress_path_phys = {
 	.sync_for_cpu = dmastress_phys_sync_for_cpu,
 	.teardown = dmastress_phys_teardown,
 	.release = dmastress_phys_release,
+	.op_bytes = dmastress_phys_op_bytes,
 };

@@ -211,7 +211,7 @@ static int dmastress_pool_setup(struct dmastress_op *op)
 	unsigned int i;
 	int ret;
 
-	pl = kzalloc(sizeof(*pl), GFP_KERNEL);
+	pl = kzalloc(sizeof(*pl), DMASTRESS_GFP);
 	if (!pl)
 		return -ENOMEM;
 	op->priv = pl;
@@ -236,9 +236,9 @@ static int dmastress_pool_setup(struct dmastress_op *op)
 
 		t = dmastress_op_call_begin(op);
 		if (zero)
-			b->cpu = dma_pool_zalloc(pl->pool, GFP_KERNEL, &b->dma);
+			b->cpu = dma_pool_zalloc(pl->pool, DMASTRESS_GFP, &b->dma);
 		else
-			b->cpu = dma_pool_alloc(pl->pool, GFP_KERNEL, &b->dma);
+			b->cpu = dma_pool_alloc(pl->pool, DMASTRESS_GFP, &b->dma);
 		dmastress_op_call_end(op, t);
 		if (!b->cpu)
 			goto err_nomem;
@@ -275,6 +275,16 @@ static void dmastress_pool_sync(struct dmastress_op *op)
  * Blocks above DMASTRESS_MAX_CONTIG_BYTES (4 MiB) and a boundary below the
  * block size are skipped with a reason. Process context.
  */
+/* Three blocks of the pool's size, each rounded to the align. */
+static u64 dmastress_pool_op_bytes(const struct dmastress_run_params *p, u64 len)
+{
+	u64 blk = max_t(u64, len, DMASTRESS_POOL_MIN_BLOCK);
+
+	if (p->pool_align)
+		blk = round_up(blk, p->pool_align);
+	return DMASTRESS_POOL_BLOCKS * dmastress_block_bytes(p, blk);
+}
+
 const struct dmastress_path dmastress_path_pool = {
 	.id = DMASTRESS_PATH_POOL,
 	.mask = DMASTRESS_MASK_COHERENT,
@@ -284,4 +294,5 @@ const struct dmastress_path dmastress_path_pool = {
 	.sync_for_device = dmastress_pool_sync,
 	.sync_for_cpu = dmastress_pool_sync,
 	.teardown = dmastress_pool_free,
+	.op_bytes = dmastress_pool_op_bytes,
 };

@@ -195,10 +195,10 @@ static int dmastress_resource_prepare(struct dmastress_op *op)
 	struct dmastress_resource *r;
 	int ret;
 
-	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	r = kzalloc(sizeof(*r), DMASTRESS_GFP);
 	if (!r)
 		return -ENOMEM;
-	r->shadow = kzalloc(op->len, GFP_KERNEL);
+	r->shadow = kzalloc(op->len, DMASTRESS_GFP);
 	if (!r->shadow) {
 		kfree(r);
 		return -ENOMEM;

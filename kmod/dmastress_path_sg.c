@@ -27,6 +27,7 @@
 #include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/scatterlist.h>
+#include <linux/log2.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/swiotlb.h>
@@ -274,7 +275,7 @@ static int dmastress_sg_counts(const struct dmastress_sg_plan *pl, size_t len,
 	unsigned int *k, j;
 	u64 extra, left;
 
-	k = kcalloc(pl->pieces, sizeof(*k), GFP_KERNEL);
+	k = kcalloc(pl->pieces, sizeof(*k), DMASTRESS_GFP);
 	if (!k)
 		return -ENOMEM;
 	left = pl->nents;
@@ -387,17 +388,17 @@ static int dmastress_sg_alloc_chunks(struct dmastress_sg *s)
 	size_t npages = (size_t)s->plan.nchunks << s->plan.order;
 	struct page **pages;
 
-	s->chunks = kvcalloc(s->plan.nchunks, sizeof(*s->chunks), GFP_KERNEL);
+	s->chunks = kvcalloc(s->plan.nchunks, sizeof(*s->chunks), DMASTRESS_GFP);
 	if (!s->chunks)
 		return -ENOMEM;
 	for (i = 0; i < s->plan.nchunks; i++) {
-		s->chunks[i] = alloc_pages(GFP_KERNEL | __GFP_NOWARN,
+		s->chunks[i] = alloc_pages(DMASTRESS_GFP,
 					   s->plan.order);
 		if (!s->chunks[i])
 			return -ENOMEM;
 		cond_resched();
 	}
-	pages = kvmalloc_array(npages, sizeof(*pages), GFP_KERNEL);
+	pages = kvmalloc_array(npages, sizeof(*pages), DMASTRESS_GFP);
 	if (!pages)
 		return -ENOMEM;
 	for (i = 0; i < s->plan.nchunks; i++)
@@ -427,7 +428,7 @@ static int dmastress_sg_prepare_common(struct dmastress_op *op, bool table)
 	const char *why;
 	int ret;
 
-	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	s = kzalloc(sizeof(*s), DMASTRESS_GFP);
 	if (!s)
 		return -ENOMEM;
 	op->priv = s;
@@ -440,7 +441,7 @@ static int dmastress_sg_prepare_common(struct dmastress_op *op, bool table)
 	ret = dmastress_sg_alloc_chunks(s);
 	if (ret)
 		goto err;
-	ret = sg_alloc_table(&s->sgt, s->plan.nents, GFP_KERNEL);
+	ret = sg_alloc_table(&s->sgt, s->plan.nents, DMASTRESS_GFP);
 	if (ret)
 		goto err;
 	/* sg_alloc_table() chains past one page of entries; make sure. */
@@ -585,6 +586,23 @@ static void dmastress_sg_release(struct dmastress_op *op)
  * entry, or entries over the segment limits) are skipped with a reason.
  * Process context.
  */
+/*
+ * Chunks of one page, 2 MiB with DMASTRESS_RUN_HUGE, or (nents given) of
+ * the order that makes nents, at most a power of two of the span.
+ */
+static u64 dmastress_sg_op_bytes(const struct dmastress_run_params *p, u64 len)
+{
+	u64 n = PAGE_ALIGN(p->offset_bytes + PAGE_SIZE + len +
+			   DMASTRESS_GUARD_BYTES);
+
+	if (p->flags & DMASTRESS_RUN_HUGE)
+		return round_up(n, SZ_2M);
+	if (p->nents)
+		return n <= DMASTRESS_MAX_CONTIG_BYTES ? roundup_pow_of_two(n) :
+			round_up(n, DMASTRESS_MAX_CONTIG_BYTES);
+	return n;
+}
+
 const struct dmastress_path dmastress_path_sg = {
 	.id = DMASTRESS_PATH_SG,
 	.sg_limits = true,
@@ -597,6 +615,7 @@ const struct dmastress_path dmastress_path_sg = {
 	.sync_for_cpu = dmastress_sg_sync_for_cpu,
 	.teardown = dmastress_sg_teardown,
 	.release = dmastress_sg_release,
+	.op_bytes = dmastress_sg_op_bytes,
 };
 
 /**
@@ -619,4 +638,5 @@ const struct dmastress_path dmastress_path_sgtable = {
 	.sync_for_cpu = dmastress_sg_sync_for_cpu,
 	.teardown = dmastress_sg_teardown,
 	.release = dmastress_sg_release,
+	.op_bytes = dmastress_sg_op_bytes,
 };

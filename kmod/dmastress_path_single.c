@@ -140,19 +140,19 @@ static int dmastress_single_alloc(struct dmastress_op *op, bool pages)
 	bool huge = op->params->flags & DMASTRESS_RUN_HUGE;
 	struct dmastress_single *s;
 
-	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	s = kzalloc(sizeof(*s), DMASTRESS_GFP);
 	if (!s)
 		return -ENOMEM;
 	if (pages || huge) {
 		s->order = dmastress_single_order(total, huge);
 		if (s->order > DMASTRESS_MAX_ORDER)
 			goto err_free;
-		s->page = alloc_pages(GFP_KERNEL | __GFP_NOWARN, s->order);
+		s->page = alloc_pages(DMASTRESS_GFP, s->order);
 		if (!s->page)
 			goto err_free;
 		s->buf = page_address(s->page);
 	} else {
-		s->buf = kmalloc(total, GFP_KERNEL | __GFP_NOWARN);
+		s->buf = kmalloc(total, DMASTRESS_GFP);
 		if (!s->buf)
 			goto err_free;
 	}

@@ -23,16 +23,49 @@
 #include <linux/ktime.h>
 #include <linux/log2.h>
 #include <linux/math64.h>
+#include <linux/memcontrol.h>
+#include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/minmax.h>
 #include <linux/prandom.h>
 #include <linux/sched.h>
+#include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
+#include <linux/sizes.h>
 #include <linux/string.h>
 #include <linux/swiotlb.h>
 
 #include "dmastress_run.h"
+
+/* Tries at a canary page whose physical address no IOVA of @dev maps. */
+#define DMASTRESS_CANARY_TRIES	8
+
+static unsigned int max_run_seconds = DMASTRESS_MAX_SECONDS;
+
+static int dmastress_set_max_run_seconds(const char *val,
+					 const struct kernel_param *kp)
+{
+	unsigned int v;
+	int ret = kstrtouint(val, 0, &v);
+
+	if (ret)
+		return ret;
+	if (!v || v > DMASTRESS_MAX_SECONDS)
+		return -EINVAL;
+	WRITE_ONCE(max_run_seconds, v);
+	return 0;
+}
+
+static const struct kernel_param_ops dmastress_max_run_seconds_ops = {
+	.set = dmastress_set_max_run_seconds,
+	.get = param_get_uint,
+};
+module_param_cb(max_run_seconds, &dmastress_max_run_seconds_ops,
+		&max_run_seconds, 0644);
+MODULE_PARM_DESC(max_run_seconds,
+		 "Wall time a run may take, s (1..3600, default 3600): a run past it stops with status -ETIMEDOUT");
 
 static bool dmastress_mask_bits_ok(u32 bits)
 {
@@ -62,7 +95,9 @@ static bool dmastress_mask_bits_ok(u32 bits)
  * IOVA_UNLINK, both only for a path that takes pieces (&struct
  * dmastress_path.pieces; not in stress);
  * threads x len_bytes x (batch, live or 1) <= DMASTRESS_MAX_RUN_BYTES;
- * reserved fields zero. Any context.
+ * threads x iterations x (batch + 1) <= DMASTRESS_MAX_RUN_OPS; reserved
+ * fields zero. What the run allocates is bounded later, when the paths
+ * that can run here are known (dmastress_run_footprint()). Any context.
  *
  * Return: 0, or -EINVAL for the first field out of range.
  */
@@ -149,7 +184,95 @@ int dmastress_validate_params(const struct dmastress_run_params *p)
 		alive = p->live;
 	if (p->threads * p->len_bytes * alive > DMASTRESS_MAX_RUN_BYTES)
 		return -EINVAL;
+	/* threads x iterations is at most 2^38: no overflow */
+	if ((u64)p->threads * p->iterations >
+	    div_u64(DMASTRESS_MAX_RUN_OPS, (batch ? p->batch : 0) + 1))
+		return -EINVAL;
 	return 0;
+}
+
+/**
+ * dmastress_block_bytes() - memory behind one buffer of a run's op
+ * @p: the op's parameters (offset_bytes and DMASTRESS_RUN_HUGE count)
+ * @len: the payload, bytes
+ *
+ * The payload, the offset and both guards, in pages; a power of two as
+ * the page allocator and kmalloc() hand it out when that fits one block,
+ * page by page beyond; a multiple of 2 MiB with DMASTRESS_RUN_HUGE. An
+ * upper bound for the paths whose buffer is one such allocation. Any
+ * context.
+ *
+ * Return: bytes.
+ */
+u64 dmastress_block_bytes(const struct dmastress_run_params *p, u64 len)
+{
+	u64 n = PAGE_ALIGN(p->offset_bytes + len + 2 * DMASTRESS_GUARD_BYTES);
+
+	if (n <= DMASTRESS_MAX_CONTIG_BYTES)
+		n = roundup_pow_of_two(n);
+	if (p->flags & DMASTRESS_RUN_HUGE)
+		n = round_up(n, SZ_2M);
+	return n;
+}
+
+/* One op of @path at @p's largest size, with its segment and table arrays. */
+static u64 dmastress_op_footprint(const struct dmastress_path *path,
+				  const struct dmastress_run_params *p)
+{
+	u64 data = path->op_bytes ? path->op_bytes(p, p->len_bytes) :
+				    dmastress_block_bytes(p, p->len_bytes);
+	u64 entries = (data >> PAGE_SHIFT) + 2;
+
+	return data + SZ_1K + entries * (sizeof(struct dmastress_seg) +
+					 sizeof(struct scatterlist) +
+					 2 * sizeof(struct page *));
+}
+
+/**
+ * dmastress_run_footprint() - the most memory a run allocates at once
+ * @p: its parameters, validated
+ * @stress_paths: with DMASTRESS_RUN_STRESS the paths of the mix (each op
+ *	counted as the dearest of them at len_bytes), else ignored
+ *
+ * Per thread: its state, one slot per op alive (batch, live or 1; one with
+ * DMASTRESS_RUN_REUSE), each op's memory (&struct dmastress_path.op_bytes
+ * and the arrays around it), the device buffer and the canary tries of the
+ * out-of-bounds control; per run the histograms and the thread table.
+ * What the DMA API allocates for itself (IOVA, swiotlb slots, page tables)
+ * is not counted. Any context.
+ *
+ * Return: bytes, an upper bound.
+ */
+u64 dmastress_run_footprint(const struct dmastress_run_params *p,
+			    u32 stress_paths)
+{
+	bool stress = p->flags & DMASTRESS_RUN_STRESS;
+	unsigned long mix = stress_paths;
+	u64 op = 0, slots = 1, thread;
+	unsigned int id;
+
+	if (stress) {
+		struct dmastress_run_params q = *p;
+
+		q.nents = p->nents ? p->nents : DMASTRESS_STRESS_NENTS;
+		q.offset_bytes = PAGE_SIZE - 1;
+		for_each_set_bit(id, &mix, DMASTRESS_NR_PATHS)
+			op = max(op, dmastress_op_footprint(dmastress_paths[id],
+							    &q));
+		slots = p->live;
+	} else {
+		op = dmastress_op_footprint(dmastress_paths[p->path], p);
+		if ((p->flags & DMASTRESS_RUN_BATCH) &&
+		    !(p->flags & DMASTRESS_RUN_REUSE))
+			slots = p->batch;
+	}
+	thread = dmastress_kvmalloc_bytes(sizeof(struct dmastress_thread)) +
+		 dmastress_kvmalloc_bytes(slots * sizeof(struct dmastress_slot)) +
+		 slots * op + dmastress_devbuf_bytes(p->len_bytes) +
+		 DMASTRESS_NR_PATHS * sizeof(struct dmastress_path_counts) +
+		 DMASTRESS_CANARY_TRIES * PAGE_SIZE;
+	return p->threads * (thread + sizeof(struct dmastress_thread *)) +
+	       2 * DMASTRESS_NR_HISTS * sizeof(struct dmastress_hist);
 }
 
 /**
@@ -157,23 +280,32 @@ int dmastress_validate_params(const struct dmastress_run_params *p)
  * @t: the thread
  *
  * Not after an error stopped it or the run, an unbind, kthread_stop() or
- * a fatal signal; else until the run's deadline or iteration count. Any
- * context.
+ * a fatal signal; else until the run's deadline or iteration count, and
+ * never past the module's max_run_seconds (the run then ends with
+ * -ETIMEDOUT). Any context.
  *
  * Return: true to go on.
  */
 bool dmastress_thread_more(struct dmastress_thread *t)
 {
 	struct dmastress_ctx *ctx = t->ctx;
+	u64 now;
 
 	if (t->stop || READ_ONCE(ctx->abort) || READ_ONCE(ctx->dd->gone))
 		return false;
 	if (current->flags & PF_KTHREAD ? kthread_should_stop() :
 					  fatal_signal_pending(current))
 		return false;
-	if (ctx->deadline_ns)
-		return ktime_get_ns() < ctx->deadline_ns;
-	return t->iter < ctx->p->iterations;
+	if (!ctx->deadline_ns && t->iter >= ctx->p->iterations)
+		return false;
+	now = ktime_get_ns();
+	if (ctx->deadline_ns && now >= ctx->deadline_ns)
+		return false;
+	if (now >= ctx->limit_ns) {
+		WRITE_ONCE(ctx->timed_out, true);
+		return false;
+	}
+	return true;
 }
 
 /**
@@ -316,12 +448,16 @@ static int dmastress_thread_fn(void *data)
 {
 	struct dmastress_thread *t = data;
 	struct dmastress_ctx *ctx = t->ctx;
+	struct mem_cgroup *old;
 
+	/* a kthread charges __GFP_ACCOUNT to the caller's memory cgroup */
+	old = set_active_memcg(ctx->memcg);
 	dmastress_stress_thread_start();
 	if (ctx->p->flags & DMASTRESS_RUN_STRESS)
 		dmastress_thread_stress(t);
 	else
 		dmastress_thread_ops(t);
+	set_active_memcg(old);
 	if (atomic_dec_and_test(&ctx->running))
 		complete(&ctx->done);
 	return 0;
@@ -351,9 +487,6 @@ static void dmastress_thread_free(struct dmastress_thread *t)
 	kvfree(t);
 }
 
-/* Tries at a canary page whose physical address no IOVA of @dev maps. */
-#define DMASTRESS_CANARY_TRIES	8
-
 /*
  * The canary of a device engine's out-of-bounds control: a page of the
  * thread's own, aimed at by its physical address. Under a paging domain
@@ -370,7 +503,7 @@ static int dmastress_canary_alloc(struct dmastress_thread *t)
 	int ret = -EBUSY;
 
 	while (n < DMASTRESS_CANARY_TRIES) {
-		struct page *pg = alloc_page(GFP_KERNEL);
+		struct page *pg = alloc_page(DMASTRESS_GFP);
 		phys_addr_t phys;
 
 		if (!pg) {
@@ -399,7 +532,7 @@ dmastress_thread_alloc(struct dmastress_ctx *ctx, unsigned int index)
 	struct dmastress_thread *t;
 	unsigned int i;
 
-	t = kvzalloc(sizeof(*t), GFP_KERNEL);
+	t = kvzalloc(sizeof(*t), DMASTRESS_GFP);
 	if (!t)
 		return NULL;
 	t->ctx = ctx;
@@ -412,11 +545,11 @@ dmastress_thread_alloc(struct dmastress_ctx *ctx, unsigned int index)
 		t->nslots = p->live;
 	else
 		t->nslots = 1;
-	t->slots = kvcalloc(t->nslots, sizeof(*t->slots), GFP_KERNEL);
+	t->slots = kvcalloc(t->nslots, sizeof(*t->slots), DMASTRESS_GFP);
 	t->devbuf = dmastress_devbuf_alloc(p->len_bytes, &t->devbuf_mem);
 	if (p->flags & DMASTRESS_RUN_STRESS)
 		t->counts = kvcalloc(DMASTRESS_NR_PATHS, sizeof(*t->counts),
-				     GFP_KERNEL);
+				     DMASTRESS_GFP);
 	if (!t->slots || !t->devbuf ||
 	    (!t->counts && (p->flags & DMASTRESS_RUN_STRESS)) ||
 	    ((p->flags & DMASTRESS_RUN_OOB_XFER) &&
@@ -497,6 +630,7 @@ static int dmastress_run_threads(struct dmastress_ctx *ctx,
 				 unsigned int n, u64 *elapsed)
 {
 	unsigned int i, created = 0, ncpus = num_online_cpus();
+	u64 limit = (u64)READ_ONCE(max_run_seconds) * NSEC_PER_SEC;
 	u64 start;
 	int ret = 0;
 
@@ -504,6 +638,7 @@ static int dmastress_run_threads(struct dmastress_ctx *ctx,
 		/* one thread, in the caller: fail-nth reaches its allocations */
 		atomic_set(&ctx->running, 1);
 		start = ktime_get_ns();
+		ctx->limit_ns = start + limit;
 		if (ctx->p->seconds)
 			ctx->deadline_ns = start +
 					   (u64)ctx->p->seconds * NSEC_PER_SEC;
@@ -531,6 +666,7 @@ static int dmastress_run_threads(struct dmastress_ctx *ctx,
 	if (!ret) {
 		atomic_set(&ctx->running, n);
 		start = ktime_get_ns();
+		ctx->limit_ns = start + limit;
 		if (ctx->p->seconds)
 			ctx->deadline_ns = start +
 					   (u64)ctx->p->seconds * NSEC_PER_SEC;
@@ -714,11 +850,18 @@ static int dmastress_run_masks(struct dmastress_dev *dd,
  * context, sleeps; the caller holds @dd->lock. A fatal signal stops the
  * threads.
  *
+ * Threads charge what they allocate (DMASTRESS_GFP) to the caller's
+ * memory cgroup.
+ *
  * Return: the run's status: 0 (check the error counters in @res), -EINVAL
- * for bad parameters, -EOPNOTSUPP with @res->skip_reason when the path or
+ * for bad parameters or a run allocating more than
+ * DMASTRESS_MAX_RUN_ALLOC_BYTES, -ENOMEM for one allocating more than half
+ * the RAM (both with @res->skip_reason "allocates N B > ...", before any
+ * allocation), -EOPNOTSUPP with @res->skip_reason when the path or
  * engine cannot run here, -EIO when the kernel refuses a mask (reason
- * "mask N bits refused"), -ENOMEM, the first op error of a run without
- * DMASTRESS_RUN_STRESS, -ENODEV when the device was unbound meanwhile (the
+ * "mask N bits refused"), -ENOMEM, -ETIMEDOUT when the run passed the
+ * module's max_run_seconds (counters up to then), the first op error of a
+ * run without DMASTRESS_RUN_STRESS, -ENODEV when the device was unbound meanwhile (the
  * counters hold what was done until then), or -EINTR when a fatal signal
  * stopped it.
  */
@@ -761,17 +904,18 @@ int dmastress_run_counts(struct dmastress_dev *dd,
 	struct dmastress_ctx ctx = {
 		.dd = dd,
 		.p = p,
+		.limit_ns = U64_MAX,
 	};
 	unsigned int i, n = p->threads;
 	int ret, status = 0;
-	u64 elapsed = 0;
+	u64 elapsed = 0, bytes;
 
 	memset(res, 0, sizeof(*res));
 	if (counts)
 		memset(counts, 0, DMASTRESS_NR_PATHS * sizeof(*counts));
 	if (!hists) {
 		own_hists = kvcalloc(DMASTRESS_NR_HISTS, sizeof(*hists),
-				     GFP_KERNEL);
+				     DMASTRESS_GFP);
 		if (!own_hists)
 			return -ENOMEM;
 		hists = own_hists;
@@ -787,8 +931,20 @@ int dmastress_run_counts(struct dmastress_dev *dd,
 		ret = dmastress_run_usable(&ctx, res);
 	if (ret)
 		goto out_masks;
+	bytes = dmastress_run_footprint(p, ctx.stress_paths);
+	if (bytes > DMASTRESS_MAX_RUN_ALLOC_BYTES)
+		ret = -EINVAL;
+	else if (bytes > (u64)totalram_pages() << (PAGE_SHIFT - 1))
+		ret = -ENOMEM;
+	if (ret) {
+		snprintf(res->skip_reason, sizeof(res->skip_reason),
+			 "allocates %llu B > %s", bytes,
+			 ret == -EINVAL ? "MAX_RUN_ALLOC_BYTES" : "half the RAM");
+		goto out_masks;
+	}
+	ctx.memcg = get_mem_cgroup_from_mm(current->mm);
 
-	threads = kcalloc(n, sizeof(*threads), GFP_KERNEL);
+	threads = kcalloc(n, sizeof(*threads), DMASTRESS_GFP);
 	if (!threads) {
 		ret = -ENOMEM;
 		goto out_masks;
@@ -815,11 +971,14 @@ int dmastress_run_counts(struct dmastress_dev *dd,
 		ret = status;
 		if (!ret && READ_ONCE(dd->gone))
 			ret = -ENODEV;
+		if (!ret && READ_ONCE(ctx.timed_out))
+			ret = -ETIMEDOUT;
 	}
 out_threads:
 	for (i = 0; i < n; i++)
 		dmastress_thread_free(threads[i]);
 	kfree(threads);
+	mem_cgroup_put(ctx.memcg);
 out_masks:
 	dmastress_restore_masks(dd);
 	kvfree(own_hists);

@@ -15,14 +15,20 @@
 
 #include "dmastress.h"
 
+/* Per-op nents drawn by stress when the run gives none. */
+#define DMASTRESS_STRESS_NENTS	64
+
 /* One run, shared read-mostly by its threads. */
 struct dmastress_ctx {
 	struct dmastress_dev *dd;
 	const struct dmastress_run_params *p;
 	const struct dmastress_engine *eng;
 	u64 deadline_ns;
+	u64 limit_ns;			/* start + max_run_seconds */
+	struct mem_cgroup *memcg;	/* the caller's, charged by the threads */
 	u32 stress_paths;
 	bool abort;
+	bool timed_out;
 	atomic_t running;
 	atomic_t logged;
 	struct completion done;

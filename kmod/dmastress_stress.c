@@ -25,9 +25,6 @@
 
 #include "dmastress_run.h"
 
-/* Per-op nents drawn by stress when the run gives none. */
-#define DMASTRESS_STRESS_NENTS	64
-
 static bool fault_threads;
 module_param(fault_threads, bool, 0644);
 MODULE_PARM_DESC(fault_threads,

@@ -41,6 +41,17 @@
 #define DMASTRESS_MAX_PIECE_BYTES	(4U << 20)	/* iova piece, bytes */
 /* Buffers alive at once in a run: threads x len_bytes x (batch, live or 1). */
 #define DMASTRESS_MAX_RUN_BYTES		_BITULL(30)
+/*
+ * Memory a run allocates at once, bytes: every op's buffer as the page
+ * allocator hands it out (a power of two up to its largest block, 2 MiB
+ * blocks with DMASTRESS_RUN_HUGE, three blocks for a pool op), guards,
+ * shadows, tables and segment arrays, the slots and each thread's device
+ * buffer. A run above it ends with status -EINVAL, one above half the RAM
+ * with -ENOMEM, before anything is allocated.
+ */
+#define DMASTRESS_MAX_RUN_ALLOC_BYTES	(3ULL << 29)
+/* Ops a run may ask for: threads x iterations x (batch + 1). */
+#define DMASTRESS_MAX_RUN_OPS		_BITULL(32)
 
 /*
  * The name lists. Each is written once, here: an X(ID, name) entry gives the
@@ -632,7 +643,11 @@ struct dmastress_path_counts {
  * @size: sizeof(struct dmastress_run)
  * @status: out, 0, or the -errno that ended the run after cleanup
  *	(-EOPNOTSUPP with @result.skip_reason set when the path or engine cannot
- *	run here)
+ *	run here; -EINVAL or -ENOMEM with @result.skip_reason "allocates N B >
+ *	..." when the run would allocate more than
+ *	DMASTRESS_MAX_RUN_ALLOC_BYTES or half the RAM, nothing allocated;
+ *	-ETIMEDOUT when the run passed the module's max_run_seconds, 3600 s
+ *	unless set lower, its counters filled up to then)
  * @hist_size: sizeof(struct dmastress_hist) when @hist_ptr is set, else 0
  * @counts_size: sizeof(struct dmastress_path_counts) when @counts_ptr is
  *	set, else 0
@@ -643,8 +658,10 @@ struct dmastress_path_counts {
  * @params: in
  * @result: out
  *
- * The ioctl returns 0 when the run was carried out (check @status and the
- * error counters), -EINVAL for a bad field, -EINTR when a signal stopped it.
+ * The ioctl returns 0 when the run was carried out or refused (check
+ * @status and the error counters), -EINVAL for a bad field (threads x
+ * iterations x (batch + 1) above DMASTRESS_MAX_RUN_OPS among them), -EINTR
+ * when a signal stopped it.
  * It sleeps: process context, takes the device mutex.
  */
 struct dmastress_run {

@@ -114,6 +114,11 @@ BAD_RUN(batch_zero, params.batch, 0, BATCH);
 BAD_RUN(batch_too_big, params.batch, DMASTRESS_MAX_BATCH + 1, BATCH);
 BAD_RUN(batch_bytes_too_big, params.batch, DMASTRESS_MAX_BATCH, BATCH
 	AND(params.len_bytes, DMASTRESS_MIB));
+/* threads x iterations x (batch + 1) above DMASTRESS_MAX_RUN_OPS */
+BAD_RUN(ops_too_many, params.threads, 2,
+	AND(params.iterations, DMASTRESS_MAX_ITERATIONS));
+BAD_RUN(batch_ops_too_many, params.batch, DMASTRESS_MAX_BATCH, BATCH
+	AND(params.iterations, DMASTRESS_MAX_RUN_OPS / DMASTRESS_MAX_BATCH));
 BAD_RUN(attrs_unknown, params.attrs, DMASTRESS_ATTRS_ALL + 1, PATH(COHERENT));
 BAD_RUN(pool_align_not_pow2, params.pool_align, 3, PATH(POOL));
 BAD_RUN(pool_align_too_big, params.pool_align, DMASTRESS_MAX_POOL_ALIGN * 2,
