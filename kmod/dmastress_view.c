@@ -22,7 +22,10 @@
  * so that no DMA allocation outlives the binding. A later access to a
  * revoked mapping gets SIGBUS.
  *
- * Lock order: mmap_lock, then the device lock, then view_lock.
+ * Lock order: mmap_lock, then the device lock, then view_lock. mmap()
+ * takes view_lock only (never the device lock, which a run holds for up to
+ * max_run_seconds): view_lock guards an open file's view table, which
+ * view_create and view_destroy change under both locks.
  */
 #include <linux/capability.h>
 #include <linux/fs.h>
@@ -43,7 +46,7 @@
 struct dmastress_ref {
 	struct dmastress_dev dd;
 	struct kref kref;
-	struct mutex view_lock;		/* @views, views' @maps and buffers */
+	struct mutex view_lock;		/* @views, views' @maps and buffers, files' @views */
 	struct list_head views;
 };
 
@@ -200,8 +203,8 @@ int dmastress_view_create(struct file *file, struct dmastress_view *v)
 	kref_get(&f->ref->kref);
 	mutex_lock(&f->ref->view_lock);
 	list_add(&view->node, &f->ref->views);
-	mutex_unlock(&f->ref->view_lock);
 	f->views[id] = view;
+	mutex_unlock(&f->ref->view_lock);
 
 	v->flags = dmastress_pfn_pitfall_enabled() ? DMASTRESS_VIEW_WRONG_PFN : 0;
 	v->id = id;
@@ -228,9 +231,14 @@ int dmastress_view_destroy(struct file *file, u32 id)
 
 	if (!view)
 		return -ENOENT;
-	if (atomic_read(&view->nr_vmas))
+	/* an mmap() counts its VMA under view_lock */
+	mutex_lock(&f->ref->view_lock);
+	if (atomic_read(&view->nr_vmas)) {
+		mutex_unlock(&f->ref->view_lock);
 		return -EBUSY;
+	}
 	f->views[id] = NULL;
+	mutex_unlock(&f->ref->view_lock);
 	kref_put(&view->kref, dmastress_view_release);
 	return 0;
 }
@@ -434,12 +442,15 @@ static int dmastress_mmap(struct file *file, struct vm_area_struct *vma)
 	if (!new_map)
 		return -ENOMEM;
 	ret = -EINTR;
-	if (mutex_lock_interruptible(&dd->lock))
+	if (mutex_lock_interruptible(&f->ref->view_lock))
 		goto out_free;
 	ret = -ENODEV;
-	if (dd->gone)
+	/* unbind sets gone before its revocation takes view_lock */
+	if (READ_ONCE(dd->gone))
 		goto out;
 	view = f->views[slot / 2];
+	if (view && view->revoked)
+		goto out;
 	ret = -EINVAL;
 	if (!view || pgoff >= view->buf.len >> PAGE_SHIFT ||
 	    npages > (view->buf.len >> PAGE_SHIFT) - pgoff)
@@ -457,7 +468,6 @@ static int dmastress_mmap(struct file *file, struct vm_area_struct *vma)
 	vma->vm_ops = &dmastress_vm_ops;
 
 	/* remember the address space for the revocation at unbind */
-	mutex_lock(&f->ref->view_lock);
 	map = dmastress_view_find_map(view, vma->vm_mm);
 	if (!map) {
 		map = new_map;
@@ -468,11 +478,10 @@ static int dmastress_mmap(struct file *file, struct vm_area_struct *vma)
 		list_add(&map->node, &view->maps);
 	}
 	map->nr_vmas++;
-	mutex_unlock(&f->ref->view_lock);
 	kref_get(&view->kref);
 	atomic_inc(&view->nr_vmas);
 out:
-	mutex_unlock(&dd->lock);
+	mutex_unlock(&f->ref->view_lock);
 out_free:
 	kfree(new_map);
 	return ret;

@@ -16,11 +16,13 @@
  * bounds:    a length or offset beyond a view is refused.
  * lifetime:  munmap() and close() in any order, with or without a run in
  *            progress, lose no data and leak no reference.
+ * during_run: mmap() of a view and /proc/PID/maps do not wait for a run.
  * unbind:    a view fork() copied (MADV_DOFORK) is revoked in the child
  *            too when the device is unbound.
  */
 #include <pthread.h>
 #include <signal.h>
+#include <time.h>
 #include <sys/wait.h>
 
 #include "dmastress_utils.h"
@@ -567,6 +569,94 @@ TEST_F_TIMEOUT(lifetime, loses_nothing_leaks_nothing, DMASTRESS_TEST_TIMEOUT)
 	if (self->refcnt >= 0) {
 		EXPECT_EQ(self->refcnt, now);
 	}
+}
+
+/* ---- during_run: mmap() does not wait for a run ----------------------- */
+
+#define DURING_RUN_SECONDS	6
+
+static double mono_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+struct during_run {
+	int fd;
+	struct dmastress_run run;
+	int ret;
+};
+
+static void *during_run_fn(void *arg)
+{
+	struct during_run *d = arg;
+
+	d->ret = _dmastress_run(d->fd, &d->run);
+	return NULL;
+}
+
+/*
+ * A run holds the device for DURING_RUN_SECONDS. mmap() of a view made
+ * before it must not wait for it (it would hold the caller's mmap_lock all
+ * the while), and another process reading /proc/PID/maps, which takes that
+ * mmap_lock, must not wait either: both in under a second.
+ */
+TEST(mmap_during_run)
+{
+	struct dmastress_view v;
+	struct during_run d;
+	double t0, t_mmap, t_maps;
+	pthread_t runner;
+	int pipefd[2], status;
+	void *p = NULL;
+	pid_t pid;
+
+	dmastress_open(&d.fd);
+	dmastress_view_create(d.fd, DMASTRESS_PATH_COHERENT, 65536, &v);
+	dmastress_run_init(&d.run, DMASTRESS_PATH_SINGLE, DMASTRESS_ENGINE_CPU,
+			   DMASTRESS_DIR_BIDIRECTIONAL, 4096, 0, 0xd7);
+	d.run.params.seconds = DURING_RUN_SECONDS;
+	ASSERT_EQ(0, pthread_create(&runner, NULL, during_run_fn, &d));
+	usleep(300 * 1000);
+
+	ASSERT_EQ(0, pipe(pipefd));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		char path[64], buf[4096];
+		double t;
+		int fd;
+
+		/* read the parent's maps while its mmap() is under way */
+		usleep(100 * 1000);
+		snprintf(path, sizeof(path), "/proc/%d/maps", getppid());
+		t = mono_s();
+		fd = open(path, O_RDONLY);
+		while (fd >= 0 && read(fd, buf, sizeof(buf)) > 0)
+			;
+		t = mono_s() - t;
+		if (write(pipefd[1], &t, sizeof(t)) != sizeof(t))
+			_exit(2);
+		_exit(fd < 0);
+	}
+	t0 = mono_s();
+	dmastress_mmap(d.fd, v.mmap_offset, 65536, PROT_READ | PROT_WRITE, &p);
+	t_mmap = mono_s() - t0;
+	ASSERT_EQ(sizeof(t_maps), read(pipefd[0], &t_maps, sizeof(t_maps)));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_EQ(0, status);
+	ksft_print_msg("mmap() %.3f s, /proc/PID/maps %.3f s, during a %d s run\n",
+		       t_mmap, t_maps, DURING_RUN_SECONDS);
+	EXPECT_GT(1.0, t_mmap);
+	EXPECT_GT(1.0, t_maps);
+	ASSERT_EQ(0, pthread_join(runner, NULL));
+	ASSERT_EQ(0, d.ret);
+	EXPECT_EQ(0, d.run.status);
+	EXPECT_LT(0, d.run.result.ops);
+	munmap(p, 65536);
+	close(d.fd);
 }
 
 /* ---- unbind: a view forked with MADV_DOFORK, then the device unbound ---- */
