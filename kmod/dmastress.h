@@ -392,6 +392,8 @@ struct dmastress_path {
  *	between its device buffer (reachable only by its own DMA) and the
  *	kernel, DMASTRESS_EDU_MAX_XFER bytes
  * @edu_staging_dma: its DMA address
+ * @edu_dead: a transfer did not end in time: bus mastering is off and the
+ *	edu engine refuses to run until the device is bound again
  * @saved_dma_mask: streaming mask at bind time, restored after every run
  * @saved_coherent_mask: coherent mask at bind time, restored after every run
  * @saved_max_seg_size: max segment size at bind time (bytes), restored after
@@ -424,6 +426,7 @@ struct dmastress_dev {
 	struct completion edu_done;
 	void *edu_staging;
 	dma_addr_t edu_staging_dma;
+	bool edu_dead;
 	u64 saved_dma_mask;
 	u64 saved_coherent_mask;
 	unsigned int saved_max_seg_size;

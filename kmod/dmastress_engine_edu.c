@@ -23,6 +23,11 @@
  *
  * edu silently ignores a DMA that does not translate (the IOMMU logs a
  * fault); such an error shows up as a data mismatch, not as -EFAULT.
+ *
+ * A transfer that does not end within edu_timeout_ms kills the engine
+ * (dmastress_edu_kill()): the caller is about to unmap and free the memory
+ * it targets, so bus mastering goes off first and stays off until the
+ * device is bound again; the edu engine then refuses every run.
  */
 #include <linux/completion.h>
 #include <linux/interrupt.h>
@@ -30,6 +35,7 @@
 #include <linux/io-64-nonatomic-lo-hi.h>
 #include <linux/iopoll.h>
 #include <linux/jiffies.h>
+#include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/pci.h>
 
@@ -52,6 +58,31 @@
 
 /* Polling interval while waiting for the engine, us. */
 #define EDU_POLL_US		1000
+static unsigned int edu_timeout_ms = DMASTRESS_EDU_TIMEOUT_MS;
+
+static int dmastress_set_edu_timeout(const char *val,
+				     const struct kernel_param *kp)
+{
+	unsigned int v;
+	int ret = kstrtouint(val, 0, &v);
+
+	if (ret)
+		return ret;
+	if (!v || v > DMASTRESS_EDU_TIMEOUT_MS)
+		return -EINVAL;
+	WRITE_ONCE(edu_timeout_ms, v);
+	return 0;
+}
+
+static const struct kernel_param_ops dmastress_edu_timeout_ops = {
+	.set = dmastress_set_edu_timeout,
+	.get = param_get_uint,
+};
+module_param_cb(edu_timeout_ms, &dmastress_edu_timeout_ops, &edu_timeout_ms,
+		0644);
+MODULE_PARM_DESC(edu_timeout_ms,
+		 "How long an edu transfer may take, ms (1..5000, default 5000; below edu's 100 ms only to test the timeout)");
+
 /* Staging buffer masks tried, lowest first (0: the device's own). */
 static const unsigned int dmastress_edu_staging_bits[] = {
 	DMASTRESS_MIN_MASK_BITS, 28, 32, 0,
@@ -59,9 +90,11 @@ static const unsigned int dmastress_edu_staging_bits[] = {
 
 static bool dmastress_edu_usable(struct dmastress_dev *dd, const char **why)
 {
-	if (dd->is_edu && dd->bar && dd->edu_staging)
+	if (dd->is_edu && dd->bar && dd->edu_staging && !READ_ONCE(dd->edu_dead))
 		return true;
-	*why = "the device is not QEMU's edu";
+	*why = READ_ONCE(dd->edu_dead) ?
+	       "the edu engine timed out: bus mastering off until rebind" :
+	       "the device is not QEMU's edu";
 	return false;
 }
 
@@ -78,24 +111,45 @@ static irqreturn_t dmastress_edu_irq(int irq, void *data)
 	return IRQ_HANDLED;
 }
 
-/* Wait until the engine has no transfer running. */
-static int dmastress_edu_wait_idle(struct dmastress_dev *dd)
+/* Wait up to @ms until the engine has no transfer running. */
+static int dmastress_edu_wait_idle(struct dmastress_dev *dd, unsigned int ms)
 {
 	u32 cmd;
 
 	return readl_poll_timeout(dd->bar + EDU_REG_DMA_CMD, cmd,
 				  !(cmd & EDU_CMD_START), EDU_POLL_US,
-				  DMASTRESS_EDU_TIMEOUT_MS * USEC_PER_MSEC);
+				  ms * USEC_PER_MSEC);
+}
+
+/*
+ * A transfer outlived its timeout, and the caller will unmap and free the
+ * memory it targets: turn bus mastering off so that the device reaches no
+ * memory any more, wait (bounded) for the engine to give up, and refuse
+ * every later transfer until the device is bound again.
+ */
+static void dmastress_edu_kill(struct dmastress_dev *dd)
+{
+	WRITE_ONCE(dd->edu_dead, true);
+	if (dd->pdev)
+		pci_clear_master(dd->pdev);
+	if (dmastress_edu_wait_idle(dd, DMASTRESS_EDU_TIMEOUT_MS))
+		dev_err(dd->dev, "edu engine dead: still busy with bus mastering off\n");
+	else
+		dev_err(dd->dev, "edu engine dead: a transfer timed out, bus mastering off until rebind\n");
 }
 
 static int dmastress_edu_run(struct dmastress_dev *dd, u64 src, u64 dst,
 			     size_t len, u32 cmd)
 {
+	unsigned int ms = READ_ONCE(edu_timeout_ms);
 	int ret;
 
-	ret = dmastress_edu_wait_idle(dd);
+	if (READ_ONCE(dd->edu_dead))
+		return -EIO;
+	ret = dmastress_edu_wait_idle(dd, ms);
 	if (ret) {
 		dev_err_ratelimited(dd->dev, "edu DMA engine stuck busy\n");
+		dmastress_edu_kill(dd);
 		return ret;
 	}
 	if (dd->irq >= 0) {
@@ -108,19 +162,19 @@ static int dmastress_edu_run(struct dmastress_dev *dd, u64 src, u64 dst,
 	writeq(cmd | EDU_CMD_START, dd->bar + EDU_REG_DMA_CMD);
 
 	if (dd->irq >= 0 &&
-	    !wait_for_completion_timeout(&dd->edu_done,
-					 msecs_to_jiffies(DMASTRESS_EDU_TIMEOUT_MS)))
+	    !wait_for_completion_timeout(&dd->edu_done, msecs_to_jiffies(ms)))
 		dev_warn_ratelimited(dd->dev, "edu DMA: no interrupt in %u ms\n",
-				     DMASTRESS_EDU_TIMEOUT_MS);
+				     ms);
 	/*
 	 * The command register is the truth: polling mode, a lost interrupt,
 	 * or a late one from an earlier transfer completing edu_done early.
 	 */
-	ret = dmastress_edu_wait_idle(dd);
+	ret = dmastress_edu_wait_idle(dd, ms);
 	if (ret) {
 		dev_err_ratelimited(dd->dev,
 				    "edu DMA timed out (dma %#llx len %zu)\n",
 				    (cmd & EDU_CMD_TO_RAM) ? dst : src, len);
+		dmastress_edu_kill(dd);
 		return -ETIMEDOUT;
 	}
 	return 0;
@@ -251,7 +305,7 @@ void dmastress_edu_exit(struct dmastress_dev *dd)
 	int ret;
 
 	mutex_lock(&dd->edu_lock);
-	ret = dmastress_edu_wait_idle(dd);
+	ret = dmastress_edu_wait_idle(dd, DMASTRESS_EDU_TIMEOUT_MS);
 	if (ret)
 		dev_err(dd->dev, "edu DMA still running at unbind\n");
 	else if (dd->edu_staging)

@@ -40,6 +40,10 @@
  * Fixture dma32, variant = path: buffers above 4 GiB mapped for the
  * controller under a 32-bit mask: bounced without translation, an IOVA
  * below 4 GiB under it, verified either way.
+ *
+ * edu_timeout: an edu transfer that outlives the module's edu_timeout_ms
+ * kills the engine before its buffer is freed: no IOMMU fault after,
+ * refused until rebind.
  */
 #include <sys/utsname.h>
 
@@ -434,6 +438,90 @@ TEST_F_TIMEOUT(dma32, above_4g_buffer, DMASTRESS_TEST_TIMEOUT)
 	EXPECT_LE(DMA32_LIMIT, phys);
 	EXPECT_GT(DMA32_LIMIT, dma + 65536);
 	EXPECT_NE(phys, dma);
+}
+
+/* ---- edu_timeout: a transfer that outlives its timeout ------------------ */
+
+#define EDU_TIMEOUT_PARAM	DMASTRESS_SYSFS_MODULE "/parameters/edu_timeout_ms"
+
+/* An IOMMU's report of a DMA it refused: Intel, AMD, virtio-iommu. */
+static int iommu_fault_one(const char *msg, void *arg)
+{
+	static const char *const faults[] = {
+		"DMAR: [DMA", "IO_PAGE_FAULT", "fault from EP",
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(faults); i++)
+		if (strstr(msg, faults[i])) {
+			if (!(*(int *)arg)++)
+				ksft_print_msg("kernel: %s\n", msg);
+			break;
+		}
+	return 0;
+}
+
+static int sysfs_put(const char *path, const char *val)
+{
+	return dmastress_write_file(path, val);
+}
+
+/*
+ * edu_timeout_ms at 20, below edu's 100 ms per transfer: the run's one
+ * edu transfer times out while the device still owns the buffer, which the
+ * run then unmaps and frees. The module must turn bus mastering off first:
+ * no IOMMU fault at the freed IOVA once edu's timer fires, the engine
+ * refused from then on (-EOPNOTSUPP, "timed out"), and a rebind of the
+ * device makes it work again.
+ */
+TEST(edu_timeout)
+{
+	struct dmastress_info info;
+	struct dmastress_run run;
+	char bdf[32], path[128], old[16];
+	int fd, kmsg, faults = 0;
+
+	fd = dmastress_engine_open(DMASTRESS_ENGINE_EDU);
+	if (fd < 0)
+		SKIP(return, "no device with the edu engine");
+	if (dmastress_read_str_file(EDU_TIMEOUT_PARAM, old, sizeof(old)))
+		SKIP(return, "no edu_timeout_ms parameter");
+	ASSERT_EQ(0, dmastress_dev_info(fd, &info));
+	dmastress_bdf_name(info.bdf, bdf, sizeof(bdf));
+	EXPECT_NE(0, sysfs_put(EDU_TIMEOUT_PARAM, "0"));
+	EXPECT_NE(0, sysfs_put(EDU_TIMEOUT_PARAM, "5001"));
+	kmsg = dmastress_kmsg_open();
+	ASSERT_LE(0, kmsg);
+
+	ASSERT_EQ(0, sysfs_put(EDU_TIMEOUT_PARAM, "20"));
+	dmastress_run_init(&run, DMASTRESS_PATH_SINGLE, DMASTRESS_ENGINE_EDU,
+			   DMASTRESS_DIR_TO_DEVICE, 2048, 1, 0xed0);
+	ASSERT_EQ(0, _dmastress_run(fd, &run));
+	sysfs_put(EDU_TIMEOUT_PARAM, old);
+	dmastress_run_log(&run);
+	EXPECT_NE(0, run.status);
+	/* edu's 100 ms timer fires meanwhile, into whatever it still reaches */
+	usleep(500 * 1000);
+	dmastress_run_init(&run, DMASTRESS_PATH_SINGLE, DMASTRESS_ENGINE_EDU,
+			   DMASTRESS_DIR_TO_DEVICE, 2048, 1, 0xed1);
+	ASSERT_EQ(0, _dmastress_run(fd, &run));
+	dmastress_run_log(&run);
+	EXPECT_EQ(-EOPNOTSUPP, run.status);
+	EXPECT_NE(NULL, strstr(run.result.skip_reason, "timed out"));
+	dmastress_kmsg_each(kmsg, iommu_fault_one, &faults);
+	close(kmsg);
+	EXPECT_EQ(0, faults);
+	close(fd);
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver/unbind", bdf);
+	ASSERT_EQ(0, sysfs_put(path, bdf));
+	ASSERT_EQ(0, sysfs_put("/sys/bus/pci/drivers/dmastress/bind", bdf));
+	fd = dmastress_engine_open(DMASTRESS_ENGINE_EDU);
+	ASSERT_LE(0, fd);
+	dmastress_run_init(&run, DMASTRESS_PATH_SINGLE, DMASTRESS_ENGINE_EDU,
+			   DMASTRESS_DIR_TO_DEVICE, 2048, 1, 0xed2);
+	dmastress_run_verified(fd, &run);
+	close(fd);
 }
 
 DMASTRESS_HARNESS_MAIN
