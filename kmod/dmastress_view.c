@@ -8,7 +8,8 @@
  * DMASTRESS_MAX_VIEW_BYTES: wrong = 0 is the buffer through the path's
  * dma_mmap_*() helper; wrong = 1, only with pfn_pitfall=1, is
  * remap_pfn_range() of PHYS_PFN(dma_addr), the classic bug of taking a
- * dma_addr_t for a physical address, read-only and uncached. This file is
+ * dma_addr_t for a physical address, read-only, and only where /dev/mem
+ * would map that range too (or it is the buffer's own). This file is
  * the one owner of that pitfall view. A view is freed when its file and its
  * last VMA are gone.
  *
@@ -29,12 +30,15 @@
  */
 #include <linux/capability.h>
 #include <linux/fs.h>
+#include <linux/ioport.h>
 #include <linux/kref.h>
 #include <linux/mm.h>
 #include <linux/mmap_lock.h>
 #include <linux/module.h>
 #include <linux/sched/mm.h>
 #include <linux/scatterlist.h>
+#include <linux/security.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 
 #include "dmastress.h"
@@ -405,23 +409,76 @@ static const struct vm_operations_struct dmastress_vm_ops = {
 	.close = dmastress_vm_close,
 };
 
+/* walk_iomem_res_desc(): a busy range /dev/mem keeps for its driver */
+static int dmastress_devmem_busy(struct resource *res, void *arg)
+{
+	return IS_ENABLED(CONFIG_IO_STRICT_DEVMEM) ||
+	       (res->flags & IORESOURCE_EXCLUSIVE);
+}
+
+/*
+ * Would /dev/mem let user space map [@phys, @phys + @len)? As x86's
+ * devmem_is_allowed() decides under CONFIG_STRICT_DEVMEM: no RAM (but
+ * below 1 MiB, where it shows zeros instead: refused here too), and with
+ * CONFIG_IO_STRICT_DEVMEM no range a driver claimed (else only exclusive
+ * ones), below 1 MiB excepted. Without STRICT_DEVMEM all of it. Sets
+ * @ram when the range is RAM; a range that is part RAM is refused.
+ */
+static bool dmastress_devmem_allows(phys_addr_t phys, size_t len, bool *ram)
+{
+	int ri = region_intersects(phys, len, IORESOURCE_SYSTEM_RAM,
+				   IORES_DESC_NONE);
+
+	*ram = ri == REGION_INTERSECTS;
+	if (ri == REGION_MIXED)
+		return false;
+	if (!IS_ENABLED(CONFIG_STRICT_DEVMEM))
+		return true;
+	if (*ram)
+		return false;
+	if (phys + len <= SZ_1M)
+		return true;
+	return walk_iomem_res_desc(IORES_DESC_NONE,
+				   IORESOURCE_MEM | IORESOURCE_BUSY, phys,
+				   phys + len - 1, NULL,
+				   dmastress_devmem_busy) != 1;
+}
+
 /*
  * The pitfall: the dma_addr_t used as a physical address. Under an IOMMU
- * or with an offset it maps some other memory, so it is read-only.
+ * or with an offset it maps some other memory, so it is read-only, and
+ * only where /dev/mem would map the same range (not under lockdown, not
+ * RAM under STRICT_DEVMEM...), unless the range is the view's own buffer
+ * (the dma_addr_t is its physical address and it is one block): mapping
+ * it shows nothing the right view does not. RAM is mapped cached, as
+ * /dev/mem maps it (an uncached alias would change the attributes of
+ * pages someone else owns), anything else uncached.
  */
 static int dmastress_mmap_wrong(struct dmastress_view_state *view,
 				struct vm_area_struct *vma)
 {
-	unsigned long pfn = PHYS_PFN(view->buf.dma) + vma->vm_pgoff;
+	struct dmastress_vbuf *b = &view->buf;
+	unsigned long pfn = PHYS_PFN(b->dma) + vma->vm_pgoff;
+	phys_addr_t phys = PFN_PHYS(pfn);
+	size_t len = vma->vm_end - vma->vm_start;
+	bool own = (phys_addr_t)b->dma == b->phys &&
+		   (!b->sgt || b->sgt->orig_nents == 1);
+	bool ram;
 
 	if (!dmastress_pfn_pitfall_enabled())
 		return -EPERM;
 	if (vma->vm_flags & VM_WRITE)
 		return -EPERM;
+	if (!own && (security_locked_down(LOCKDOWN_DEV_MEM) ||
+		     !dmastress_devmem_allows(phys, len, &ram)))
+		return -EPERM;
+	if (own)
+		ram = true;
 	dmastress_vma_clear(vma, VM_MAYWRITE);
-	vma->vm_page_prot = pgprot_noncached(vma->vm_page_prot);
-	return remap_pfn_range(vma, vma->vm_start, pfn,
-			       vma->vm_end - vma->vm_start, vma->vm_page_prot);
+	if (!ram)
+		vma->vm_page_prot = pgprot_noncached(vma->vm_page_prot);
+	return remap_pfn_range(vma, vma->vm_start, pfn, len,
+			       vma->vm_page_prot);
 }
 
 static int dmastress_mmap(struct file *file, struct vm_area_struct *vma)

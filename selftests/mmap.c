@@ -8,7 +8,7 @@
  *            Must hold in every IOMMU mode.
  * pitfall:   the PFN pitfall (module parameter pfn_pitfall=1): the read-only
  *            remap_pfn_range() of the dma_addr_t taken as a physical
- *            address agrees with the right view when the dma_addr_t is a
+ *            address, offered only where /dev/mem would map the range, agrees with the right view when the dma_addr_t is a
  *            physical address (no IOMMU, identity domain; swiotlb does not
  *            bounce coherent buffers) and differs from it behind a
  *            translating IOMMU (group type DMA, DMA-FQ), where the right view
@@ -168,6 +168,7 @@ FIXTURE(pitfall) {
 	__u32 seed;
 	__u8 *right;
 	const __u8 *wrong;
+	int wrong_err;		/* the wrong view's mmap() refused: -errno */
 };
 
 FIXTURE_VARIANT(pitfall) {
@@ -215,9 +216,11 @@ FIXTURE_SETUP(pitfall)
 	dmastress_mmap(self->fd, self->v.mmap_offset, PITFALL_LEN,
 		       PROT_READ | PROT_WRITE, &p);
 	self->right = p;
-	dmastress_mmap(self->fd, self->v.wrong_mmap_offset, PITFALL_LEN,
-		       PROT_READ, &p);
-	self->wrong = p;
+	/* refused where /dev/mem would refuse the range (wrong_view_as_dev_mem) */
+	p = NULL;
+	self->wrong_err = _dmastress_mmap(self->fd, self->v.wrong_mmap_offset,
+					  PITFALL_LEN, PROT_READ, &p);
+	self->wrong = self->wrong_err ? NULL : p;
 
 	/*
 	 * The device writes the pattern into the buffer. User space writes
@@ -274,6 +277,9 @@ TEST_F_TIMEOUT(pitfall, wrong_view_agrees_only_without_translation, DMASTRESS_TE
 	size_t i, differ = 0, first = PITFALL_LEN;
 	char what[64];
 
+	if (!self->wrong)
+		SKIP(return, "the wrong view is refused here (%s): see wrong_view_as_dev_mem",
+		     strerror(-self->wrong_err));
 	if (!wrong_view_readable(self->v.dma_addr, what, sizeof(what))) {
 		/*
 		 * Only an IOVA can point outside memory: the buffer is RAM, so
@@ -324,8 +330,59 @@ TEST_F_TIMEOUT(pitfall, wrong_view_is_read_only, DMASTRESS_TEST_TIMEOUT)
 			TH_LOG("writable mmap of the wrong view: %d", ret);
 	}
 	/* Nor can the read-only mapping be made writable afterwards. */
-	EXPECT_ERRNO(EACCES, mprotect((void *)self->wrong, PITFALL_LEN,
-				      PROT_READ | PROT_WRITE));
+	if (self->wrong)
+		EXPECT_ERRNO(EACCES, mprotect((void *)self->wrong, PITFALL_LEN,
+					      PROT_READ | PROT_WRITE));
+}
+
+/*
+ * The wrong view maps the range only where /dev/mem maps it too (lockdown,
+ * STRICT_DEVMEM's refusal of RAM and IO_STRICT_DEVMEM's of claimed ranges
+ * hold), or where the range is the buffer's own (the dma_addr_t is its
+ * physical address). Where both map a readable range, they show the same
+ * bytes.
+ */
+TEST_F_TIMEOUT(pitfall, wrong_view_as_dev_mem, DMASTRESS_TEST_TIMEOUT)
+{
+	bool own = self->v.dma_addr == self->v.phys_addr;
+	void *dm = MAP_FAILED;
+	char what[64] = "";
+	int memfd, dm_err = 0;
+
+	memfd = open("/dev/mem", O_RDONLY | O_CLOEXEC);
+	if (memfd < 0 && errno == ENOENT)
+		SKIP(return, "no /dev/mem (CONFIG_DEVMEM)");
+	if (memfd < 0) {
+		dm_err = -errno;
+	} else {
+		dm = mmap(NULL, PITFALL_LEN, PROT_READ, MAP_SHARED, memfd,
+			  (off_t)self->v.dma_addr);
+		if (dm == MAP_FAILED)
+			dm_err = -errno;
+		close(memfd);
+	}
+	dmastress_iomem_covering(self->v.dma_addr, PITFALL_LEN, what,
+				 sizeof(what));
+	ksft_print_msg("group=%s: 0x%llx (%s): /dev/mem %s, wrong view %s%s\n",
+		       self->group_name, (unsigned long long)self->v.dma_addr,
+		       what[0] ? what : "a hole",
+		       dm_err ? strerror(-dm_err) : "maps",
+		       self->wrong_err ? strerror(-self->wrong_err) : "maps",
+		       own ? " (the buffer's own pages)" : "");
+	if (own) {
+		EXPECT_EQ(0, self->wrong_err);
+	} else {
+		EXPECT_EQ(!dm_err, !self->wrong_err);
+	}
+	if (self->wrong_err) {
+		EXPECT_EQ(-EPERM, self->wrong_err);
+	}
+	if (!dm_err && self->wrong &&
+	    wrong_view_readable(self->v.dma_addr, what, sizeof(what))) {
+		EXPECT_EQ(0, memcmp(dm, (const void *)self->wrong, PITFALL_LEN));
+	}
+	if (dm != MAP_FAILED)
+		munmap(dm, PITFALL_LEN);
 }
 
 /* ---- bounds --------------------------------------------------------- */
