@@ -8,6 +8,7 @@
  * taken interruptibly around the work and never held across user memory
  * access, so mmap (which takes it under mmap_lock) cannot deadlock with us.
  */
+#include <linux/capability.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
@@ -32,6 +33,16 @@ static int dmastress_lock(struct dmastress_dev *dd)
 	return 0;
 }
 
+/*
+ * CAP_SYS_RAWIO is checked at open(), and again when a command hands out a
+ * physical address or misuses the DMA API: a file passed to a process
+ * without it gets neither (the addresses read 0, MISUSE is -EPERM).
+ */
+static bool dmastress_rawio(void)
+{
+	return capable(CAP_SYS_RAWIO);
+}
+
 static int dmastress_ioc_info(struct file *file, void __user *arg)
 {
 	struct dmastress_dev *dd = dmastress_file_dev(file);
@@ -50,6 +61,8 @@ static int dmastress_ioc_info(struct file *file, void __user *arg)
 	mutex_unlock(&dd->lock);
 	if (dmastress_pfn_pitfall_enabled())
 		info.flags |= DMASTRESS_INFO_PFN_PITFALL;
+	if (!dmastress_rawio())
+		info.peer_window_phys = 0;
 	if (copy_to_user(arg, &info, sizeof(info)))
 		return -EFAULT;
 	return 0;
@@ -106,6 +119,8 @@ static int dmastress_ioc_run(struct file *file, void __user *arg)
 	}
 
 	run->status = status;
+	if (!dmastress_rawio())
+		run->result.sample_phys_addr = 0;
 	ret = -EFAULT;
 	if (copy_to_user(arg, run, sizeof(*run)))
 		goto out;
@@ -151,6 +166,8 @@ static int dmastress_ioc_view_create(struct file *file, void __user *arg)
 	mutex_unlock(&dd->lock);
 	if (ret)
 		return ret;
+	if (!dmastress_rawio())
+		v.phys_addr = 0;
 	if (!copy_to_user(arg, &v, sizeof(v)))
 		return 0;
 	/* user space cannot learn the id: do not leave the view behind */
@@ -215,7 +232,7 @@ static int dmastress_ioc_misuse(struct file *file, void __user *arg)
 	struct dmastress_misuse m;
 	int ret;
 
-	if (!dmastress_misuse_allowed())
+	if (!dmastress_misuse_allowed() || !dmastress_rawio())
 		return -EPERM;
 	if (!IS_ENABLED(CONFIG_DMA_API_DEBUG))
 		return -EOPNOTSUPP;
@@ -247,8 +264,8 @@ static int dmastress_ioc_misuse(struct file *file, void __user *arg)
  * unwritable user memory, -EINVAL for a bad size, reserved field or value,
  * -EINTR when a signal interrupted the wait for the device or a fatal
  * signal stopped a run, -ENODEV after unbind, -EPERM for MISUSE without
- * allow_misuse=1, -EOPNOTSUPP for MISUSE without CONFIG_DMA_API_DEBUG, or
- * the command's error.
+ * allow_misuse=1 or by a caller without CAP_SYS_RAWIO, -EOPNOTSUPP for
+ * MISUSE without CONFIG_DMA_API_DEBUG, or the command's error.
  */
 long dmastress_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {

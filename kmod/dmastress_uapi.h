@@ -13,7 +13,9 @@
  * unmaps and frees everything it made before returning.
  *
  * Kernel virtual addresses never reach user space. DMA and physical addresses
- * are reported only where a check needs them (&struct dmastress_view).
+ * are reported only where a check needs them (&struct dmastress_view), and
+ * physical ones (and MISUSE, and the pitfall view) only to a caller that has
+ * CAP_SYS_RAWIO at the time: a file passed to another process gets 0.
  */
 #ifndef _UAPI_DMASTRESS_H
 #define _UAPI_DMASTRESS_H

@@ -465,7 +465,7 @@ static int dmastress_mmap_wrong(struct dmastress_view_state *view,
 		   (!b->sgt || b->sgt->orig_nents == 1);
 	bool ram;
 
-	if (!dmastress_pfn_pitfall_enabled())
+	if (!dmastress_pfn_pitfall_enabled() || !capable(CAP_SYS_RAWIO))
 		return -EPERM;
 	if (vma->vm_flags & VM_WRITE)
 		return -EPERM;

@@ -677,8 +677,8 @@ static int open_errno(void)
 	return 0;
 }
 
-/* Root, with CAP_SYS_RAWIO dropped: the driver itself must refuse. */
-static int open_without_rawio(void)
+/* Drop CAP_SYS_RAWIO from this process: 0, or 200/201. */
+static int drop_rawio(void)
 {
 	struct __user_cap_header_struct hdr = {
 		.version = _LINUX_CAPABILITY_VERSION_3,
@@ -694,7 +694,59 @@ static int open_without_rawio(void)
 	data[i].inheritable &= ~bit;
 	if (syscall(SYS_capset, &hdr, data))
 		return 201;
-	return open_errno();
+	return 0;
+}
+
+/* Root, with CAP_SYS_RAWIO dropped: the driver itself must refuse. */
+static int open_without_rawio(void)
+{
+	int ret = drop_rawio();
+
+	return ret ? ret : open_errno();
+}
+
+/*
+ * A file opened with CAP_SYS_RAWIO, used after dropping it (as a process
+ * the file was passed to would): runs and views work, but physical
+ * addresses read 0, and MISUSE and the pitfall view are -EPERM. Returns 0,
+ * or which check failed (10..).
+ */
+static int passed_fd_without_rawio(void)
+{
+	struct dmastress_info info;
+	struct dmastress_view v;
+	struct dmastress_run run;
+	struct dmastress_misuse m = {
+		.size = sizeof(m),
+		.class_id = DMASTRESS_MISUSE_UNMAP_SIZE,
+	};
+	void *p = NULL;
+	int fd, ret;
+
+	if (_dmastress_open(&fd))
+		return 203;
+	ret = drop_rawio();
+	if (ret)
+		return ret;
+	dmastress_run_init(&run, DMASTRESS_PATH_SINGLE, DMASTRESS_ENGINE_CPU,
+			   DMASTRESS_DIR_BIDIRECTIONAL, 4096, 2, 0xcab);
+	if (_dmastress_run(fd, &run) || run.status || !run.result.ops)
+		return 10;
+	if (!run.result.sample_dma_addr || run.result.sample_phys_addr)
+		return 11;
+	if (_dmastress_view_create(fd, DMASTRESS_PATH_COHERENT, 4096, &v))
+		return 12;
+	if (!v.dma_addr || v.phys_addr)
+		return 13;
+	if (dmastress_dev_info(fd, &info) || info.peer_window_phys)
+		return 14;
+	if (_dmastress_ioctl(fd, DMASTRESS_IOC_MISUSE, &m) != -EPERM)
+		return 15;
+	if ((v.flags & DMASTRESS_VIEW_WRONG_PFN) &&
+	    _dmastress_mmap(fd, v.wrong_mmap_offset, 4096, PROT_READ, &p) != -EPERM)
+		return 16;
+	close(fd);
+	return 0;
 }
 
 /* An ordinary user: permissions (0600 root) or the driver refuse. */
@@ -711,6 +763,22 @@ TEST_F_TIMEOUT(bad_ioctl, open_without_cap_sys_rawio_is_eperm, DMASTRESS_TEST_TI
 
 	ASSERT_GT(200, ret) TH_LOG("could not drop CAP_SYS_RAWIO (%d)", ret);
 	EXPECT_EQ(EPERM, ret);
+}
+
+TEST_F_TIMEOUT(bad_ioctl, passed_fd_gets_no_phys_addr_nor_misuse, DMASTRESS_TEST_TIMEOUT)
+{
+	struct dmastress_run run;
+	int ret;
+
+	/* the control: with CAP_SYS_RAWIO the run reports the address */
+	dmastress_run_init(&run, DMASTRESS_PATH_SINGLE, DMASTRESS_ENGINE_CPU,
+			   DMASTRESS_DIR_BIDIRECTIONAL, 4096, 2, 0xcab);
+	dmastress_run(self->fd, &run);
+	ASSERT_EQ(0, run.status);
+	EXPECT_NE(0, run.result.sample_phys_addr);
+	ret = in_child(passed_fd_without_rawio);
+	ASSERT_GT(200, ret) TH_LOG("could not drop CAP_SYS_RAWIO (%d)", ret);
+	EXPECT_EQ(0, ret) TH_LOG("check %d failed without CAP_SYS_RAWIO", ret);
 }
 
 TEST_F_TIMEOUT(bad_ioctl, open_as_nobody_is_refused, DMASTRESS_TEST_TIMEOUT)
