@@ -256,6 +256,41 @@ static int dmastress_misuse_rebind(struct dmastress_misuse_state *st)
 	return 0;
 }
 
+/*
+ * After one HELD_AT_UNBIND: hold more until the module refuses. The
+ * DMASTRESS_MAX_HELD-th is the last taken, the next one -ENOSPC. Returns 0
+ * or -1 after printing why.
+ */
+static int dmastress_misuse_held_cap(struct dmastress_misuse_state *st)
+{
+	struct dmastress_misuse m = {
+		.size = sizeof(m),
+		.class_id = DMASTRESS_MISUSE_HELD_AT_UNBIND,
+	};
+	unsigned int held = 1;
+
+	for (;;) {
+		if (ioctl(st->fd, DMASTRESS_IOC_MISUSE, &m)) {
+			printf("# held_at_unbind: DMASTRESS_IOC_MISUSE: %s\n",
+			       strerror(errno));
+			return -1;
+		}
+		if (m.status)
+			break;
+		if (++held > DMASTRESS_MAX_HELD)
+			break;
+	}
+	m.reason[sizeof(m.reason) - 1] = '\0';
+	printf("# held_at_unbind: %u held, the next one: %s (%s)\n", held,
+	       strerror(-m.status), m.reason);
+	if (held != DMASTRESS_MAX_HELD || m.status != -ENOSPC) {
+		printf("# held_at_unbind: want %u held, then -ENOSPC\n",
+		       DMASTRESS_MAX_HELD);
+		return -1;
+	}
+	return 0;
+}
+
 /* The running kernel's release as major * 100 + minor, 0 if unknown. */
 static unsigned int dmastress_kernel_release(void)
 {
@@ -314,7 +349,7 @@ static int dmastress_misuse_case(struct dmastress_misuse_state *st,
 		return 0;
 	}
 	if (mc->id == DMASTRESS_MISUSE_HELD_AT_UNBIND &&
-	    dmastress_misuse_rebind(st))
+	    (dmastress_misuse_held_cap(st) || dmastress_misuse_rebind(st)))
 		ok = false;
 
 	if (dmastress_error_count(&after)) {

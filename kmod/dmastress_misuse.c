@@ -49,6 +49,7 @@ struct dmastress_held {
 };
 
 static LIST_HEAD(dmastress_held_list);
+static unsigned int dmastress_nr_held;
 static DEFINE_MUTEX(dmastress_held_lock);
 
 /* One misuse being committed. */
@@ -321,6 +322,14 @@ static int dmastress_misuse_hold(struct dmastress_misuse_ctx *c)
 	struct dmastress_held *h;
 	int ret;
 
+	mutex_lock(&dmastress_held_lock);
+	ret = dmastress_nr_held >= DMASTRESS_MAX_HELD ? -ENOSPC : 0;
+	mutex_unlock(&dmastress_held_lock);
+	if (ret) {
+		snprintf(c->m->reason, sizeof(c->m->reason),
+			 "%u mappings held already", DMASTRESS_MAX_HELD);
+		return ret;
+	}
 	h = kzalloc(sizeof(*h), GFP_KERNEL);
 	if (!h)
 		return -ENOMEM;
@@ -339,6 +348,7 @@ static int dmastress_misuse_hold(struct dmastress_misuse_ctx *c)
 	h->dev = get_device(c->dev);
 	mutex_lock(&dmastress_held_lock);
 	list_add_tail(&h->node, &dmastress_held_list);
+	dmastress_nr_held++;
 	mutex_unlock(&dmastress_held_lock);
 	return 0;
 }
@@ -435,6 +445,7 @@ void dmastress_misuse_release_all(void)
 		kfree(h->buf);
 		kfree(h);
 	}
+	dmastress_nr_held = 0;
 	mutex_unlock(&dmastress_held_lock);
 }
 
@@ -531,8 +542,9 @@ static int dmastress_misuse_commit(struct dmastress_misuse_ctx *c)
  * @dd->lock and has checked allow_misuse and CONFIG_DMA_API_DEBUG.
  *
  * Return: 0 when committed, -EOPNOTSUPP with @m->reason when the class
- * cannot be committed safely here, -ENOMEM, or -EIO when the correct
- * mapping the class starts from failed.
+ * cannot be committed safely here, -ENOSPC with @m->reason for a
+ * HELD_AT_UNBIND past DMASTRESS_MAX_HELD, -ENOMEM, or -EIO when the
+ * correct mapping the class starts from failed.
  */
 int dmastress_misuse(struct dmastress_dev *dd, struct dmastress_misuse *m)
 {

@@ -41,6 +41,7 @@
 #define DMASTRESS_MAX_POOL_ALIGN	65536		/* dma_pool align, bytes */
 #define DMASTRESS_MIN_PIECE_BYTES	4096		/* iova piece, bytes */
 #define DMASTRESS_MAX_PIECE_BYTES	(4U << 20)	/* iova piece, bytes */
+#define DMASTRESS_MAX_HELD		64		/* HELD_AT_UNBIND mappings alive */
 /* Buffers alive at once in a run: threads x len_bytes x (batch, live or 1). */
 #define DMASTRESS_MAX_RUN_BYTES		_BITULL(30)
 /*
@@ -857,7 +858,9 @@ struct dmastress_view_destroy {
  * @DMASTRESS_MISUSE_MAP_STACK: stack memory mapped (DMA_TO_DEVICE; skipped
  *	with CONFIG_VMAP_STACK, where the DMA API refuses it with a WARN)
  * @DMASTRESS_MISUSE_HELD_AT_UNBIND: a mapping left alive; user space then
- *	unbinds the device and the driver unmaps it at the next bind or unload
+ *	unbinds the device and the driver unmaps it at the next bind or unload.
+ *	At most DMASTRESS_MAX_HELD are alive at once: one more has status
+ *	-ENOSPC
  * @DMASTRESS_MISUSE_IOVA_UNLINK_UNLINKED: dma_iova_unlink() of a range of
  *	which only the first page was linked (Linux 6.16, a translating
  *	domain; dma_iova_unlink() WARNs when it unmaps less than asked)
