@@ -60,6 +60,7 @@ struct dmastress_view_map {
 	struct mm_struct *mm;		/* mmgrab()ed */
 	struct address_space *mapping;	/* of the mapped file */
 	unsigned int nr_vmas;
+	bool revoked;			/* zapped by dmastress_revoke_views() */
 };
 
 /* An mmap view. */
@@ -552,55 +553,48 @@ out_free:
  * user access to a revoked mapping gets SIGBUS and no DMA allocation of a
  * view remains. No mmap() can start on a view any more; one that started
  * may still be linking its VMA under its mm's mmap_lock, which is waited
- * for before zapping. Process context, sleeps; takes every mapping mm's
- * mmap_lock once.
+ * for before zapping. Allocates nothing, so it cannot fail. Process
+ * context, sleeps; takes every mapping mm's mmap_lock once.
  */
 void dmastress_revoke_views(struct dmastress_dev *dd)
 {
 	struct dmastress_ref *ref = container_of(dd, struct dmastress_ref, dd);
 	struct dmastress_view_state *view;
 	struct dmastress_view_map *map;
-	struct mm_struct **mms = NULL;
-	struct inode **inodes = NULL;
-	unsigned int n = 0, i;
 
-	mutex_lock(&ref->view_lock);
-	list_for_each_entry(view, &ref->views, node)
-		list_for_each_entry(map, &view->maps, node)
-			n++;
-	if (n) {
-		mms = kcalloc(n, sizeof(*mms), GFP_KERNEL);
-		inodes = kcalloc(n, sizeof(*inodes), GFP_KERNEL);
-	}
-	if (n && (!mms || !inodes)) {
-		/* cannot revoke safely: leave the buffers to their users */
-		mutex_unlock(&ref->view_lock);
-		dev_warn(ref->dd.dev, "views stay allocated until unmapped\n");
-		kfree(mms);
-		kfree(inodes);
-		return;
-	}
-	i = 0;
-	list_for_each_entry(view, &ref->views, node) {
-		list_for_each_entry(map, &view->maps, node) {
-			mmgrab(map->mm);
-			mms[i] = map->mm;
-			/* a VMA of this map holds the file, hence the inode */
-			inodes[i++] = igrab(map->mapping->host);
+	/*
+	 * One address space at a time, nothing allocated: a fork() meanwhile
+	 * (MADV_DOFORK) adds a map record not yet revoked, taken next.
+	 */
+	for (;;) {
+		struct mm_struct *mm = NULL;
+		struct inode *inode = NULL;
+
+		mutex_lock(&ref->view_lock);
+		list_for_each_entry(view, &ref->views, node) {
+			list_for_each_entry(map, &view->maps, node) {
+				if (map->revoked)
+					continue;
+				map->revoked = true;
+				mmgrab(map->mm);
+				mm = map->mm;
+				/* a VMA of this map holds the file, hence the inode */
+				inode = igrab(map->mapping->host);
+				break;
+			}
+			if (mm)
+				break;
 		}
-	}
-	mutex_unlock(&ref->view_lock);
-
-	for (i = 0; i < n; i++) {
-		mmap_read_lock(mms[i]);		/* a racing mmap() has linked */
-		mmap_read_unlock(mms[i]);
-		mmdrop(mms[i]);
-	}
-	for (i = 0; i < n; i++) {
-		if (!inodes[i])
-			continue;
-		unmap_mapping_range(inodes[i]->i_mapping, 0, 0, 1);
-		iput(inodes[i]);
+		mutex_unlock(&ref->view_lock);
+		if (!mm)
+			break;
+		mmap_read_lock(mm);	/* a racing mmap() has linked */
+		mmap_read_unlock(mm);
+		mmdrop(mm);
+		if (inode) {
+			unmap_mapping_range(inode->i_mapping, 0, 0, 1);
+			iput(inode);
+		}
 	}
 
 	mutex_lock(&ref->view_lock);
@@ -610,8 +604,6 @@ void dmastress_revoke_views(struct dmastress_dev *dd)
 		view->revoked = true;
 	}
 	mutex_unlock(&ref->view_lock);
-	kfree(mms);
-	kfree(inodes);
 }
 
 static int dmastress_open(struct inode *inode, struct file *file)
