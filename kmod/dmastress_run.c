@@ -370,6 +370,14 @@ static int dmastress_batch(struct dmastress_thread *t)
 		goto out;
 	for (i = 0; i < (reuse ? 1 : n); i++)
 		t->slots[i].op.untimed = true;
+	if (reuse) {
+		/* the per-op op counted what slot 0's op found: not again */
+		op = &t->slots[0].op;
+		op->seg_violations = 0;
+		op->mismatches = 0;
+		op->stale_mappings = 0;
+		op->result_flags = 0;
+	}
 
 	t0 = ktime_get_ns();
 	for (i = 0; i < n; i++) {
