@@ -8,14 +8,17 @@
  * taken interruptibly around the work and never held across user memory
  * access, so mmap (which takes it under mmap_lock) cannot deadlock with us.
  */
+#include <linux/build_bug.h>
 #include <linux/capability.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
+#include <linux/stddef.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
 #include "dmastress.h"
+#include "dmastress_uapi_abi.h"
 
 static bool dmastress_zero(const void *p, size_t len)
 {

@@ -191,7 +191,7 @@ FIXTURE_SETUP(bad_run)
 	dmastress_open(&self->fd);
 	dmastress_get_info(self->fd, &self->info);
 	self->hists = calloc(DMASTRESS_NR_HISTS, sizeof(*self->hists));
-	ASSERT_NE(NULL, self->hists);
+	ASSERT_TRUE(self->hists != NULL);
 }
 
 FIXTURE_TEARDOWN(bad_run)
@@ -291,7 +291,7 @@ TEST_F_TIMEOUT(good_run, runs, DMASTRESS_TEST_TIMEOUT)
 
 	if (variant->hist) {
 		hists = calloc(DMASTRESS_NR_HISTS, sizeof(*hists));
-		ASSERT_NE(NULL, hists);
+		ASSERT_TRUE(hists != NULL);
 	}
 	memset(counts, 0xa5, sizeof(counts));
 	base_run(&run, variant->path, variant->flags, hists,
@@ -565,7 +565,7 @@ TEST_F_TIMEOUT(bad_ioctl, unmapped_pointer_is_efault, DMASTRESS_TEST_TIMEOUT)
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	size_t i;
 
-	ASSERT_NE(MAP_FAILED, p);
+	ASSERT_TRUE(p != MAP_FAILED);
 	ASSERT_EQ(0, munmap(p + self->page, self->page));
 	for (i = 0; i < ARRAY_SIZE(all_cmds); i++) {
 		/* Entirely unmapped. */
@@ -587,7 +587,7 @@ TEST_F_TIMEOUT(bad_ioctl, read_only_pointer_is_efault, DMASTRESS_TEST_TIMEOUT)
 					   PROT_READ | PROT_WRITE,
 					   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
-	ASSERT_NE(MAP_FAILED, info);
+	ASSERT_TRUE(info != MAP_FAILED);
 	memset(info, 0, sizeof(*info));
 	info->size = sizeof(*info);
 	ASSERT_EQ(0, mprotect(info, self->page, PROT_READ));
@@ -602,7 +602,7 @@ TEST_F_TIMEOUT(bad_ioctl, bad_hist_ptr_is_efault, DMASTRESS_TEST_TIMEOUT)
 	void *p = mmap(NULL, len, PROT_READ,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
-	ASSERT_NE(MAP_FAILED, p);
+	ASSERT_TRUE(p != MAP_FAILED);
 	/* Read-only. */
 	dmastress_run_init(&run, DMASTRESS_PATH_SINGLE, DMASTRESS_ENGINE_CPU,
 			   DMASTRESS_DIR_TO_DEVICE, 64, 1, 1);

@@ -801,9 +801,9 @@ FIXTURE_SETUP(fuzz)
 				 strstr(self->params, "allow_misuse=1");
 	self->f.none = mmap(NULL, self->f.page, PROT_NONE,
 			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, self->f.none);
+	ASSERT_TRUE(self->f.none != MAP_FAILED);
 	self->f.hists = calloc(DMASTRESS_NR_HISTS, sizeof(*self->f.hists));
-	ASSERT_NE(NULL, self->f.hists);
+	ASSERT_TRUE(self->f.hists != NULL);
 	dmastress_open(&self->f.fd);
 	dmastress_get_info(self->f.fd, &info);
 	self->f.translates = dmastress_group_translates(info.group_type);
