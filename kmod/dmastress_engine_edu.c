@@ -63,15 +63,7 @@ static unsigned int edu_timeout_ms = DMASTRESS_EDU_TIMEOUT_MS;
 static int dmastress_set_edu_timeout(const char *val,
 				     const struct kernel_param *kp)
 {
-	unsigned int v;
-	int ret = kstrtouint(val, 0, &v);
-
-	if (ret)
-		return ret;
-	if (!v || v > DMASTRESS_EDU_TIMEOUT_MS)
-		return -EINVAL;
-	WRITE_ONCE(edu_timeout_ms, v);
-	return 0;
+	return param_set_uint_minmax(val, kp, 1, DMASTRESS_EDU_TIMEOUT_MS);
 }
 
 static const struct kernel_param_ops dmastress_edu_timeout_ops = {

@@ -47,15 +47,7 @@ static unsigned int max_run_seconds = DMASTRESS_MAX_SECONDS;
 static int dmastress_set_max_run_seconds(const char *val,
 					 const struct kernel_param *kp)
 {
-	unsigned int v;
-	int ret = kstrtouint(val, 0, &v);
-
-	if (ret)
-		return ret;
-	if (!v || v > DMASTRESS_MAX_SECONDS)
-		return -EINVAL;
-	WRITE_ONCE(max_run_seconds, v);
-	return 0;
+	return param_set_uint_minmax(val, kp, 1, DMASTRESS_MAX_SECONDS);
 }
 
 static const struct kernel_param_ops dmastress_max_run_seconds_ops = {
