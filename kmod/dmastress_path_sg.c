@@ -381,8 +381,9 @@ static void dmastress_sg_free_chunks(struct dmastress_sg *s)
 	s->chunks = NULL;
 }
 
-/* Allocate the chunks and vmap() them in order. */
-static int dmastress_sg_alloc_chunks(struct dmastress_sg *s)
+/* Allocate the chunks and vmap() them in order; -EINTR when stopped. */
+static int dmastress_sg_alloc_chunks(struct dmastress_sg *s,
+				     struct dmastress_dev *dd)
 {
 	unsigned int per = 1U << s->plan.order, i, j;
 	size_t npages = (size_t)s->plan.nchunks << s->plan.order;
@@ -396,6 +397,8 @@ static int dmastress_sg_alloc_chunks(struct dmastress_sg *s)
 					   s->plan.order);
 		if (!s->chunks[i])
 			return -ENOMEM;
+		if (dmastress_engine_interrupted(dd))
+			return -EINTR;
 		cond_resched();
 	}
 	pages = kvmalloc_array(npages, sizeof(*pages), DMASTRESS_GFP);
@@ -438,7 +441,7 @@ static int dmastress_sg_prepare_common(struct dmastress_op *op, bool table)
 		ret = -ENOMEM;
 		goto err;
 	}
-	ret = dmastress_sg_alloc_chunks(s);
+	ret = dmastress_sg_alloc_chunks(s, op->dd);
 	if (ret)
 		goto err;
 	ret = sg_alloc_table(&s->sgt, s->plan.nents, DMASTRESS_GFP);

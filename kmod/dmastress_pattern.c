@@ -8,7 +8,9 @@
  * Guards use a fixed position-encoded fill of their own.
  */
 #include <linux/kernel.h>
+#include <linux/kthread.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/sizes.h>
 #include <linux/types.h>
 
@@ -37,13 +39,28 @@ u8 dmastress_pattern_byte(u32 seed, u64 offset)
 }
 
 /**
+ * dmastress_pattern_stopping() - should a long fill or check give up?
+ *
+ * Return: true when a run's kthread is asked to stop (the run ends, by a
+ * fatal signal or an unbind) or the calling task got a fatal signal: the
+ * op's result no longer matters, only how soon its memory is given back.
+ */
+static bool dmastress_pattern_stopping(void)
+{
+	if (current->flags & PF_KTHREAD)
+		return kthread_should_stop();
+	return fatal_signal_pending(current);
+}
+
+/**
  * dmastress_pattern_fill() - write the pattern
  * @buf: kernel virtual address of the bytes at pattern offset @offset
  * @len: bytes to write
  * @seed: pattern seed
  * @offset: pattern offset of @buf[0], bytes (a segment's place in the buffer)
  *
- * Process context (calls cond_resched() every MiB).
+ * Process context (calls cond_resched() every MiB). Gives up, the rest
+ * unwritten, when dmastress_pattern_stopping().
  */
 void dmastress_pattern_fill(void *buf, size_t len, u32 seed, u64 offset)
 {
@@ -56,8 +73,11 @@ void dmastress_pattern_fill(void *buf, size_t len, u32 seed, u64 offset)
 
 		if (!(off & 3)) {
 			x = dmastress_pattern_word(seed, off >> 2);
-			if (!(i % DMASTRESS_PATTERN_STEP) && i)
+			if (!(i % DMASTRESS_PATTERN_STEP) && i) {
+				if (dmastress_pattern_stopping())
+					return;
 				cond_resched();
+			}
 		}
 		p[i] = dmastress_pattern_wbyte(x, off & 3);
 	}
@@ -73,7 +93,9 @@ void dmastress_pattern_fill(void *buf, size_t len, u32 seed, u64 offset)
  *	difference is recorded only while @v->mismatches is still 0, so one
  *	zeroed @v can collect several segments of a buffer in order
  *
- * Process context (calls cond_resched() every MiB).
+ * Process context (calls cond_resched() every MiB). Gives up, the rest
+ * unchecked, when dmastress_pattern_stopping(): only for a run that ends
+ * with -EINTR or -ENODEV, whose counters nobody reads as a verdict.
  */
 void dmastress_pattern_check(const void *buf, size_t len, u32 seed, u64 offset,
 			     struct dmastress_verify *v)
@@ -88,8 +110,11 @@ void dmastress_pattern_check(const void *buf, size_t len, u32 seed, u64 offset,
 
 		if (!(off & 3)) {
 			x = dmastress_pattern_word(seed, off >> 2);
-			if (!(i % DMASTRESS_PATTERN_STEP) && i)
+			if (!(i % DMASTRESS_PATTERN_STEP) && i) {
+				if (dmastress_pattern_stopping())
+					return;
 				cond_resched();
+			}
 		}
 		want = dmastress_pattern_wbyte(x, off & 3);
 		if (likely(p[i] == want))

@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * signals.c - a run stops for a fatal signal, soon, and leaves nothing
+ *
+ * Fixture kill, variant = what the child is doing: a run of kthreads (per
+ * path and with a stress mix), a run in its own task (DMASTRESS_RUN_INLINE),
+ * a loop of VIEW_XFERs, or a batch run. The parent SIGKILLs it at a random
+ * point, KILL_ROUNDS times (DMASTRESS_KILL_ROUNDS); the child must be gone within KILL_BOUND_MS
+ * each time, and afterwards the device runs a verified op, the module's
+ * reference count is what it was, and the kernel log has no bug report.
+ *
+ * stop_cont: SIGSTOP and SIGCONT during a run do not end it: it completes
+ * with status 0 and every op verified.
+ */
+#include <signal.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "dmastress_utils.h"
+
+/*
+ * Rounds of kill per variant (DMASTRESS_KILL_ROUNDS overrides: make soak
+ * asks for more), and how long a killed child may take.
+ */
+#define KILL_ROUNDS	3
+#define KILL_BOUND_MS	2000
+
+static int kill_rounds(void)
+{
+	const char *env = getenv("DMASTRESS_KILL_ROUNDS");
+	int n = env ? atoi(env) : 0;
+
+	return n > 0 && n <= 1000 ? n : KILL_ROUNDS;
+}
+
+static double mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+FIXTURE(kill) {
+	int kmsg;
+	long long refcnt;
+};
+
+FIXTURE_VARIANT(kill) {
+	__u32 path;
+	__u32 flags;
+	__u32 threads;
+	__u64 len;
+	bool view_xfer;
+};
+
+FIXTURE_VARIANT_ADD(kill, single_kthreads) {
+	.path = DMASTRESS_PATH_SINGLE, .threads = 2, .len = 65536,
+};
+
+FIXTURE_VARIANT_ADD(kill, sg_kthreads) {
+	.path = DMASTRESS_PATH_SG, .threads = 2, .len = 1 << 20,
+};
+
+/* one op of 256 MiB: its copy and check take seconds under TCG */
+FIXTURE_VARIANT_ADD(kill, sg_huge_op) {
+	.path = DMASTRESS_PATH_SG, .threads = 1, .len = 256 << 20,
+};
+
+FIXTURE_VARIANT_ADD(kill, coherent_inline) {
+	.path = DMASTRESS_PATH_COHERENT, .threads = 1, .len = 65536,
+	.flags = DMASTRESS_RUN_INLINE,
+};
+
+FIXTURE_VARIANT_ADD(kill, page_batch) {
+	.path = DMASTRESS_PATH_PAGE, .threads = 2, .len = 4096,
+	.flags = DMASTRESS_RUN_BATCH,
+};
+
+FIXTURE_VARIANT_ADD(kill, stress) {
+	.path = DMASTRESS_PATH_SINGLE, .threads = 2, .len = 65536,
+	.flags = DMASTRESS_RUN_STRESS,
+};
+
+FIXTURE_VARIANT_ADD(kill, view_xfer) {
+	.view_xfer = true, .len = 1 << 20,
+};
+
+FIXTURE_SETUP(kill)
+{
+	self->refcnt = dmastress_module_refcnt();
+	self->kmsg = dmastress_kmsg_open();
+}
+
+FIXTURE_TEARDOWN(kill)
+{
+	if (self->kmsg >= 0)
+		close(self->kmsg);
+}
+
+/* The child: until killed, the variant's work. */
+static void kill_child(const FIXTURE_VARIANT(kill) *variant, int ready)
+{
+	struct dmastress_view_xfer x;
+	struct dmastress_run run;
+	struct dmastress_view v;
+	int fd;
+
+	if (_dmastress_open(&fd))
+		_exit(2);
+	if (variant->view_xfer) {
+		if (_dmastress_view_create(fd, DMASTRESS_PATH_COHERENT,
+					   variant->len, &v))
+			_exit(3);
+		if (write(ready, "r", 1) != 1)
+			_exit(4);
+		for (;;)
+			_dmastress_view_xfer(fd, v.id, DMASTRESS_VIEW_DEVICE_WRITE,
+					     DMASTRESS_ENGINE_CPU, 1, variant->len,
+					     &x);
+	}
+	dmastress_run_init(&run, variant->path, DMASTRESS_ENGINE_CPU,
+			   DMASTRESS_DIR_BIDIRECTIONAL, variant->len, 0, 0x51);
+	run.params.seconds = 60;
+	run.params.threads = variant->threads;
+	run.params.flags = variant->flags;
+	if (variant->flags & DMASTRESS_RUN_BATCH)
+		run.params.batch = 64;
+	if (variant->flags & DMASTRESS_RUN_STRESS)
+		run.params.live = 8;
+	if (write(ready, "r", 1) != 1)
+		_exit(4);
+	/* again and again: where a mode refuses the run, its set-up is hit */
+	for (;;)
+		_dmastress_run(fd, &run);
+}
+
+TEST_F_TIMEOUT(kill, dies_soon_leaves_nothing, DMASTRESS_TEST_TIMEOUT)
+{
+	__u32 rnd = dmastress_seed();
+	double worst = 0, t0, took;
+	struct dmastress_run run;
+	char first[256], c;
+	int i, fd, pipefd[2], status;
+	pid_t pid;
+
+	int rounds = kill_rounds();
+
+	for (i = 0; i < rounds; i++) {
+		ASSERT_EQ(0, pipe(pipefd));
+		pid = fork();
+		ASSERT_LE(0, pid);
+		if (!pid) {
+			close(pipefd[0]);
+			kill_child(variant, pipefd[1]);
+		}
+		close(pipefd[1]);
+		ASSERT_EQ(1, read(pipefd[0], &c, 1));
+		close(pipefd[0]);
+		/* somewhere in set-up, the loop or a long op */
+		usleep(20000 + dmastress_rand(&rnd) % 400000);
+		t0 = mono_ms();
+		ASSERT_EQ(0, kill(pid, SIGKILL));
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		took = mono_ms() - t0;
+		if (took > worst)
+			worst = took;
+		ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+			TH_LOG("round %d: the child ended by itself (status %#x)",
+			       i, status);
+		EXPECT_GT(KILL_BOUND_MS, took) TH_LOG("round %d: %.0f ms to die",
+						      i, took);
+	}
+	ksft_print_msg("%d SIGKILLs, the slowest death %.1f ms\n", rounds,
+		       worst);
+
+	/* the device still works, and nothing is left behind */
+	dmastress_open(&fd);
+	dmastress_run_init(&run, DMASTRESS_PATH_SG, DMASTRESS_ENGINE_CPU,
+			   DMASTRESS_DIR_BIDIRECTIONAL, 65536, 4, 0x52);
+	dmastress_run_verified(fd, &run);
+	close(fd);
+	if (self->refcnt >= 0)
+		EXPECT_EQ(self->refcnt, dmastress_module_refcnt());
+	if (self->kmsg >= 0)
+		EXPECT_EQ(0, dmastress_kmsg_bad(self->kmsg, first, sizeof(first)))
+			TH_LOG("kernel log: %s", first);
+}
+
+/* ---- stop_cont ------------------------------------------------------- */
+
+TEST(stop_cont)
+{
+	struct dmastress_run *run;
+	int i, status;
+	pid_t pid;
+
+	run = mmap(NULL, sizeof(*run), PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_TRUE(run != MAP_FAILED);
+	dmastress_run_init(run, DMASTRESS_PATH_SG, DMASTRESS_ENGINE_CPU,
+			   DMASTRESS_DIR_BIDIRECTIONAL, 65536, 0, 0x53);
+	run->params.seconds = 3;
+	run->params.threads = 2;
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		int fd;
+
+		if (_dmastress_open(&fd))
+			_exit(2);
+		_exit(_dmastress_run(fd, run) ? 3 : 0);
+	}
+	for (i = 0; i < 10; i++) {
+		usleep(100000);
+		ASSERT_EQ(0, kill(pid, SIGSTOP));
+		usleep(100000);
+		ASSERT_EQ(0, kill(pid, SIGCONT));
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+	dmastress_run_log(run);
+	EXPECT_EQ(0, run->status);
+	EXPECT_LT(0, run->result.ops);
+	EXPECT_EQ(0, dmastress_run_errors(&run->result));
+	munmap(run, sizeof(*run));
+}
+
+DMASTRESS_HARNESS_MAIN
