@@ -689,7 +689,9 @@ struct dmastress_run {
  * struct dmastress_view - DMASTRESS_IOC_VIEW_CREATE: a buffer to mmap
  *
  * Views belong to the open file: closing it destroys them once the last
- * mapping is gone.
+ * mapping is gone. A file holds at most DMASTRESS_MAX_VIEWS, and a device's
+ * views of all files together at most the module's max_view_mib MiB
+ * (default 1024): beyond either the ioctl returns -ENOSPC.
  *
  * @size: sizeof(struct dmastress_view)
  * @path: DMASTRESS_PATH_COHERENT (dma_mmap_coherent), _PAGES

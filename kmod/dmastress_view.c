@@ -35,6 +35,7 @@
 #include <linux/mm.h>
 #include <linux/mmap_lock.h>
 #include <linux/module.h>
+#include <linux/moduleparam.h>
 #include <linux/sched/mm.h>
 #include <linux/scatterlist.h>
 #include <linux/security.h>
@@ -52,7 +53,25 @@ struct dmastress_ref {
 	struct kref kref;
 	struct mutex view_lock;		/* @views, views' @maps and buffers, files' @views */
 	struct list_head views;
+	u64 view_bytes;			/* of @views' buffers not yet freed */
 };
+
+static unsigned int max_view_mib = 1024;
+
+static int dmastress_set_max_view_mib(const char *val,
+				      const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, 1, 16384);
+}
+
+static const struct kernel_param_ops dmastress_max_view_mib_ops = {
+	.set = dmastress_set_max_view_mib,
+	.get = param_get_uint,
+};
+module_param_cb(max_view_mib, &dmastress_max_view_mib_ops, &max_view_mib,
+		0644);
+MODULE_PARM_DESC(max_view_mib,
+		 "View buffers alive per device, all open files together, MiB (1..16384, default 1024)");
 
 /* An address space that maps a view, and how many of its VMAs do. */
 struct dmastress_view_map {
@@ -153,8 +172,10 @@ static void dmastress_view_release(struct kref *kref)
 
 	mutex_lock(&ref->view_lock);
 	list_del(&view->node);
-	if (!view->revoked)
+	if (!view->revoked) {
 		dmastress_view_free_buf(view);
+		ref->view_bytes -= view->buf.len;
+	}
 	mutex_unlock(&ref->view_lock);
 	kfree(view);
 	kref_put(&ref->kref, dmastress_ref_release);
@@ -170,7 +191,9 @@ static void dmastress_view_release(struct kref *kref)
  *
  * Process context; the caller holds the device's lock.
  *
- * Return: 0, -ENOSPC when the file has DMASTRESS_MAX_VIEWS views, -ENOMEM.
+ * Return: 0, -ENOSPC when the file has DMASTRESS_MAX_VIEWS views or the
+ * device's views would pass the module's max_view_mib (all files
+ * together), -ENOMEM.
  */
 int dmastress_view_create(struct file *file, struct dmastress_view *v)
 {
@@ -200,8 +223,22 @@ int dmastress_view_create(struct file *file, struct dmastress_view *v)
 		kfree(view);
 		return -EOPNOTSUPP;
 	}
+	/* room in the device's bound, taken now, given back on failure */
+	mutex_lock(&f->ref->view_lock);
+	ret = f->ref->view_bytes + v->len_bytes >
+	      (u64)READ_ONCE(max_view_mib) * SZ_1M ? -ENOSPC : 0;
+	if (!ret)
+		f->ref->view_bytes += v->len_bytes;
+	mutex_unlock(&f->ref->view_lock);
+	if (ret) {
+		kfree(view);
+		return ret;
+	}
 	ret = view->path->view_alloc(&view->buf);
 	if (ret) {
+		mutex_lock(&f->ref->view_lock);
+		f->ref->view_bytes -= v->len_bytes;
+		mutex_unlock(&f->ref->view_lock);
 		kfree(view);
 		return ret;
 	}
@@ -599,8 +636,10 @@ void dmastress_revoke_views(struct dmastress_dev *dd)
 
 	mutex_lock(&ref->view_lock);
 	list_for_each_entry(view, &ref->views, node) {
-		if (!view->revoked)
+		if (!view->revoked) {
 			dmastress_view_free_buf(view);
+			ref->view_bytes -= view->buf.len;
+		}
 		view->revoked = true;
 	}
 	mutex_unlock(&ref->view_lock);

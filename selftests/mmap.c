@@ -13,7 +13,8 @@
  *            bounce coherent buffers) and differs from it behind a
  *            translating IOMMU (group type DMA, DMA-FQ), where the right view
  *            still holds the device's data.
- * bounds:    a length or offset beyond a view is refused.
+ * bounds:    a length or offset beyond a view is refused; views are bounded
+ *            per file (DMASTRESS_MAX_VIEWS) and per device (max_view_mib).
  * lifetime:  munmap() and close() in any order, with or without a run in
  *            progress, lose no data and leak no reference.
  * during_run: mmap() of a view and /proc/PID/maps do not wait for a run.
@@ -483,6 +484,47 @@ TEST_F_TIMEOUT(bounds, destroy_while_mapped_is_busy, DMASTRESS_TEST_TIMEOUT)
 	dmastress_view_destroy(self->fd, self->v.id);
 	dmastress_err_mmap(EINVAL, self->fd, self->v.mmap_offset, self->page,
 			   PROT_READ, &p);
+}
+
+#define MAX_VIEW_MIB	DMASTRESS_SYSFS_MODULE "/parameters/max_view_mib"
+
+/*
+ * With max_view_mib at 8 a device holds 8 MiB of views, all files
+ * together: 2 MiB views from two files, the fifth is -ENOSPC (a page too);
+ * destroying one makes room, and closing a file gives all of its back.
+ */
+TEST_F_TIMEOUT(bounds, views_per_device_are_bounded, DMASTRESS_TEST_TIMEOUT)
+{
+	const __u64 len = 2 << 20;
+	struct dmastress_view v[5];
+	char old[16];
+	int fd2, i;
+
+	if (dmastress_read_str_file(MAX_VIEW_MIB, old, sizeof(old)))
+		SKIP(return, "no max_view_mib parameter");
+	EXPECT_NE(0, dmastress_write_file(MAX_VIEW_MIB, "0"));
+	/* setup's view: drop it, the device's count starts at 0 */
+	dmastress_view_destroy(self->fd, self->v.id);
+	ASSERT_EQ(0, dmastress_write_file(MAX_VIEW_MIB, "8"));
+	dmastress_open(&fd2);
+	for (i = 0; i < 4; i++)
+		dmastress_view_create(i & 1 ? fd2 : self->fd,
+				      DMASTRESS_PATH_PAGES, len, &v[i]);
+	EXPECT_EQ(-ENOSPC, _dmastress_view_create(self->fd, DMASTRESS_PATH_PAGES,
+						  len, &v[4]));
+	EXPECT_EQ(-ENOSPC, _dmastress_view_create(fd2, DMASTRESS_PATH_PAGES,
+						  self->page, &v[4]));
+	dmastress_view_destroy(self->fd, v[2].id);
+	EXPECT_EQ(0, _dmastress_view_create(fd2, DMASTRESS_PATH_PAGES, len,
+					    &v[4]));
+	close(fd2);	/* gives back v[1], v[3] and v[4]: 6 MiB */
+	for (i = 1; i < 4; i++)
+		EXPECT_EQ(0, _dmastress_view_create(self->fd,
+						    DMASTRESS_PATH_PAGES, len,
+						    &v[i]));
+	EXPECT_EQ(-ENOSPC, _dmastress_view_create(self->fd, DMASTRESS_PATH_PAGES,
+						  len, &v[4]));
+	dmastress_write_file(MAX_VIEW_MIB, old);
 }
 
 TEST_F_TIMEOUT(bounds, views_per_file_are_bounded, DMASTRESS_TEST_TIMEOUT)
