@@ -18,14 +18,25 @@
  * reject-start/reject-end): a failed allocation there switches dma-debug
  * off for good.
  *
- * Output is KTAP, one test per path, ending with
- * "failnth: N passed, M failed, K skipped".
+ * Without --paths the sweep goes on to BATCH, REUSE and STRESS runs and to
+ * the other entry points, each a sequence run with its nth fault site
+ * failed that must end with success or -ENOMEM and leave nothing behind:
+ * open() with INFO; VIEW_CREATE, mmap(), VIEW_XFER, munmap() and
+ * VIEW_DESTROY for each view path; the driver's probe (a bind through
+ * sysfs, compared with the device unbound) and its remove (an unbind).
+ *
+ * Output is KTAP, one test per path, run variant and entry point, ending
+ * with "failnth: N passed, M failed, K skipped".
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "dmastress.h"
@@ -93,7 +104,9 @@ static void dmastress_failnth_usage(FILE *f)
 		"nth-failure sweep: one operation per path, repeated with the 1st, 2nd, ...\n"
 		"allocation of the run failed (fail-nth), until the run no longer reaches\n"
 		"the failure. Each attempt must fail cleanly and leave no dma-debug entry\n"
-		"or swiotlb slot behind. Needs CONFIG_FAULT_INJECTION, FAILSLAB,\n"
+		"or swiotlb slot behind. Without --paths, also BATCH, REUSE and STRESS\n"
+		"runs, open(), the views (create, mmap, xfer, destroy), bind and unbind.\n"
+		"Needs CONFIG_FAULT_INJECTION, FAILSLAB,\n"
 		"FAIL_PAGE_ALLOC with debugfs, and CONFIG_DMA_API_DEBUG.\n"
 		"\n"
 		"  --paths LIST    paths to sweep (default: all)\n"
@@ -254,19 +267,18 @@ static int dmastress_failnth_attempt(int fd, int nth_fd,
 	return 0;
 }
 
-/* One path; returns 1 passed, 0 failed, -1 skipped. */
-static int dmastress_failnth_path(int fd, int nth_fd,
-				  const struct dmastress_failnth_opts *o,
-				  uint32_t path, unsigned int n)
+/* One run's sweep; returns 1 passed, 0 failed, -1 skipped. */
+static int dmastress_failnth_run(int fd, int nth_fd,
+				 const struct dmastress_failnth_opts *o,
+				 const struct dmastress_run_params *params,
+				 const char *name, unsigned int n)
 {
-	const char *name = dmastress_path_names[path];
-	struct dmastress_run_params p;
+	struct dmastress_run_params p = *params;
 	struct dmastress_sweep sw = { 0 };
 	struct dmastress_run run;
 	unsigned int nth;
 	int ret;
 
-	dmastress_failnth_params(o, path, &p);
 	/* warm-up: whatever a first run sets up for good is not a leak */
 	ret = dmastress_run_ioctl(fd, &p, NULL, NULL, &run);
 	if (!ret && run.status == -EOPNOTSUPP) {
@@ -304,6 +316,252 @@ static int dmastress_failnth_path(int fd, int nth_fd,
 	return 1;
 }
 
+/* The run flags swept beside the paths: a batch, one buffer reused, a mix. */
+static void dmastress_failnth_variant(const struct dmastress_failnth_opts *o,
+				      unsigned int v, struct dmastress_run_params *p,
+				      const char **name)
+{
+	static const char *const names[] = {
+		"single+batch", "single+reuse", "sg+stress",
+	};
+
+	dmastress_failnth_params(o, v == 2 ? DMASTRESS_PATH_SG :
+				 DMASTRESS_PATH_SINGLE, p);
+	*name = names[v];
+	switch (v) {
+	case 0:
+		p->flags |= DMASTRESS_RUN_BATCH;
+		p->batch = 4;
+		break;
+	case 1:
+		p->flags |= DMASTRESS_RUN_REUSE;
+		p->iterations = 3;
+		break;
+	default:
+		p->flags |= DMASTRESS_RUN_STRESS;
+		p->live = 2;
+		p->iterations = 4;
+		p->paths = 1U << DMASTRESS_PATH_SINGLE | 1U << DMASTRESS_PATH_SG;
+		p->nents = 0;
+		break;
+	}
+}
+
+#define DMASTRESS_FAILNTH_VARIANTS	3
+
+/* What an entry sweep works on. */
+struct dmastress_entry_ctx {
+	const char *device;
+	char bdf[32];
+	uint32_t view_path;
+};
+
+/*
+ * An entry point's sequence, run with the nth fault site failed: 0 when
+ * every step succeeded (*@clean: and what it moved verified), else the
+ * first step's -errno, after undoing the steps before it.
+ */
+typedef int (*dmastress_entry_fn)(struct dmastress_entry_ctx *c, bool *clean);
+
+/* open(), INFO, close() */
+static int dmastress_entry_open(struct dmastress_entry_ctx *c, bool *clean)
+{
+	struct dmastress_info info = { .size = sizeof(info) };
+	int fd = open(c->device, O_RDWR | O_CLOEXEC), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (ioctl(fd, DMASTRESS_IOC_INFO, &info))
+		ret = -errno;
+	close(fd);
+	*clean = !ret && info.dma_mask;
+	return ret;
+}
+
+/* VIEW_CREATE, mmap(), VIEW_XFER (the device writes), check, munmap(), VIEW_DESTROY */
+static int dmastress_entry_view(struct dmastress_entry_ctx *c, bool *clean)
+{
+	const size_t len = 65536;
+	struct dmastress_view v = { .size = sizeof(v), .path = c->view_path,
+				    .len_bytes = len };
+	struct dmastress_view_xfer x = { .size = sizeof(x),
+					 .op = DMASTRESS_VIEW_DEVICE_WRITE,
+					 .engine = DMASTRESS_ENGINE_CPU,
+					 .seed = 0xfa11, .len_bytes = len };
+	struct dmastress_view_destroy d = { .size = sizeof(d) };
+	int fd = open(c->device, O_RDWR | O_CLOEXEC), ret = 0;
+	uint8_t *map = MAP_FAILED;
+	size_t i;
+
+	if (fd < 0)
+		return -errno;
+	if (ioctl(fd, DMASTRESS_IOC_VIEW_CREATE, &v)) {
+		ret = -errno;
+		goto out;
+	}
+	map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		   (off_t)v.mmap_offset);
+	if (map == MAP_FAILED) {
+		ret = -errno;
+		goto destroy;
+	}
+	x.id = v.id;
+	if (ioctl(fd, DMASTRESS_IOC_VIEW_XFER, &x)) {
+		ret = -errno;
+		goto unmap;
+	}
+	*clean = !x.device_faults && !x.mismatches;
+	for (i = 0; i < len && *clean; i++)
+		*clean = map[i] == dmastress_pattern(x.seed, i);
+unmap:
+	munmap(map, len);
+destroy:
+	d.id = v.id;
+	if (ioctl(fd, DMASTRESS_IOC_VIEW_DESTROY, &d) && !ret)
+		ret = -errno;
+out:
+	close(fd);
+	return ret;
+}
+
+/* the driver's probe: a bind of the unbound device */
+static int dmastress_entry_bind(struct dmastress_entry_ctx *c, bool *clean)
+{
+	int ret = dmastress_write_file(DMASTRESS_SYSFS_DRIVER "/bind", c->bdf);
+
+	*clean = !ret;
+	return ret;
+}
+
+/* the driver's remove: an unbind of the bound device */
+static int dmastress_entry_unbind(struct dmastress_entry_ctx *c, bool *clean)
+{
+	int ret = dmastress_write_file(DMASTRESS_SYSFS_DRIVER "/unbind", c->bdf);
+
+	*clean = !ret;
+	return ret;
+}
+
+static bool dmastress_bound(const struct dmastress_entry_ctx *c)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), DMASTRESS_SYSFS_DRIVER "/%s", c->bdf);
+	return !access(path, F_OK);
+}
+
+/* Before each attempt of bind (unbound) and unbind (bound); -1 if it cannot. */
+static int dmastress_entry_prepare(struct dmastress_entry_ctx *c,
+				   dmastress_entry_fn fn)
+{
+	if (fn == dmastress_entry_bind && dmastress_bound(c))
+		return dmastress_write_file(DMASTRESS_SYSFS_DRIVER "/unbind",
+					    c->bdf) ? -1 : 0;
+	if (fn == dmastress_entry_unbind && !dmastress_bound(c))
+		return dmastress_write_file(DMASTRESS_SYSFS_DRIVER "/bind",
+					    c->bdf) ? -1 : 0;
+	return 0;
+}
+
+/*
+ * One entry point's sweep, as for a run: the nth fault site fails, the
+ * sequence must end with success (absorbed) or -ENOMEM, and leave the
+ * dma-debug entries and swiotlb slots as they were. Returns 1 passed, 0
+ * failed.
+ */
+static int dmastress_failnth_entry(int nth_fd, unsigned int max_nth,
+				   struct dmastress_entry_ctx *c,
+				   dmastress_entry_fn fn, const char *name,
+				   unsigned int n)
+{
+	struct dmastress_sweep sw = { 0 };
+	uint64_t free0, used0, free1, used1;
+	unsigned int nth, left = 0;
+	bool clean = false;
+	int ret, err;
+
+	for (nth = 1; nth <= max_nth; nth++) {
+		if (dmastress_entry_prepare(c, fn)) {
+			printf("not ok %u %s # cannot set the device up for it\n",
+			       n, name);
+			return 0;
+		}
+		dmastress_footprint(&free0, &used0);
+		clean = false;
+		if (dmastress_fail_nth_set(nth_fd, nth))
+			goto nth_err;
+		ret = fn(c, &clean);
+		err = dmastress_fail_nth_get(nth_fd, &left);
+		dmastress_fail_nth_set(nth_fd, 0);
+		if (err)
+			goto nth_err;
+		/* a probe that succeeded holds its own: compare unbound */
+		if (fn == dmastress_entry_bind && !ret &&
+		    dmastress_entry_prepare(c, dmastress_entry_bind))
+			goto nth_err;
+		dmastress_footprint(&free1, &used1);
+		if (free1 != free0 || used1 != used0) {
+			printf("# %s nth=%u: left behind: dma-api num_free_entries %llu -> %llu, io_tlb_used %llu -> %llu\n",
+			       name, nth, (unsigned long long)free0,
+			       (unsigned long long)free1,
+			       (unsigned long long)used0,
+			       (unsigned long long)used1);
+			sw.leaks++;
+		}
+		if (left) {
+			sw.done = true;
+			sw.final_nth = nth;
+			if (ret || !clean) {
+				printf("# %s nth=%u (not reached): failed unfailed: %s\n",
+				       name, nth, strerror(-ret));
+				sw.bad++;
+			}
+			break;
+		}
+		sw.attempts++;
+		if (!ret && clean) {
+			sw.absorbed++;
+		} else if (ret == -ENOMEM) {
+			sw.ioctl_enomem++;
+		} else {
+			printf("# %s nth=%u: %s%s, expected ENOMEM\n", name, nth,
+			       ret ? strerror(-ret) : "succeeded",
+			       ret || clean ? "" : " but did not verify");
+			sw.bad++;
+		}
+	}
+	printf("# %s: %u fault sites failed one by one: ENOMEM %u, absorbed %u, bad %u, leaks %u\n",
+	       name, sw.attempts, sw.ioctl_enomem, sw.absorbed, sw.bad,
+	       sw.leaks);
+	if (!sw.done || sw.bad || sw.leaks || !sw.attempts) {
+		printf("not ok %u %s%s\n", n, name,
+		       sw.done ? "" : " # still failing at --max-nth");
+		return 0;
+	}
+	printf("ok %u %s # nth=%u passes\n", n, name, sw.final_nth);
+	return 1;
+nth_err:
+	dmastress_fail_nth_set(nth_fd, 0);
+	printf("not ok %u %s # fail-nth: %s\n", n, name, strerror(errno));
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	dmastress_entry_fn fn;
+	uint32_t view_path;
+} dmastress_entries[] = {
+	{ "open+info", dmastress_entry_open, 0 },
+	{ "view-coherent", dmastress_entry_view, DMASTRESS_PATH_COHERENT },
+	{ "view-pages", dmastress_entry_view, DMASTRESS_PATH_PAGES },
+	{ "view-noncontig", dmastress_entry_view, DMASTRESS_PATH_NONCONTIG },
+	{ "bind", dmastress_entry_bind, 0 },
+	{ "unbind", dmastress_entry_unbind, 0 },
+};
+
+#define DMASTRESS_NR_ENTRIES \
+	(sizeof(dmastress_entries) / sizeof(dmastress_entries[0]))
+
 /**
  * dmastress_failnth_main() - "dmastress failnth"
  * @argc: argument count, argv[0] is "failnth"
@@ -331,7 +589,9 @@ int dmastress_failnth_main(int argc, char **argv)
 		.max_nth = DMASTRESS_FAILNTH_MAX,
 	};
 	int c, fd, nth_fd, ret, passed = 0, failed = 0, skipped = 0;
+	struct dmastress_entry_ctx ectx = { 0 };
 	unsigned int i, n = 0, total = 0;
+	bool all;
 	uint32_t id;
 	char buf[256], *tok, *save = NULL;
 
@@ -391,10 +651,14 @@ int dmastress_failnth_main(int argc, char **argv)
 				      argv[optind]);
 		return DMASTRESS_EXIT_USAGE;
 	}
+	/* without --paths: the run variants and the other entry points too */
+	all = !o.paths;
 	if (!o.paths)
 		o.paths = (1U << DMASTRESS_NR_PATHS) - 1;
 	for (i = 0; i < DMASTRESS_NR_PATHS; i++)
 		total += !!(o.paths & (1U << i));
+	if (all)
+		total += DMASTRESS_FAILNTH_VARIANTS + DMASTRESS_NR_ENTRIES;
 
 	nth_fd = dmastress_fail_nth_open();
 	if (nth_fd < 0) {
@@ -420,10 +684,18 @@ int dmastress_failnth_main(int argc, char **argv)
 	if (dmastress_read_str_file(FAILSLAB_DIR "/reject-end", buf, sizeof(buf)) ||
 	    !strtoull(buf, NULL, 0))
 		printf("# no stacktrace reject range set: a failure inside dma-debug switches it off for good\n");
-	for (i = 0; i < DMASTRESS_NR_PATHS; i++) {
-		if (!(o.paths & (1U << i)))
+	for (i = 0; i < DMASTRESS_NR_PATHS + (all ? DMASTRESS_FAILNTH_VARIANTS : 0); i++) {
+		struct dmastress_run_params p;
+		const char *name = dmastress_path_names[i];
+
+		if (i < DMASTRESS_NR_PATHS && !(o.paths & (1U << i)))
 			continue;
-		ret = dmastress_failnth_path(fd, nth_fd, &o, i, ++n);
+		if (i < DMASTRESS_NR_PATHS)
+			dmastress_failnth_params(&o, i, &p);
+		else
+			dmastress_failnth_variant(&o, i - DMASTRESS_NR_PATHS, &p,
+						  &name);
+		ret = dmastress_failnth_run(fd, nth_fd, &o, &p, name, ++n);
 		if (ret > 0)
 			passed++;
 		else if (ret < 0)
@@ -432,8 +704,37 @@ int dmastress_failnth_main(int argc, char **argv)
 			failed++;
 		fflush(stdout);
 	}
+	if (all) {
+		struct dmastress_info info;
+
+		ectx.device = o.device;
+		if (dmastress_get_info(fd, o.device, &info)) {
+			failed += DMASTRESS_NR_ENTRIES;
+		} else {
+			dmastress_bdf_name(info.bdf, ectx.bdf, sizeof(ectx.bdf));
+			close(fd);
+			fd = -1;
+			for (i = 0; i < DMASTRESS_NR_ENTRIES; i++) {
+				ectx.view_path = dmastress_entries[i].view_path;
+				ret = dmastress_failnth_entry(nth_fd, o.max_nth,
+							      &ectx,
+							      dmastress_entries[i].fn,
+							      dmastress_entries[i].name,
+							      ++n);
+				if (ret > 0)
+					passed++;
+				else
+					failed++;
+				fflush(stdout);
+			}
+			/* the unbind sweep's last, unfailed attempt unbound it */
+			if (dmastress_entry_prepare(&ectx, dmastress_entry_unbind))
+				printf("# cannot bind %s again\n", ectx.bdf);
+		}
+	}
 	dmastress_knobs_restore();
-	close(fd);
+	if (fd >= 0)
+		close(fd);
 	close(nth_fd);
 	printf("failnth: %d passed, %d failed, %d skipped\n", passed, failed,
 	       skipped);
