@@ -22,7 +22,7 @@
 
 #define MANY_PROCS	8
 #define MANY_THREADS	4
-#define MANY_SECONDS	5
+#define MANY_SECONDS	2
 #define MANY_VIEW_BYTES	65536
 
 /* What a process's threads share: its files and their views. */

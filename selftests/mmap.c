@@ -672,7 +672,7 @@ TEST_F_TIMEOUT(lifetime, loses_nothing_leaks_nothing, DMASTRESS_TEST_TIMEOUT)
 
 /* ---- during_run: mmap() does not wait for a run ----------------------- */
 
-#define DURING_RUN_SECONDS	6
+#define DURING_RUN_SECONDS	3
 
 static double mono_s(void)
 {
