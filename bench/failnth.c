@@ -249,7 +249,10 @@ static int dmastress_failnth_attempt(int fd, int nth_fd,
 		printf("# %s nth=%u: ioctl failed with %s, expected ENOMEM\n",
 		       name, nth, strerror(-ret));
 		sw->bad++;
-	} else if ((run.status == -ENOMEM || run.status == -EIO) &&
+	} else if ((run.status == -ENOMEM || run.status == -EIO ||
+		    /* a stress run counts the error and goes on */
+		    (!run.status && (p->flags & DMASTRESS_RUN_STRESS) &&
+		     run.result.alloc_errors + run.result.map_errors)) &&
 		   !(run.result.mismatches + run.result.guard_errors +
 		     run.result.src_errors + run.result.device_faults +
 		     run.result.mask_violations + run.result.seg_violations)) {
