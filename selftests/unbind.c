@@ -1,0 +1,277 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * unbind.c - the device goes away under load
+ *
+ * Fixture under_run, variant = path x engine: a run (UNBIND_SECONDS, two
+ * threads) on the second nvme engine controller (/dev/dmastress2, which
+ * nothing else uses), and the controller unbound from dmastress 300 ms in.
+ * The run must end soon with status -ENODEV (its counters up to then free
+ * of data errors), the unbind must return, and after a rebind dma-debug's
+ * free entries and swiotlb's used slots are back where they were, the
+ * device runs verified again and the kernel log has no bug report.
+ *
+ * under_view: a view mapped, VIEW_XFERs in a loop on it from a thread,
+ * and the controller unbound: the loop's next call fails with -ENODEV, the
+ * next read of the mapping gets SIGBUS.
+ *
+ * Built as TEST_GEN_PROGS_EXTENDED: make soak runs it (part classes), not
+ * the kselftest runner, since it unbinds a device for each variant.
+ */
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <time.h>
+
+#include "dmastress_utils.h"
+
+#define UNBIND_DEV	"/dev/dmastress2"
+#define UNBIND_SECONDS	20
+#define UNBIND_BOUND_S	10.0
+
+static double mono_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int put(const char *path, const char *val)
+{
+	return dmastress_write_file(path, val);
+}
+
+struct unbind_ctx {
+	int fd;
+	char bdf[32];
+	struct dmastress_run run;
+	int ret;
+	double ended;
+};
+
+static void *unbind_run_fn(void *arg)
+{
+	struct unbind_ctx *c = arg;
+
+	c->ret = _dmastress_run(c->fd, &c->run);
+	c->ended = mono_s();
+	return NULL;
+}
+
+/* Open the controller and learn its address; false: not here. */
+static bool unbind_open(struct unbind_ctx *c, __u32 engine)
+{
+	struct dmastress_info info;
+
+	c->fd = dmastress_dev_open(UNBIND_DEV);
+	if (c->fd < 0)
+		return false;
+	if (dmastress_dev_info(c->fd, &info) ||
+	    !(info.engines & (1U << engine))) {
+		close(c->fd);
+		return false;
+	}
+	dmastress_bdf_name(info.bdf, c->bdf, sizeof(c->bdf));
+	return true;
+}
+
+static void footprint(uint64_t *free_entries, uint64_t *tlb_used)
+{
+	if (dmastress_read_u64_file(DMASTRESS_DMA_API_DIR "/num_free_entries",
+				    free_entries))
+		*free_entries = 0;
+	if (dmastress_read_u64_file(DMASTRESS_SWIOTLB_DIR "/io_tlb_used",
+				    tlb_used))
+		*tlb_used = 0;
+}
+
+/* Bind @bdf again and wait for its node; 0 or -1. */
+static int rebind(const char *bdf)
+{
+	int i, fd;
+
+	if (put("/sys/bus/pci/drivers/dmastress/bind", bdf))
+		return -1;
+	for (i = 0; i < 100; i++) {
+		fd = dmastress_dev_open(UNBIND_DEV);
+		if (fd >= 0) {
+			close(fd);
+			return 0;
+		}
+		usleep(100000);
+	}
+	return -1;
+}
+
+FIXTURE(under_run) {
+	int kmsg;
+};
+
+FIXTURE_VARIANT(under_run) {
+	__u32 path;
+	__u32 engine;
+	__u64 len;
+};
+
+#define UNDER_RUN(_p, _P, _e, _E, _len)					\
+	FIXTURE_VARIANT_ADD(under_run, _p##_##_e) {			\
+		.path = DMASTRESS_PATH_##_P,				\
+		.engine = DMASTRESS_ENGINE_##_E, .len = (_len),		\
+	}
+
+UNDER_RUN(single, SINGLE, cpu, CPU, 65536);
+UNDER_RUN(sg, SG, cpu, CPU, 1 << 20);
+UNDER_RUN(coherent, COHERENT, cpu, CPU, 65536);
+UNDER_RUN(pool, POOL, cpu, CPU, 4096);
+UNDER_RUN(pages, PAGES, cpu, CPU, 65536);
+UNDER_RUN(noncontig, NONCONTIG, cpu, CPU, 65536);
+UNDER_RUN(single, SINGLE, nvme, NVME, 65536);
+UNDER_RUN(sg, SG, nvme, NVME, 1 << 20);
+UNDER_RUN(coherent, COHERENT, nvme, NVME, 65536);
+
+FIXTURE_SETUP(under_run)
+{
+	self->kmsg = dmastress_kmsg_open();
+}
+
+FIXTURE_TEARDOWN(under_run)
+{
+	if (self->kmsg >= 0)
+		close(self->kmsg);
+}
+
+TEST_F_TIMEOUT(under_run, ends_with_enodev_leaves_nothing, DMASTRESS_TEST_TIMEOUT)
+{
+	uint64_t free0, tlb0, free1, tlb1;
+	struct dmastress_run check;
+	struct unbind_ctx c = { 0 };
+	char path[128], first[256];
+	double t0, t1;
+	pthread_t tid;
+	int fd;
+
+	if (!unbind_open(&c, variant->engine))
+		SKIP(return, "no %s with this engine", UNBIND_DEV);
+	/* warm-up: what a first run sets up for good is not a leak */
+	dmastress_run_init(&check, variant->path, variant->engine,
+			   DMASTRESS_DIR_BIDIRECTIONAL, variant->len, 2, 0x0b);
+	dmastress_run(c.fd, &check);
+	if (check.status == -EOPNOTSUPP) {
+		close(c.fd);
+		SKIP(return, "%.64s", check.result.skip_reason);
+	}
+	footprint(&free0, &tlb0);
+	dmastress_run_init(&c.run, variant->path, variant->engine,
+			   DMASTRESS_DIR_BIDIRECTIONAL, variant->len, 0, 0x0c);
+	c.run.params.seconds = UNBIND_SECONDS;
+	c.run.params.threads = 2;
+	ASSERT_EQ(0, pthread_create(&tid, NULL, unbind_run_fn, &c));
+	usleep(300000);
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver/unbind",
+		 c.bdf);
+	t0 = mono_s();
+	ASSERT_EQ(0, put(path, c.bdf));
+	t1 = mono_s();
+	ASSERT_EQ(0, pthread_join(tid, NULL));
+	close(c.fd);
+	ksft_print_msg("unbind took %.3f s, the run ended %.3f s after it began: ioctl %d status %d, %llu ops\n",
+		       t1 - t0, c.ended - t0, c.ret, c.run.status,
+		       (unsigned long long)c.run.result.ops);
+	EXPECT_GT(UNBIND_BOUND_S, t1 - t0);
+	EXPECT_EQ(0, c.ret);
+	EXPECT_EQ(-ENODEV, c.run.status);
+	EXPECT_EQ(0, c.run.result.mismatches + c.run.result.guard_errors +
+		     c.run.result.src_errors);
+	ASSERT_EQ(0, rebind(c.bdf));
+	footprint(&free1, &tlb1);
+	ksft_print_msg("dma-api free entries %llu -> %llu, swiotlb used %llu -> %llu\n",
+		       (unsigned long long)free0, (unsigned long long)free1,
+		       (unsigned long long)tlb0, (unsigned long long)tlb1);
+	EXPECT_EQ(tlb0, tlb1);
+	fd = dmastress_dev_open(UNBIND_DEV);
+	ASSERT_LE(0, fd);
+	dmastress_run_init(&check, variant->path, variant->engine,
+			   DMASTRESS_DIR_BIDIRECTIONAL, variant->len, 2, 0x0d);
+	dmastress_run_verified(fd, &check);
+	close(fd);
+	/* the rebound device's own set-up is back too */
+	footprint(&free1, &tlb1);
+	EXPECT_EQ(free0, free1);
+	if (self->kmsg >= 0)
+		EXPECT_EQ(0, dmastress_kmsg_bad(self->kmsg, first, sizeof(first)))
+			TH_LOG("kernel log: %s", first);
+}
+
+/* ---- under_view ------------------------------------------------------- */
+
+struct view_loop {
+	int fd;
+	__u32 id;
+	int last;
+	unsigned long calls;
+};
+
+static void *view_loop_fn(void *arg)
+{
+	struct view_loop *l = arg;
+	struct dmastress_view_xfer x;
+
+	do {
+		l->last = _dmastress_view_xfer(l->fd, l->id,
+					       DMASTRESS_VIEW_DEVICE_WRITE,
+					       DMASTRESS_ENGINE_CPU, 7, 65536,
+					       &x);
+		l->calls++;
+	} while (!l->last);
+	return NULL;
+}
+
+static sigjmp_buf bus_jmp;
+
+static void on_sigbus(int sig)
+{
+	siglongjmp(bus_jmp, 1);
+}
+
+TEST(under_view)
+{
+	struct unbind_ctx c = { 0 };
+	struct dmastress_view v;
+	struct view_loop l = { 0 };
+	struct sigaction sa = { .sa_handler = on_sigbus }, old;
+	volatile bool bus = false;
+	char path[128];
+	void *map = NULL;
+	pthread_t tid;
+
+	if (!unbind_open(&c, DMASTRESS_ENGINE_CPU))
+		SKIP(return, "no %s", UNBIND_DEV);
+	ASSERT_EQ(0, _dmastress_view_create(c.fd, DMASTRESS_PATH_COHERENT,
+					    65536, &v));
+	dmastress_mmap(c.fd, v.mmap_offset, 65536, PROT_READ | PROT_WRITE,
+		       &map);
+	l.fd = c.fd;
+	l.id = v.id;
+	ASSERT_EQ(0, pthread_create(&tid, NULL, view_loop_fn, &l));
+	usleep(300000);
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver/unbind",
+		 c.bdf);
+	ASSERT_EQ(0, put(path, c.bdf));
+	ASSERT_EQ(0, pthread_join(tid, NULL));
+	/* the mapping is revoked: a read gets SIGBUS */
+	ASSERT_EQ(0, sigaction(SIGBUS, &sa, &old));
+	if (!sigsetjmp(bus_jmp, 1))
+		(void)((volatile __u8 *)map)[0];
+	else
+		bus = true;
+	sigaction(SIGBUS, &old, NULL);
+	ksft_print_msg("%lu VIEW_XFERs, then %d; the read after the unbind: %s\n",
+		       l.calls, l.last, bus ? "SIGBUS" : "returned");
+	EXPECT_EQ(-ENODEV, l.last);
+	EXPECT_TRUE(bus);
+	munmap(map, 65536);
+	close(c.fd);
+	ASSERT_EQ(0, rebind(c.bdf));
+}
+
+DMASTRESS_HARNESS_MAIN
