@@ -22,8 +22,9 @@
  * the other entry points, each a sequence run with its nth fault site
  * failed that must end with success or -ENOMEM and leave nothing behind:
  * open() with INFO; VIEW_CREATE, mmap(), VIEW_XFER, munmap() and
- * VIEW_DESTROY for each view path; the driver's probe (a bind through
- * sysfs, compared with the device unbound) and its remove (an unbind).
+ * VIEW_DESTROY for each view path; with --bind the driver's probe (a bind
+ * through sysfs, compared with the device unbound) and its remove (an
+ * unbind), where the kernel's own IRQ core WARNs (FINDINGS.md).
  *
  * Output is KTAP, one test per path, run variant and entry point, ending
  * with "failnth: N passed, M failed, K skipped".
@@ -75,6 +76,7 @@ struct dmastress_failnth_opts {
 	uint32_t dir;
 	uint64_t size;
 	uint32_t max_nth;
+	bool bind;
 };
 
 /* What one path's sweep saw. */
@@ -105,7 +107,8 @@ static void dmastress_failnth_usage(FILE *f)
 		"allocation of the run failed (fail-nth), until the run no longer reaches\n"
 		"the failure. Each attempt must fail cleanly and leave no dma-debug entry\n"
 		"or swiotlb slot behind. Without --paths, also BATCH, REUSE and STRESS\n"
-		"runs, open(), the views (create, mmap, xfer, destroy), bind and unbind.\n"
+		"runs, open(), the views (create, mmap, xfer, destroy), and with --bind\n"
+		"the driver's probe and remove (bind and unbind of the device).\n"
 		"Needs CONFIG_FAULT_INJECTION, FAILSLAB,\n"
 		"FAIL_PAGE_ALLOC with debugfs, and CONFIG_DMA_API_DEBUG.\n"
 		"\n"
@@ -115,6 +118,8 @@ static void dmastress_failnth_usage(FILE *f)
 		"  --size BYTES    bytes of the operation (default %u)\n"
 		"  --max-nth N     give up on a path after N attempts (default %u)\n"
 		"  --device PATH   device node (default " DMASTRESS_DEFAULT_DEVICE ")\n"
+		"  --bind          sweep bind and unbind too (the kernel's IRQ core WARNs\n"
+		"                  in remove_proc_entry() after a failed /proc/irq entry)\n"
 		"\n"
 		"Exit: 0 when no path failed, 1 on a failure, 2 bad arguments, 4 skipped.\n",
 		engines, dmastress_engine_names[DMASTRESS_ENGINE_CPU], dirs,
@@ -478,11 +483,17 @@ static int dmastress_failnth_entry(int nth_fd, unsigned int max_nth,
 				   unsigned int n)
 {
 	struct dmastress_sweep sw = { 0 };
-	uint64_t free0, used0, free1, used1;
+	uint64_t free0, used0, free1, used1, free_u = 0, used_u = 0;
 	unsigned int nth, left = 0;
 	bool clean = false;
 	int ret, err;
 
+	/* an unbind frees the device's own: compare with it unbound */
+	if (fn == dmastress_entry_unbind) {
+		if (dmastress_entry_prepare(c, dmastress_entry_bind))
+			goto nth_err;
+		dmastress_footprint(&free_u, &used_u);
+	}
 	for (nth = 1; nth <= max_nth; nth++) {
 		if (dmastress_entry_prepare(c, fn)) {
 			printf("not ok %u %s # cannot set the device up for it\n",
@@ -503,6 +514,10 @@ static int dmastress_failnth_entry(int nth_fd, unsigned int max_nth,
 		    dmastress_entry_prepare(c, dmastress_entry_bind))
 			goto nth_err;
 		dmastress_footprint(&free1, &used1);
+		if (fn == dmastress_entry_unbind && !dmastress_bound(c)) {
+			free0 = free_u;
+			used0 = used_u;
+		}
 		if (free1 != free0 || used1 != used0) {
 			printf("# %s nth=%u: left behind: dma-api num_free_entries %llu -> %llu, io_tlb_used %llu -> %llu\n",
 			       name, nth, (unsigned long long)free0,
@@ -581,6 +596,7 @@ int dmastress_failnth_main(int argc, char **argv)
 		{ "size", required_argument, NULL, 's' },
 		{ "max-nth", required_argument, NULL, 'm' },
 		{ "device", required_argument, NULL, 'd' },
+		{ "bind", no_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -593,7 +609,7 @@ int dmastress_failnth_main(int argc, char **argv)
 	};
 	int c, fd, nth_fd, ret, passed = 0, failed = 0, skipped = 0;
 	struct dmastress_entry_ctx ectx = { 0 };
-	unsigned int i, n = 0, total = 0;
+	unsigned int i, n = 0, total = 0, nr_entries;
 	bool all;
 	uint32_t id;
 	char buf[256], *tok, *save = NULL;
@@ -641,6 +657,9 @@ int dmastress_failnth_main(int argc, char **argv)
 				return DMASTRESS_EXIT_USAGE;
 			o.device = optarg;
 			break;
+		case 'b':
+			o.bind = true;
+			break;
 		case 'h':
 			dmastress_failnth_usage(stdout);
 			return DMASTRESS_EXIT_OK;
@@ -660,8 +679,10 @@ int dmastress_failnth_main(int argc, char **argv)
 		o.paths = (1U << DMASTRESS_NR_PATHS) - 1;
 	for (i = 0; i < DMASTRESS_NR_PATHS; i++)
 		total += !!(o.paths & (1U << i));
+	/* bind and unbind, the last two entries, only with --bind */
+	nr_entries = DMASTRESS_NR_ENTRIES - (o.bind ? 0 : 2);
 	if (all)
-		total += DMASTRESS_FAILNTH_VARIANTS + DMASTRESS_NR_ENTRIES;
+		total += DMASTRESS_FAILNTH_VARIANTS + nr_entries;
 
 	nth_fd = dmastress_fail_nth_open();
 	if (nth_fd < 0) {
@@ -689,13 +710,15 @@ int dmastress_failnth_main(int argc, char **argv)
 		printf("# no stacktrace reject range set: a failure inside dma-debug switches it off for good\n");
 	for (i = 0; i < DMASTRESS_NR_PATHS + (all ? DMASTRESS_FAILNTH_VARIANTS : 0); i++) {
 		struct dmastress_run_params p;
-		const char *name = dmastress_path_names[i];
+		const char *name;
 
 		if (i < DMASTRESS_NR_PATHS && !(o.paths & (1U << i)))
 			continue;
-		if (i < DMASTRESS_NR_PATHS)
+		if (i < DMASTRESS_NR_PATHS) {
+			/* the path names only: never indexed past them */
+			name = dmastress_path_names[i];
 			dmastress_failnth_params(&o, i, &p);
-		else
+		} else
 			dmastress_failnth_variant(&o, i - DMASTRESS_NR_PATHS, &p,
 						  &name);
 		ret = dmastress_failnth_run(fd, nth_fd, &o, &p, name, ++n);
@@ -712,12 +735,12 @@ int dmastress_failnth_main(int argc, char **argv)
 
 		ectx.device = o.device;
 		if (dmastress_get_info(fd, o.device, &info)) {
-			failed += DMASTRESS_NR_ENTRIES;
+			failed += nr_entries;
 		} else {
 			dmastress_bdf_name(info.bdf, ectx.bdf, sizeof(ectx.bdf));
 			close(fd);
 			fd = -1;
-			for (i = 0; i < DMASTRESS_NR_ENTRIES; i++) {
+			for (i = 0; i < nr_entries; i++) {
 				ectx.view_path = dmastress_entries[i].view_path;
 				ret = dmastress_failnth_entry(nth_fd, o.max_nth,
 							      &ectx,
@@ -731,7 +754,8 @@ int dmastress_failnth_main(int argc, char **argv)
 				fflush(stdout);
 			}
 			/* the unbind sweep's last, unfailed attempt unbound it */
-			if (dmastress_entry_prepare(&ectx, dmastress_entry_unbind))
+			if (o.bind &&
+			    dmastress_entry_prepare(&ectx, dmastress_entry_unbind))
 				printf("# cannot bind %s again\n", ectx.bdf);
 		}
 	}
