@@ -316,8 +316,9 @@ struct dmastress_vbuf {
  *	with KASAN, a third of a passthrough map). Returns 0 or -ENOMEM; on
  *	failure the core calls @teardown and @release.
  * @prepare: optional; allocate the CPU-side memory of a streaming path
- *	before @setup maps it (not timed as a phase). Returns 0 or -ENOMEM;
- *	on failure nothing is left allocated.
+ *	before @setup maps it (not timed as a phase). Returns 0, -ENOMEM, or
+ *	-EINTR when the run is being stopped meanwhile (a fatal signal,
+ *	kthread_stop(), an unbind); on failure nothing is left allocated.
  * @sync_for_device: hand the buffer to the device (dma_sync_*_for_device,
  *	flush_kernel_vmap_range...). Timed as SYNC_FOR_DEVICE.
  * @sync_for_cpu: hand it back (dma_sync_*_for_cpu, invalidate...). Timed as

@@ -465,7 +465,8 @@ static int dmastress_sg_prepare_common(struct dmastress_op *op, bool table)
 
 err:
 	dmastress_sg_free(op);
-	return -ENOMEM;
+	/* stopped (a fatal signal, kthread_stop(), an unbind) or out of memory */
+	return ret == -EINTR ? -EINTR : -ENOMEM;
 }
 
 static int dmastress_sg_prepare(struct dmastress_op *op)
