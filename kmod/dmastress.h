@@ -557,6 +557,7 @@ int dmastress_peer_get_p2p(struct dmastress_dev *dd, size_t len,
 
 /* dmastress_engine.c */
 extern const struct dmastress_engine *const dmastress_engines[DMASTRESS_NR_ENGINES];
+bool dmastress_stopping(void);
 bool dmastress_engine_interrupted(struct dmastress_dev *dd);
 size_t dmastress_engine_max_xfer(struct dmastress_dev *dd,
 				 const struct dmastress_engine *eng);

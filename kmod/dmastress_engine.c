@@ -22,21 +22,32 @@ const struct dmastress_engine *const dmastress_engines[DMASTRESS_NR_ENGINES] = {
 };
 
 /**
+ * dmastress_stopping() - is the calling task asked to stop?
+ *
+ * Process context.
+ *
+ * Return: true when a run's kthread is asked to stop (kthread_stop(): the
+ * run ends, by a fatal signal or an unbind), or a user task (an INLINE run,
+ * a view transfer) got a fatal signal.
+ */
+bool dmastress_stopping(void)
+{
+	if (current->flags & PF_KTHREAD)
+		return kthread_should_stop();
+	return fatal_signal_pending(current);
+}
+
+/**
  * dmastress_engine_interrupted() - should a long transfer stop?
  * @dd: the device
  *
  * Process context.
  *
- * Return: true when the device is being unbound, a run's kthread is asked
- * to stop, or a user task got a fatal signal.
+ * Return: true when the device is being unbound or dmastress_stopping().
  */
 bool dmastress_engine_interrupted(struct dmastress_dev *dd)
 {
-	if (READ_ONCE(dd->gone))
-		return true;
-	if (current->flags & PF_KTHREAD)
-		return kthread_should_stop();
-	return fatal_signal_pending(current);
+	return READ_ONCE(dd->gone) || dmastress_stopping();
 }
 
 /*

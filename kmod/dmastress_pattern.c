@@ -8,9 +8,7 @@
  * Guards use a fixed position-encoded fill of their own.
  */
 #include <linux/kernel.h>
-#include <linux/kthread.h>
 #include <linux/sched.h>
-#include <linux/sched/signal.h>
 #include <linux/sizes.h>
 #include <linux/types.h>
 
@@ -39,20 +37,6 @@ u8 dmastress_pattern_byte(u32 seed, u64 offset)
 }
 
 /**
- * dmastress_pattern_stopping() - should a long fill or check give up?
- *
- * Return: true when a run's kthread is asked to stop (the run ends, by a
- * fatal signal or an unbind) or the calling task got a fatal signal: the
- * op's result no longer matters, only how soon its memory is given back.
- */
-static bool dmastress_pattern_stopping(void)
-{
-	if (current->flags & PF_KTHREAD)
-		return kthread_should_stop();
-	return fatal_signal_pending(current);
-}
-
-/**
  * dmastress_pattern_fill() - write the pattern
  * @buf: kernel virtual address of the bytes at pattern offset @offset
  * @len: bytes to write
@@ -60,7 +44,7 @@ static bool dmastress_pattern_stopping(void)
  * @offset: pattern offset of @buf[0], bytes (a segment's place in the buffer)
  *
  * Process context (calls cond_resched() every MiB). Gives up, the rest
- * unwritten, when dmastress_pattern_stopping().
+ * unwritten, when dmastress_stopping().
  */
 void dmastress_pattern_fill(void *buf, size_t len, u32 seed, u64 offset)
 {
@@ -74,7 +58,7 @@ void dmastress_pattern_fill(void *buf, size_t len, u32 seed, u64 offset)
 		if (!(off & 3)) {
 			x = dmastress_pattern_word(seed, off >> 2);
 			if (!(i % DMASTRESS_PATTERN_STEP) && i) {
-				if (dmastress_pattern_stopping())
+				if (dmastress_stopping())
 					return;
 				cond_resched();
 			}
@@ -94,7 +78,7 @@ void dmastress_pattern_fill(void *buf, size_t len, u32 seed, u64 offset)
  *	zeroed @v can collect several segments of a buffer in order
  *
  * Process context (calls cond_resched() every MiB). Gives up, the rest
- * unchecked, when dmastress_pattern_stopping(): only for a run that ends
+ * unchecked, when dmastress_stopping(): only for a run that ends
  * with -EINTR or -ENODEV, whose counters nobody reads as a verdict.
  */
 void dmastress_pattern_check(const void *buf, size_t len, u32 seed, u64 offset,
@@ -111,7 +95,7 @@ void dmastress_pattern_check(const void *buf, size_t len, u32 seed, u64 offset,
 		if (!(off & 3)) {
 			x = dmastress_pattern_word(seed, off >> 2);
 			if (!(i % DMASTRESS_PATTERN_STEP) && i) {
-				if (dmastress_pattern_stopping())
+				if (dmastress_stopping())
 					return;
 				cond_resched();
 			}

@@ -285,8 +285,7 @@ bool dmastress_thread_more(struct dmastress_thread *t)
 
 	if (t->stop || READ_ONCE(ctx->abort) || READ_ONCE(ctx->dd->gone))
 		return false;
-	if (current->flags & PF_KTHREAD ? kthread_should_stop() :
-					  fatal_signal_pending(current))
+	if (dmastress_stopping())
 		return false;
 	if (!ctx->deadline_ns && t->iter >= ctx->p->iterations)
 		return false;
