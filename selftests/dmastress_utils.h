@@ -402,6 +402,15 @@ static inline size_t dmastress_pattern_check(const __u8 *buf,
 	return bad;
 }
 
+/* CLOCK_MONOTONIC in seconds: what a test's bounds on time are read in. */
+static inline double dmastress_now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 /* ---- sysfs, procfs and the kernel log -------------------------------- */
 
 /*

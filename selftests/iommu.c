@@ -461,11 +461,6 @@ static int iommu_fault_one(const char *msg, void *arg)
 	return 0;
 }
 
-static int sysfs_put(const char *path, const char *val)
-{
-	return dmastress_write_file(path, val);
-}
-
 /*
  * edu_timeout_ms at 20, below edu's 100 ms per transfer: the run's one
  * edu transfer times out while the device still owns the buffer, which the
@@ -488,16 +483,16 @@ TEST(edu_timeout)
 		SKIP(return, "no edu_timeout_ms parameter");
 	ASSERT_EQ(0, dmastress_dev_info(fd, &info));
 	dmastress_bdf_name(info.bdf, bdf, sizeof(bdf));
-	EXPECT_NE(0, sysfs_put(EDU_TIMEOUT_PARAM, "0"));
-	EXPECT_NE(0, sysfs_put(EDU_TIMEOUT_PARAM, "5001"));
+	EXPECT_NE(0, dmastress_write_file(EDU_TIMEOUT_PARAM, "0"));
+	EXPECT_NE(0, dmastress_write_file(EDU_TIMEOUT_PARAM, "5001"));
 	kmsg = dmastress_kmsg_open();
 	ASSERT_LE(0, kmsg);
 
-	ASSERT_EQ(0, sysfs_put(EDU_TIMEOUT_PARAM, "20"));
+	ASSERT_EQ(0, dmastress_write_file(EDU_TIMEOUT_PARAM, "20"));
 	dmastress_run_init(&run, DMASTRESS_PATH_SINGLE, DMASTRESS_ENGINE_EDU,
 			   DMASTRESS_DIR_TO_DEVICE, 2048, 1, 0xed0);
 	ASSERT_EQ(0, _dmastress_run(fd, &run));
-	sysfs_put(EDU_TIMEOUT_PARAM, old);
+	dmastress_write_file(EDU_TIMEOUT_PARAM, old);
 	dmastress_run_log(&run);
 	EXPECT_NE(0, run.status);
 	/* edu's 100 ms timer fires meanwhile, into whatever it still reaches */
@@ -514,8 +509,8 @@ TEST(edu_timeout)
 	close(fd);
 
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver/unbind", bdf);
-	ASSERT_EQ(0, sysfs_put(path, bdf));
-	ASSERT_EQ(0, sysfs_put("/sys/bus/pci/drivers/dmastress/bind", bdf));
+	ASSERT_EQ(0, dmastress_write_file(path, bdf));
+	ASSERT_EQ(0, dmastress_write_file("/sys/bus/pci/drivers/dmastress/bind", bdf));
 	fd = dmastress_engine_open(DMASTRESS_ENGINE_EDU);
 	ASSERT_LE(0, fd);
 	dmastress_run_init(&run, DMASTRESS_PATH_SINGLE, DMASTRESS_ENGINE_EDU,

@@ -16,7 +16,6 @@
  */
 #include <pthread.h>
 #include <sys/wait.h>
-#include <time.h>
 
 #include "dmastress_utils.h"
 
@@ -40,14 +39,6 @@ struct many_thread {
 	unsigned long calls, refused;
 	char bad[200];
 };
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static int many_seconds(void)
 {
@@ -183,7 +174,7 @@ static void *many_thread_fn(void *arg)
 	struct dmastress_info info;
 	int fd, ret;
 
-	while (now_s() < t->proc->end && !t->bad[0]) {
+	while (dmastress_now_s() < t->proc->end && !t->bad[0]) {
 		t->calls++;
 		switch (dmastress_rand(&t->rnd) % 8) {
 		case 0:
@@ -276,7 +267,7 @@ TEST_F_TIMEOUT(many, procs_threads_mixed, DMASTRESS_TEST_TIMEOUT)
 	bool has_free, has_tlb;
 	long long refcnt = dmastress_module_refcnt();
 	__u32 seed = dmastress_seed();
-	double end = now_s() + many_seconds();
+	double end = dmastress_now_s() + many_seconds();
 	char first[256];
 	pid_t pids[MANY_PROCS];
 	int i, status, kmsg = dmastress_kmsg_open();

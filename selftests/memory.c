@@ -25,7 +25,6 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 
 #include "dmastress_utils.h"
 
@@ -307,14 +306,6 @@ TEST_F_TIMEOUT(cgroup, run_in_cgroup, DMASTRESS_TEST_TIMEOUT)
 
 /* ---- wall time ------------------------------------------------------------ */
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 TEST(wall_time)
 {
 	struct dmastress_run run;
@@ -330,9 +321,9 @@ TEST(wall_time)
 	dmastress_open(&fd);
 	dmastress_run_init(&run, DMASTRESS_PATH_SINGLE, DMASTRESS_ENGINE_CPU,
 			   DMASTRESS_DIR_BIDIRECTIONAL, 4096, 1ULL << 31, 0x77);
-	t0 = now_s();
+	t0 = dmastress_now_s();
 	ret = _dmastress_run(fd, &run);
-	took = now_s() - t0;
+	took = dmastress_now_s() - t0;
 	dmastress_write_file(MAX_RUN_SECONDS, old);
 	close(fd);
 	ASSERT_EQ(0, ret);

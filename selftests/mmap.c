@@ -23,7 +23,6 @@
  */
 #include <pthread.h>
 #include <signal.h>
-#include <time.h>
 #include <sys/wait.h>
 
 #include "dmastress_utils.h"
@@ -674,14 +673,6 @@ TEST_F_TIMEOUT(lifetime, loses_nothing_leaks_nothing, DMASTRESS_TEST_TIMEOUT)
 
 #define DURING_RUN_SECONDS	3
 
-static double mono_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 struct during_run {
 	int fd;
 	struct dmastress_run run;
@@ -731,18 +722,18 @@ TEST(mmap_during_run)
 		/* read the parent's maps while its mmap() is under way */
 		usleep(100 * 1000);
 		snprintf(path, sizeof(path), "/proc/%d/maps", getppid());
-		t = mono_s();
+		t = dmastress_now_s();
 		fd = open(path, O_RDONLY);
 		while (fd >= 0 && read(fd, buf, sizeof(buf)) > 0)
 			;
-		t = mono_s() - t;
+		t = dmastress_now_s() - t;
 		if (write(pipefd[1], &t, sizeof(t)) != sizeof(t))
 			_exit(2);
 		_exit(fd < 0);
 	}
-	t0 = mono_s();
+	t0 = dmastress_now_s();
 	dmastress_mmap(d.fd, v.mmap_offset, 65536, PROT_READ | PROT_WRITE, &p);
-	t_mmap = mono_s() - t0;
+	t_mmap = dmastress_now_s() - t0;
 	ASSERT_EQ(sizeof(t_maps), read(pipefd[0], &t_maps, sizeof(t_maps)));
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	ASSERT_EQ(0, status);

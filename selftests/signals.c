@@ -16,7 +16,6 @@
  */
 #include <signal.h>
 #include <sys/wait.h>
-#include <time.h>
 
 #include "dmastress_utils.h"
 
@@ -51,14 +50,6 @@ static int kill_rounds(void)
 	int n = env ? atoi(env) : 0;
 
 	return n > 0 && n <= 1000 ? n : KILL_ROUNDS;
-}
-
-static double mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
 FIXTURE(kill) {
@@ -188,10 +179,10 @@ TEST_F_TIMEOUT(kill, dies_soon_leaves_nothing, DMASTRESS_TEST_TIMEOUT)
 		close(pipefd[0]);
 		/* somewhere in set-up, the loop or a long op */
 		usleep(20000 + dmastress_rand(&rnd) % 200000);
-		t0 = mono_ms();
+		t0 = 1e3 * dmastress_now_s();
 		ASSERT_EQ(0, kill(pid, SIGKILL));
 		ASSERT_EQ(pid, waitpid(pid, &status, 0));
-		took = mono_ms() - t0;
+		took = 1e3 * dmastress_now_s() - t0;
 		if (took > worst)
 			worst = took;
 		ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)

@@ -20,26 +20,12 @@
 #include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
-#include <time.h>
 
 #include "dmastress_utils.h"
 
 #define UNBIND_DEV	"/dev/dmastress2"
 #define UNBIND_SECONDS	20
 #define UNBIND_BOUND_S	10.0
-
-static double mono_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int put(const char *path, const char *val)
-{
-	return dmastress_write_file(path, val);
-}
 
 struct unbind_ctx {
 	int fd;
@@ -54,7 +40,7 @@ static void *unbind_run_fn(void *arg)
 	struct unbind_ctx *c = arg;
 
 	c->ret = _dmastress_run(c->fd, &c->run);
-	c->ended = mono_s();
+	c->ended = dmastress_now_s();
 	return NULL;
 }
 
@@ -90,7 +76,7 @@ static int rebind(const char *bdf)
 {
 	int i, fd;
 
-	if (put("/sys/bus/pci/drivers/dmastress/bind", bdf))
+	if (dmastress_write_file("/sys/bus/pci/drivers/dmastress/bind", bdf))
 		return -1;
 	for (i = 0; i < 100; i++) {
 		fd = dmastress_dev_open(UNBIND_DEV);
@@ -169,9 +155,9 @@ TEST_F_TIMEOUT(under_run, ends_with_enodev_leaves_nothing, DMASTRESS_TEST_TIMEOU
 	usleep(300000);
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver/unbind",
 		 c.bdf);
-	t0 = mono_s();
-	ASSERT_EQ(0, put(path, c.bdf));
-	t1 = mono_s();
+	t0 = dmastress_now_s();
+	ASSERT_EQ(0, dmastress_write_file(path, c.bdf));
+	t1 = dmastress_now_s();
 	ASSERT_EQ(0, pthread_join(tid, NULL));
 	close(c.fd);
 	ksft_print_msg("unbind took %.3f s, the run ended %.3f s after it began: ioctl %d status %d, %llu ops\n",
@@ -256,7 +242,7 @@ TEST(under_view)
 	usleep(300000);
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver/unbind",
 		 c.bdf);
-	ASSERT_EQ(0, put(path, c.bdf));
+	ASSERT_EQ(0, dmastress_write_file(path, c.bdf));
 	ASSERT_EQ(0, pthread_join(tid, NULL));
 	/* the mapping is revoked: a read gets SIGBUS */
 	ASSERT_EQ(0, sigaction(SIGBUS, &sa, &old));
