@@ -454,6 +454,47 @@ static inline long long dmastress_module_refcnt(void)
 	return ret ? ret : (long long)v;
 }
 
+/**
+ * struct dmastress_dma_footprint - what the DMA API holds, system-wide
+ * @debug_entries: DMA-API debug's entries in use (nr_total_entries -
+ *	num_free_entries: the pool may grow, so not the free count alone),
+ *	-1 without its debugfs (CONFIG_DMA_API_DEBUG)
+ * @swiotlb_used: swiotlb's used slots (io_tlb_used), -1 without its debugfs
+ *
+ * Both must be back at their value from before a test once the test has
+ * closed everything: a mapping or bounce slot left is a leak.
+ */
+struct dmastress_dma_footprint {
+	long long debug_entries;
+	long long swiotlb_used;
+};
+
+static inline void dmastress_dma_footprint(struct dmastress_dma_footprint *fp)
+{
+	uint64_t total, free_entries, used;
+
+	fp->debug_entries = -1;
+	fp->swiotlb_used = -1;
+	if (!dmastress_read_u64_file(DMASTRESS_DMA_API_DIR "/nr_total_entries",
+				     &total) &&
+	    !dmastress_read_u64_file(DMASTRESS_DMA_API_DIR "/num_free_entries",
+				     &free_entries))
+		fp->debug_entries = (long long)(total - free_entries);
+	if (!dmastress_read_u64_file(DMASTRESS_SWIOTLB_DIR "/io_tlb_used", &used))
+		fp->swiotlb_used = (long long)used;
+}
+
+/* Print the footprint before and after, and expect them equal. */
+#define dmastress_expect_footprint(before, after) do {			\
+	ksft_print_msg("dma-api entries in use %lld -> %lld, swiotlb used %lld -> %lld\n", \
+		       (before)->debug_entries, (after)->debug_entries,	\
+		       (before)->swiotlb_used, (after)->swiotlb_used);	\
+	EXPECT_EQ((before)->debug_entries, (after)->debug_entries)	\
+		TH_LOG("DMA-API debug entries in use");			\
+	EXPECT_EQ((before)->swiotlb_used, (after)->swiotlb_used)	\
+		TH_LOG("swiotlb slots used");				\
+} while (0)
+
 struct dmastress_kmsg_bad_arg {
 	char *first;
 	size_t n;

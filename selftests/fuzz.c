@@ -6,17 +6,25 @@
  *         (pfn_pitfall is off by default); then it is loaded again with the
  *         parameters it had.
  * fuzz:   a seeded loop of at least 10,000 ioctls (and mmap/munmap/close)
- *         with random, mostly out-of-range arguments; every answer is one of
- *         the documented ones, every run that was carried out verified clean.
- *         It ends by unloading the module (rmmod) and loading it again
- *         (insmod DMASTRESS_KO) with the parameters it had, and the kernel
- *         log since the start shows no oops, BUG, WARNING, KASAN, UBSAN or
- *         DMA-API report. Replay with DMASTRESS_SEED=<seed>;
- *         DMASTRESS_FUZZ_IOCTLS=<n> changes the number of ioctls (10,000),
- *         DMASTRESS_FUZZ_TRACE=1 logs every call.
+ *         with random, mostly out-of-range arguments, flag words and view
+ *         ids; every answer is one of the documented ones, every run that
+ *         was carried out verified clean. Variant one: one process.
+ *         Variant parallel: FUZZ_PROCS processes share the ioctls, half of
+ *         them on the one file the test opened (its view table theirs to
+ *         race on, their view ids each other's), half on files of their
+ *         own. Once every file is closed, DMA-API debug's entries in use and
+ *         swiotlb's used slots are back where they were. It ends by
+ *         unloading the module (rmmod) and loading it again (insmod
+ *         DMASTRESS_KO) with the parameters it had, and the kernel log since
+ *         the start shows no oops, BUG, WARNING, KASAN, UBSAN or DMA-API
+ *         report. Replay with DMASTRESS_SEED=<seed> (process i of parallel
+ *         draws from seed + i); DMASTRESS_FUZZ_IOCTLS=<n> changes the number
+ *         of ioctls of each variant (10,000; make soak asks parallel for
+ *         100,000), DMASTRESS_FUZZ_TRACE=1 logs every call.
  */
 #include <dirent.h>
 #include <stdarg.h>
+#include <sys/wait.h>
 
 #include "dmastress_utils.h"
 
@@ -26,6 +34,7 @@
 /* Valid runs stay small: 10,000 ioctls must fit a debug kernel in TCG. */
 #define FUZZ_MAX_RUN_BYTES	16384
 #define FUZZ_NR_OPS		10
+#define FUZZ_PROCS		8
 
 /* ---- loading and unloading ----------------------------------------- */
 
@@ -232,6 +241,7 @@ struct fuzz {
 	bool misuse_allowed;
 	bool trace;			/* DMASTRESS_FUZZ_TRACE: every call */
 	bool translates;
+	bool shared;			/* @fd is other processes' file too */
 	unsigned long known_mask;
 	__u64 op_ns[FUZZ_NR_OPS];
 	unsigned long op_count[FUZZ_NR_OPS];
@@ -438,6 +448,8 @@ static void fuzz_run(struct fuzz *f)
 			   r32(f));
 	if (one_in(f, 4))
 		p->flags = flag_bits[r32(f) % 4];
+	else if (one_in(f, 16))
+		p->flags = r32(f);	/* any word, bar the negative controls */
 	if (p->flags & DMASTRESS_RUN_BATCH)
 		p->batch = 1 + r32(f) % 4;
 	if (p->flags & DMASTRESS_RUN_STRESS) {
@@ -561,7 +573,8 @@ static void fuzz_view_create(struct fuzz *f)
 	ioctl_answer(f, "view_create", ret);
 	if (ret)
 		return;
-	if (v.id >= DMASTRESS_MAX_VIEWS || f->views[v.id].live) {
+	/* on a shared file another process may have destroyed ours */
+	if (v.id >= DMASTRESS_MAX_VIEWS || (f->views[v.id].live && !f->shared)) {
 		fuzz_fail(f, "view_create: id %u is out of range or in use",
 			  v.id);
 		return;
@@ -587,7 +600,8 @@ static void fuzz_view_xfer(struct fuzz *f)
 
 	memset(&x, 0, sizeof(x));
 	x.size = sizeof(x);
-	x.id = fv->live ? fv->id : r32(f) % (DMASTRESS_MAX_VIEWS + 2);
+	x.id = fv->live && !one_in(f, 8) ? fv->id :
+					   r32(f) % (DMASTRESS_MAX_VIEWS + 2);
 	x.op = r32(f) % 2;
 	x.engine = one_in(f, 64) ? DMASTRESS_ENGINE_EDU : DMASTRESS_ENGINE_CPU;
 	x.seed = r32(f);
@@ -621,7 +635,8 @@ static void fuzz_view_destroy(struct fuzz *f)
 
 	memset(&d, 0, sizeof(d));
 	d.size = sizeof(d);
-	d.id = fv->live ? fv->id : r32(f) % (DMASTRESS_MAX_VIEWS + 2);
+	d.id = fv->live && !one_in(f, 8) ? fv->id :
+					   r32(f) % (DMASTRESS_MAX_VIEWS + 2);
 	if (one_in(f, 3))
 		corrupt(f, &d, sizeof(d));
 	ret = _dmastress_ioctl(f->fd, DMASTRESS_IOC_VIEW_DESTROY,
@@ -733,6 +748,7 @@ static void fuzz_reopen(struct fuzz *f)
 	memset(f->views, 0, sizeof(f->views));
 	if (_dmastress_open(&f->fd))
 		fuzz_fail(f, "reopen: %s", strerror(errno));
+	f->shared = false;
 	f->reopens++;
 }
 
@@ -782,6 +798,18 @@ FIXTURE(fuzz) {
 	char params[512];
 };
 
+FIXTURE_VARIANT(fuzz) {
+	unsigned int procs;
+};
+
+FIXTURE_VARIANT_ADD(fuzz, one) {
+	.procs = 1,
+};
+
+FIXTURE_VARIANT_ADD(fuzz, parallel) {
+	.procs = FUZZ_PROCS,
+};
+
 FIXTURE_SETUP(fuzz)
 {
 	const char *why = not_reloadable();
@@ -817,19 +845,100 @@ FIXTURE_TEARDOWN(fuzz)
 		_dmastress_insmod(self->params);
 }
 
+/* Add @from's counts to @to's. */
+static void fuzz_add(struct fuzz *to, const struct fuzz *from)
+{
+	unsigned int i;
+
+	to->ioctls += from->ioctls;
+	to->calls += from->calls;
+	to->ok += from->ok;
+	to->runs += from->runs;
+	to->runs_done += from->runs_done;
+	to->reopens += from->reopens;
+	to->known_mask += from->known_mask;
+	for (i = 0; i < FUZZ_NR_OPS; i++) {
+		to->op_ns[i] += from->op_ns[i];
+		to->op_count[i] += from->op_count[i];
+	}
+	for (i = 0; i < ARRAY_SIZE(to->err); i++)
+		to->err[i] += from->err[i];
+	if (from->failures && !to->failures)
+		snprintf(to->first, sizeof(to->first), "%s", from->first);
+	to->failures += from->failures;
+}
+
+/*
+ * @procs processes of @want / @procs ioctls each; the even ones on @f's
+ * file, the odd ones on a file of their own. Their counts are added to
+ * @f's; -1 if one of them did not end by itself.
+ */
+static int fuzz_parallel(struct fuzz *f, unsigned int procs,
+			 unsigned long want)
+{
+	struct fuzz *each;
+	pid_t pids[FUZZ_PROCS];
+	unsigned int i;
+	int status, ret = 0;
+
+	each = mmap(NULL, procs * sizeof(*each), PROT_READ | PROT_WRITE,
+		    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (each == MAP_FAILED)
+		return -1;
+	fflush(stdout);
+	for (i = 0; i < procs; i++) {
+		each[i] = *f;
+		each[i].rng = f->rng + i;
+		each[i].shared = !(i & 1);
+		pids[i] = fork();
+		if (pids[i] < 0) {
+			ret = -1;
+			break;
+		}
+		if (pids[i])
+			continue;
+		f = &each[i];
+		if (!f->shared && _dmastress_open(&f->fd))
+			fuzz_fail(f, "open: %s", strerror(errno));
+		while (!f->failures && f->ioctls < want / procs)
+			fuzz_one(f);
+		_exit(0);
+	}
+	procs = i;
+	for (i = 0; i < procs; i++) {
+		if (waitpid(pids[i], &status, 0) != pids[i] ||
+		    !WIFEXITED(status) || WEXITSTATUS(status)) {
+			ksft_print_msg("fuzz process %u (seed 0x%08x): status %#x\n",
+				       i, f->rng + i, status);
+			ret = -1;
+		}
+		ksft_print_msg("fuzz process %u: %lu ioctls, %lu runs, %d failures%s\n",
+			       i, each[i].ioctls, each[i].runs_done,
+			       each[i].failures, i & 1 ? "" : ", shared file");
+		fuzz_add(f, &each[i]);
+	}
+	munmap(each, procs * sizeof(*each));
+	return ret;
+}
+
 TEST_F_TIMEOUT(fuzz, random_ioctls_then_reload, 1500)
 {
 	const char *n = getenv("DMASTRESS_FUZZ_IOCTLS");
 	unsigned long want = n && *n ? strtoul(n, NULL, 0) : FUZZ_MIN_IOCTLS;
+	struct dmastress_dma_footprint fp0, fp1;
 	struct fuzz *f = &self->f;
 	struct dmastress_info info;
 	char bad[512];
 	int i, nbad, fd;
 
-	while (f->ioctls < want)
+	dmastress_dma_footprint(&fp0);
+	if (variant->procs > 1)
+		ASSERT_EQ(0, fuzz_parallel(f, variant->procs, want));
+	while (f->ioctls < want && variant->procs == 1)
 		fuzz_one(f);
-	ksft_print_msg("fuzz: %lu ioctls, %lu calls (%lu runs, %lu carried out), %lu ok, %lu reopens; EINVAL %lu ENOTTY %lu EFAULT %lu EBUSY %lu ENOSPC %lu EOPNOTSUPP %lu EPERM %lu\n",
-		       f->ioctls, f->calls, f->runs, f->runs_done, f->ok, f->reopens,
+	ksft_print_msg("fuzz: %u processes, %lu ioctls, %lu calls (%lu runs, %lu carried out), %lu ok, %lu reopens; EINVAL %lu ENOTTY %lu EFAULT %lu EBUSY %lu ENOSPC %lu EOPNOTSUPP %lu EPERM %lu\n",
+		       variant->procs, f->ioctls, f->calls, f->runs,
+		       f->runs_done, f->ok, f->reopens,
 		       f->err[EINVAL], f->err[ENOTTY], f->err[EFAULT],
 		       f->err[EBUSY], f->err[ENOSPC], f->err[EOPNOTSUPP],
 		       f->err[EPERM]);
@@ -849,12 +958,16 @@ TEST_F_TIMEOUT(fuzz, random_ioctls_then_reload, 1500)
 	/* Still answering. */
 	dmastress_get_info(f->fd, &info);
 
-	/* Unload with everything released, load again as it was. */
+	/* Everything released: nothing mapped for the device any more. */
 	for (i = 0; i < FUZZ_MAX_MAPS; i++) {
 		if (f->maps[i].addr)
 			munmap(f->maps[i].addr, f->maps[i].len);
 	}
 	close(f->fd);
+	dmastress_dma_footprint(&fp1);
+	dmastress_expect_footprint(&fp0, &fp1);
+
+	/* Unload, load again as it was. */
 	i = _dmastress_rmmod();
 	if (i)
 		print_holders();

@@ -11,7 +11,7 @@
  * own. Every call must succeed or fail with the errno its situation
  * gives: -EBUSY for another thread's mapped view, -EINVAL for no view,
  * -EOPNOTSUPP for a path that cannot run here. Afterwards the
- * module's reference count, dma-debug's free entries and swiotlb's used
+ * module's reference count, dma-debug's entries in use and swiotlb's used
  * slots are where they were, and the kernel log has no bug report.
  */
 #include <pthread.h>
@@ -242,11 +242,6 @@ static int many_proc_main(int index, double end, __u32 seed)
 	return bad;
 }
 
-static bool read_u64(const char *path, uint64_t *v)
-{
-	return !dmastress_read_u64_file(path, v);
-}
-
 FIXTURE(many) {
 	int unused;
 };
@@ -261,10 +256,7 @@ FIXTURE_TEARDOWN(many)
 
 TEST_F_TIMEOUT(many, procs_threads_mixed, DMASTRESS_TEST_TIMEOUT)
 {
-	const char *free_path = DMASTRESS_DMA_API_DIR "/num_free_entries";
-	const char *tlb_path = DMASTRESS_SWIOTLB_DIR "/io_tlb_used";
-	uint64_t free0 = 0, free1 = 0, tlb0 = 0, tlb1 = 0;
-	bool has_free, has_tlb;
+	struct dmastress_dma_footprint fp0, fp1;
 	long long refcnt = dmastress_module_refcnt();
 	__u32 seed = dmastress_seed();
 	double end = dmastress_now_s() + many_seconds();
@@ -272,8 +264,7 @@ TEST_F_TIMEOUT(many, procs_threads_mixed, DMASTRESS_TEST_TIMEOUT)
 	pid_t pids[MANY_PROCS];
 	int i, status, kmsg = dmastress_kmsg_open();
 
-	has_free = read_u64(free_path, &free0);
-	has_tlb = read_u64(tlb_path, &tlb0);
+	dmastress_dma_footprint(&fp0);
 	ksft_print_msg("%d processes x %d threads for %d s, seed 0x%x\n",
 		       MANY_PROCS, MANY_THREADS, many_seconds(), seed);
 	fflush(stdout);
@@ -288,14 +279,8 @@ TEST_F_TIMEOUT(many, procs_threads_mixed, DMASTRESS_TEST_TIMEOUT)
 		EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status))
 			TH_LOG("process %d: status %#x", i, status);
 	}
-	if (has_free && read_u64(free_path, &free1))
-		EXPECT_EQ(free0, free1) TH_LOG("dma-api num_free_entries");
-	if (has_tlb && read_u64(tlb_path, &tlb1))
-		EXPECT_EQ(tlb0, tlb1) TH_LOG("swiotlb io_tlb_used");
-	ksft_print_msg("dma-api free entries %s %llu -> %llu, swiotlb used %s %llu -> %llu\n",
-		       has_free ? "" : "(none)", (unsigned long long)free0,
-		       (unsigned long long)free1, has_tlb ? "" : "(none)",
-		       (unsigned long long)tlb0, (unsigned long long)tlb1);
+	dmastress_dma_footprint(&fp1);
+	dmastress_expect_footprint(&fp0, &fp1);
 	if (refcnt >= 0)
 		EXPECT_EQ(refcnt, dmastress_module_refcnt());
 	if (kmsg >= 0) {

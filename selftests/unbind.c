@@ -7,7 +7,7 @@
  * nothing else uses), and the controller unbound from dmastress 300 ms in.
  * The run must end soon with status -ENODEV (its counters up to then free
  * of data errors), the unbind must return, and after a rebind dma-debug's
- * free entries and swiotlb's used slots are back where they were, the
+ * entries in use and swiotlb's used slots are back where they were, the
  * device runs verified again and the kernel log has no bug report.
  *
  * under_view: a view mapped, VIEW_XFERs in a loop on it from a thread,
@@ -59,16 +59,6 @@ static bool unbind_open(struct unbind_ctx *c, __u32 engine)
 	}
 	dmastress_bdf_name(info.bdf, c->bdf, sizeof(c->bdf));
 	return true;
-}
-
-static void footprint(uint64_t *free_entries, uint64_t *tlb_used)
-{
-	if (dmastress_read_u64_file(DMASTRESS_DMA_API_DIR "/num_free_entries",
-				    free_entries))
-		*free_entries = 0;
-	if (dmastress_read_u64_file(DMASTRESS_SWIOTLB_DIR "/io_tlb_used",
-				    tlb_used))
-		*tlb_used = 0;
 }
 
 /* Bind @bdf again and wait for its node; 0 or -1. */
@@ -128,7 +118,7 @@ FIXTURE_TEARDOWN(under_run)
 
 TEST_F_TIMEOUT(under_run, ends_with_enodev_leaves_nothing, DMASTRESS_TEST_TIMEOUT)
 {
-	uint64_t free0, tlb0, free1, tlb1;
+	struct dmastress_dma_footprint fp0, fp1;
 	struct dmastress_run check;
 	struct unbind_ctx c = { 0 };
 	char path[128], first[256];
@@ -146,7 +136,7 @@ TEST_F_TIMEOUT(under_run, ends_with_enodev_leaves_nothing, DMASTRESS_TEST_TIMEOU
 		close(c.fd);
 		SKIP(return, "%.64s", check.result.skip_reason);
 	}
-	footprint(&free0, &tlb0);
+	dmastress_dma_footprint(&fp0);
 	dmastress_run_init(&c.run, variant->path, variant->engine,
 			   DMASTRESS_DIR_BIDIRECTIONAL, variant->len, 0, 0x0c);
 	c.run.params.seconds = UNBIND_SECONDS;
@@ -169,11 +159,8 @@ TEST_F_TIMEOUT(under_run, ends_with_enodev_leaves_nothing, DMASTRESS_TEST_TIMEOU
 	EXPECT_EQ(0, c.run.result.mismatches + c.run.result.guard_errors +
 		     c.run.result.src_errors);
 	ASSERT_EQ(0, rebind(c.bdf));
-	footprint(&free1, &tlb1);
-	ksft_print_msg("dma-api free entries %llu -> %llu, swiotlb used %llu -> %llu\n",
-		       (unsigned long long)free0, (unsigned long long)free1,
-		       (unsigned long long)tlb0, (unsigned long long)tlb1);
-	EXPECT_EQ(tlb0, tlb1);
+	dmastress_dma_footprint(&fp1);
+	EXPECT_EQ(fp0.swiotlb_used, fp1.swiotlb_used);
 	fd = dmastress_dev_open(UNBIND_DEV);
 	ASSERT_LE(0, fd);
 	dmastress_run_init(&check, variant->path, variant->engine,
@@ -181,8 +168,8 @@ TEST_F_TIMEOUT(under_run, ends_with_enodev_leaves_nothing, DMASTRESS_TEST_TIMEOU
 	dmastress_run_verified(fd, &check);
 	close(fd);
 	/* the rebound device's own set-up is back too */
-	footprint(&free1, &tlb1);
-	EXPECT_EQ(free0, free1);
+	dmastress_dma_footprint(&fp1);
+	dmastress_expect_footprint(&fp0, &fp1);
 	if (self->kmsg >= 0)
 		EXPECT_EQ(0, dmastress_kmsg_bad(self->kmsg, first, sizeof(first)))
 			TH_LOG("kernel log: %s", first);
