@@ -20,9 +20,21 @@
  * during_run: mmap() of a view and /proc/PID/maps do not wait for a run.
  * unbind:    a view fork() copied (MADV_DOFORK) is revoked in the child
  *            too when the device is unbound.
+ * mm:        what the rest of the memory manager does with a view: splits
+ *            by a partial munmap() or mprotect() keep it busy until its
+ *            last piece goes; mremap() moves it (and the move is revoked
+ *            at unbind) but cannot grow it; MADV_WIPEONFORK is refused and
+ *            fork() does not copy it; a clone(CLONE_VM) child shares it;
+ *            MADV_DONTNEED drops the user's pages but not the buffer's
+ *            bytes; /proc/PID/mem, process_vm_readv() and O_DIRECT I/O
+ *            through a block device either see the view's bytes or fail
+ *            with the errno the mapping's kind gives (VM_IO, VM_PFNMAP).
  */
+#include <linux/fs.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 
 #include "dmastress_utils.h"
@@ -862,6 +874,446 @@ TEST_F_TIMEOUT(unbind, forked_view_revoked, DMASTRESS_TEST_TIMEOUT)
 		       WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
 	EXPECT_TRUE(WIFSIGNALED(status) &&
 		    WTERMSIG(status) == (dofork ? SIGBUS : SIGSEGV));
+}
+
+/* ---- mm: the view under the rest of the memory manager ----------------- */
+
+#define MM_LEN		(16 * 4096UL)
+#define MM_SEED		0x3e3e01
+
+FIXTURE(mm) {
+	int fd;
+	struct dmastress_info info;
+	struct dmastress_view v;
+	__u8 *map;
+	size_t page;
+};
+
+FIXTURE_VARIANT(mm) {
+	__u32 path;
+};
+
+FIXTURE_VARIANT_ADD(mm, coherent) {
+	.path = DMASTRESS_PATH_COHERENT,
+};
+
+FIXTURE_VARIANT_ADD(mm, pages) {
+	.path = DMASTRESS_PATH_PAGES,
+};
+
+FIXTURE_VARIANT_ADD(mm, noncontig) {
+	.path = DMASTRESS_PATH_NONCONTIG,
+};
+
+/* The device writes pattern(@seed) into the view; its bytes are then known. */
+static int mm_device_write(int fd, __u32 id, __u32 seed)
+{
+	struct dmastress_view_xfer x;
+
+	return _dmastress_view_xfer(fd, id, DMASTRESS_VIEW_DEVICE_WRITE,
+				    DMASTRESS_ENGINE_CPU, seed, MM_LEN, &x);
+}
+
+/* The device reads the view back: its mismatches against pattern(@seed). */
+static long long mm_device_mismatches(int fd, __u32 id, __u32 seed)
+{
+	struct dmastress_view_xfer x;
+	int ret = _dmastress_view_xfer(fd, id, DMASTRESS_VIEW_DEVICE_READ,
+				       DMASTRESS_ENGINE_CPU, seed, MM_LEN, &x);
+
+	return ret ? ret : (long long)x.mismatches;
+}
+
+FIXTURE_SETUP(mm)
+{
+	void *p = NULL;
+
+	self->page = dmastress_page_size();
+	dmastress_open(&self->fd);
+	dmastress_get_info(self->fd, &self->info);
+	if (!(self->info.flags & DMASTRESS_INFO_CAN_MMAP))
+		SKIP(return, "dma_can_mmap() is false for this device");
+	ASSERT_EQ(0, _dmastress_view_create(self->fd, variant->path, MM_LEN,
+					    &self->v));
+	dmastress_mmap(self->fd, self->v.mmap_offset, MM_LEN,
+		       PROT_READ | PROT_WRITE, &p);
+	self->map = p;
+	ASSERT_EQ(0, mm_device_write(self->fd, self->v.id, MM_SEED));
+}
+
+FIXTURE_TEARDOWN(mm)
+{
+	if (self->map)
+		munmap(self->map, MM_LEN);
+	close(self->fd);
+}
+
+struct mm_reader {
+	const __u8 *p;
+	size_t len;
+	__u32 seed;
+};
+
+static int mm_reader_fn(void *arg)
+{
+	const struct mm_reader *r = arg;
+	size_t i;
+
+	for (i = 0; i < r->len; i++)
+		if (((volatile const __u8 *)r->p)[i] != dmastress_pattern(r->seed, i))
+			return 3;
+	return 0;
+}
+
+/*
+ * Run @fn(@arg) in a child made by clone(@flags | SIGCHLD), a copy of the
+ * address space without CLONE_VM, and wait for it: its wait status, or -1
+ * if no child ran.
+ */
+static int mm_clone(int (*fn)(void *), void *arg, int flags)
+{
+	size_t stack_len = 256 * 1024;
+	char *stack = mmap(NULL, stack_len, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	int status = -1;
+	pid_t pid;
+
+	if (stack == MAP_FAILED)
+		return -1;
+	pid = clone(fn, stack + stack_len, flags | SIGCHLD, arg);
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		status = -1;
+	munmap(stack, stack_len);
+	return status;
+}
+
+/*
+ * In a child, with a copy of the address space (@flags 0) or sharing it
+ * (CLONE_VM): read @len bytes at @p and compare them with pattern(@seed).
+ * The wait status: exit 0 when they match, 3 when not, or the signal that
+ * stopped the read; -1 if no child ran.
+ */
+static int mm_child_reads(const __u8 *p, size_t len, __u32 seed, int flags)
+{
+	struct mm_reader r = { .p = p, .len = len, .seed = seed };
+
+	return mm_clone(mm_reader_fn, &r, flags);
+}
+
+static const char *mm_status_name(int status, char *buf, size_t n)
+{
+	if (WIFSIGNALED(status))
+		snprintf(buf, n, "signal %d (%s)", WTERMSIG(status),
+			 strsignal(WTERMSIG(status)));
+	else
+		snprintf(buf, n, "exit %d", WEXITSTATUS(status));
+	return buf;
+}
+
+/* A split keeps the view busy until its last piece is unmapped. */
+TEST_F_TIMEOUT(mm, splits_keep_the_view_busy, DMASTRESS_TEST_TIMEOUT)
+{
+	size_t pg = self->page, left = MM_LEN - 3 * pg, i, bad = 0;
+
+	/* three VMAs: [0, 1) read-only, [1, 2) gone, [2, 16) as it was */
+	ASSERT_EQ(0, mprotect(self->map, pg, PROT_READ));
+	ASSERT_EQ(0, munmap(self->map + pg, pg));
+	EXPECT_EQ(-EBUSY, _dmastress_view_destroy(self->fd, self->v.id));
+	for (i = 2 * pg; i < MM_LEN; i++)
+		bad += self->map[i] != dmastress_pattern(MM_SEED, i);
+	EXPECT_EQ(0, bad);
+	EXPECT_EQ(dmastress_pattern(MM_SEED, 0), self->map[0]);
+	ASSERT_EQ(0, munmap(self->map, pg));
+	ASSERT_EQ(0, munmap(self->map + 2 * pg, pg));
+	EXPECT_EQ(-EBUSY, _dmastress_view_destroy(self->fd, self->v.id));
+	ASSERT_EQ(0, munmap(self->map + 3 * pg, left));
+	self->map = NULL;
+	EXPECT_EQ(0, _dmastress_view_destroy(self->fd, self->v.id));
+}
+
+/* mremap() moves a view, with its bytes and its device; it cannot grow it. */
+TEST_F_TIMEOUT(mm, mremap_moves_but_does_not_grow, DMASTRESS_TEST_TIMEOUT)
+{
+	__u8 *to, *grown;
+	size_t i, bad = 0;
+
+	grown = mremap(self->map, MM_LEN, 2 * MM_LEN, MREMAP_MAYMOVE);
+	EXPECT_TRUE(grown == MAP_FAILED) TH_LOG("a view grew to %lu bytes", 2 * MM_LEN);
+	if (grown != MAP_FAILED) {
+		self->map = grown;
+		return;
+	}
+	ksft_print_msg("growing: %s\n", strerror(errno));
+	/* a free place to move to */
+	to = mmap(NULL, MM_LEN, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_TRUE(to != MAP_FAILED);
+	grown = mremap(self->map, MM_LEN, MM_LEN, MREMAP_MAYMOVE | MREMAP_FIXED, to);
+	ASSERT_TRUE(to == grown) TH_LOG("mremap: %s", strerror(errno));
+	self->map = to;
+	for (i = 0; i < MM_LEN; i++)
+		bad += to[i] != dmastress_pattern(MM_SEED, i);
+	EXPECT_EQ(0, bad);
+	/* the device and the moved mapping still see the same buffer */
+	ASSERT_EQ(0, mm_device_write(self->fd, self->v.id, MM_SEED + 1));
+	EXPECT_EQ(dmastress_pattern(MM_SEED + 1, MM_LEN - 1), to[MM_LEN - 1]);
+	to[7] ^= 0xff;
+	EXPECT_EQ(1, mm_device_mismatches(self->fd, self->v.id, MM_SEED + 1));
+	EXPECT_EQ(-EBUSY, _dmastress_view_destroy(self->fd, self->v.id));
+	ASSERT_EQ(0, munmap(to, MM_LEN));
+	self->map = NULL;
+	EXPECT_EQ(0, _dmastress_view_destroy(self->fd, self->v.id));
+}
+
+/* MADV_WIPEONFORK is for private anonymous memory; fork() leaves the view. */
+TEST_F_TIMEOUT(mm, wipeonfork_refused_fork_does_not_copy, DMASTRESS_TEST_TIMEOUT)
+{
+	char how[64];
+	int status;
+
+	EXPECT_ERRNO(EINVAL, madvise(self->map, MM_LEN, MADV_WIPEONFORK));
+	status = mm_child_reads(self->map, 1, MM_SEED, 0);
+	ASSERT_LE(0, status);
+	ksft_print_msg("the child's read: %s\n", mm_status_name(status, how, sizeof(how)));
+	EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV);
+	/* the parent's is untouched */
+	EXPECT_EQ(dmastress_pattern(MM_SEED, 0), self->map[0]);
+}
+
+struct mm_sharer {
+	int fd;
+	__u32 id;
+	const __u8 *map;
+	int ret;
+};
+
+static int mm_sharer_fn(void *arg)
+{
+	struct mm_sharer *c = arg;
+
+	/* same address space, a copy of the file table: the same file */
+	if (c->map[0] != dmastress_pattern(MM_SEED, 0))
+		return 3;
+	c->ret = mm_device_write(c->fd, c->id, MM_SEED + 2);
+	close(c->fd);
+	return 0;
+}
+
+/* A clone(CLONE_VM) child shares the mapping and, through its copy of the
+ * file table, the file: its device write is what the parent reads. */
+TEST_F_TIMEOUT(mm, clone_vm_child_shares_the_view, DMASTRESS_TEST_TIMEOUT)
+{
+	struct mm_sharer c = { .fd = self->fd, .id = self->v.id, .map = self->map };
+	int status;
+
+	c.ret = -1;
+	status = mm_clone(mm_sharer_fn, &c, CLONE_VM);
+	ASSERT_LE(0, status);
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	EXPECT_EQ(0, c.ret);
+	/* the child closed its copy of the fd: the parent's file lives on */
+	EXPECT_EQ(dmastress_pattern(MM_SEED + 2, MM_LEN - 1), self->map[MM_LEN - 1]);
+	EXPECT_EQ(0, mm_device_mismatches(self->fd, self->v.id, MM_SEED + 2));
+}
+
+/*
+ * MADV_DONTNEED zaps the user's page table entries: a view has no fault
+ * handler to fill them again, so the next touch gets SIGBUS where the
+ * kernel takes the advice (vm_map_pages() views), and the advice is
+ * refused (EINVAL) on a VM_PFNMAP view, whose bytes stay readable. Either
+ * way the buffer keeps its bytes: the device reads them back unchanged. The
+ * touch is a CLONE_VM child's, which a SIGBUS ends alone.
+ */
+TEST_F_TIMEOUT(mm, dontneed_loses_no_bytes, DMASTRESS_TEST_TIMEOUT)
+{
+	int ret = madvise(self->map, MM_LEN, MADV_DONTNEED), err = errno;
+	char how[64];
+	int status;
+
+	if (ret) {
+		EXPECT_EQ(EINVAL, err);
+	}
+	status = mm_child_reads(self->map, MM_LEN, MM_SEED, CLONE_VM);
+	ASSERT_LE(0, status);
+	ksft_print_msg("MADV_DONTNEED: %s; the next touch: %s\n",
+		       ret ? strerror(err) : "taken",
+		       mm_status_name(status, how, sizeof(how)));
+	if (ret) {
+		EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
+	} else {
+		EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGBUS);
+	}
+	EXPECT_EQ(0, mm_device_mismatches(self->fd, self->v.id, MM_SEED));
+	/* the view is still the device's: destroy waits for the munmap */
+	EXPECT_EQ(-EBUSY, _dmastress_view_destroy(self->fd, self->v.id));
+}
+
+/*
+ * Another process's view of the mapping: /proc/PID/mem and
+ * process_vm_readv() go through get_user_pages(), which a VM_IO or
+ * VM_PFNMAP mapping refuses (EIO, EFAULT) and a vm_map_pages() one allows.
+ * What they read must then be the view's bytes.
+ */
+TEST_F_TIMEOUT(mm, remote_reads_see_the_view_or_fail, DMASTRESS_TEST_TIMEOUT)
+{
+	__u8 *buf = malloc(MM_LEN);
+	struct iovec local, remote;
+	ssize_t n_mem, n_vm;
+	int memfd, err_mem = 0, err_vm = 0;
+	size_t i, bad_mem = 0, bad_vm = 0;
+
+	ASSERT_TRUE(buf != NULL);
+	memfd = open("/proc/self/mem", O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, memfd);
+	memset(buf, 0, MM_LEN);
+	n_mem = pread(memfd, buf, MM_LEN, (off_t)(uintptr_t)self->map);
+	if (n_mem < 0)
+		err_mem = errno;
+	for (i = 0; n_mem == (ssize_t)MM_LEN && i < MM_LEN; i++)
+		bad_mem += buf[i] != dmastress_pattern(MM_SEED, i);
+	close(memfd);
+	memset(buf, 0, MM_LEN);
+	local = (struct iovec){ .iov_base = buf, .iov_len = MM_LEN };
+	remote = (struct iovec){ .iov_base = self->map, .iov_len = MM_LEN };
+	n_vm = process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
+	if (n_vm < 0)
+		err_vm = errno;
+	for (i = 0; n_vm == (ssize_t)MM_LEN && i < MM_LEN; i++)
+		bad_vm += buf[i] != dmastress_pattern(MM_SEED, i);
+	free(buf);
+	ksft_print_msg("/proc/self/mem: %zd (%s); process_vm_readv: %zd (%s)\n",
+		       n_mem, err_mem ? strerror(err_mem) : "read",
+		       n_vm, err_vm ? strerror(err_vm) : "read");
+	EXPECT_TRUE(n_mem == (ssize_t)MM_LEN || err_mem == EIO)
+		TH_LOG("/proc/self/mem: %zd, %s", n_mem, strerror(err_mem));
+	EXPECT_TRUE(n_vm == (ssize_t)MM_LEN || err_vm == EFAULT)
+		TH_LOG("process_vm_readv: %zd, %s", n_vm, strerror(err_vm));
+	EXPECT_EQ(0, bad_mem);
+	EXPECT_EQ(0, bad_vm);
+	/* both or neither: the same get_user_pages() decides */
+	EXPECT_EQ(n_mem < 0, n_vm < 0);
+}
+
+/* The first block device of the kernel's own nvme driver, or NULL. */
+static const char *mm_block_device(void)
+{
+	static char path[64];
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		snprintf(path, sizeof(path), "/dev/nvme%dn1", i);
+		if (!access(path, F_OK))
+			return path;
+	}
+	return NULL;
+}
+
+/*
+ * O_DIRECT I/O with a view as the user buffer: the block layer pins the
+ * view's pages (get_user_pages() again) and another device, the nvme
+ * controller, DMAs to and from them through its own mappings. A write from
+ * the view and a read into it each move the whole length or fail with
+ * EFAULT (a VM_IO or VM_PFNMAP view); the kernel log stays clean. The
+ * namespace is QEMU's null-co drive, which keeps nothing, so what the read
+ * brings is not checked; after the write, the view's bytes are.
+ *
+ * Under CONFIG_DMA_API_DEBUG the read into a view GUP allowed is not done:
+ * dma-debug tracks the cachelines of the view's own DMA mapping
+ * (bidirectional, for our device), and the nvme's FROM_DEVICE mapping of
+ * the same pages is an overlap it reports ("cacheline tracking EEXIST,
+ * overlapping mappings aren't supported", a WARN; FINDINGS). A write
+ * (TO_DEVICE) it lets pass.
+ */
+TEST_F_TIMEOUT(mm, o_direct_through_the_view, DMASTRESS_TEST_TIMEOUT)
+{
+	const char *dev = mm_block_device();
+	ssize_t nw, nr;
+	int bfd, err_w = 0, err_r = 0, kmsg;
+	char bad[256];
+
+	if (!dev)
+		SKIP(return, "no nvme block device (/dev/nvme*n1)");
+	bfd = open(dev, O_RDWR | O_DIRECT | O_CLOEXEC);
+	ASSERT_LE(0, bfd) TH_LOG("%s: %s", dev, strerror(errno));
+	kmsg = dmastress_kmsg_open();
+	nw = pwrite(bfd, self->map, MM_LEN, 0);
+	if (nw < 0)
+		err_w = errno;
+	EXPECT_EQ(0, mm_device_mismatches(self->fd, self->v.id, MM_SEED));
+	EXPECT_TRUE(nw == (ssize_t)MM_LEN || err_w == EFAULT)
+		TH_LOG("write: %zd, %s", nw, strerror(err_w));
+	if (nw > 0 && (self->info.flags & DMASTRESS_INFO_DMA_API_DEBUG)) {
+		close(bfd);
+		if (kmsg >= 0) {
+			EXPECT_EQ(0, dmastress_kmsg_bad(kmsg, bad, sizeof(bad)))
+				TH_LOG("kernel log: %s", bad);
+			close(kmsg);
+		}
+		SKIP(return, "%s O_DIRECT write from the view %zd; no read into it under DMA-API debug: it reports the nvme's mapping as an overlap",
+		     dev, nw);
+	}
+	nr = pread(bfd, self->map, MM_LEN, 0);
+	if (nr < 0)
+		err_r = errno;
+	close(bfd);
+	ksft_print_msg("%s O_DIRECT: write from the view %zd (%s), read into it %zd (%s)\n",
+		       dev, nw, err_w ? strerror(err_w) : "moved",
+		       nr, err_r ? strerror(err_r) : "moved");
+	EXPECT_TRUE(nr == (ssize_t)MM_LEN || err_r == EFAULT)
+		TH_LOG("read: %zd, %s", nr, strerror(err_r));
+	EXPECT_EQ(nw < 0, nr < 0);
+	/* the view still works both ways */
+	ASSERT_EQ(0, mm_device_write(self->fd, self->v.id, MM_SEED + 3));
+	EXPECT_EQ(dmastress_pattern(MM_SEED + 3, 5), self->map[5]);
+	if (kmsg >= 0) {
+		EXPECT_EQ(0, dmastress_kmsg_bad(kmsg, bad, sizeof(bad)))
+			TH_LOG("kernel log: %s", bad);
+		close(kmsg);
+	}
+}
+
+/*
+ * A view moved by mremap() and split by mprotect(), then the device
+ * unbound: both pieces are revoked (a touch of either gets SIGBUS where it
+ * read the view's bytes before, each in a CLONE_VM child that the signal
+ * ends alone), and the device binds again. The device is the second nvme
+ * engine controller, as for unbind.
+ */
+TEST_F_TIMEOUT(mm, moved_and_split_view_revoked_at_unbind, DMASTRESS_TEST_TIMEOUT)
+{
+	struct dmastress_info info;
+	struct dmastress_view v;
+	char bdf[32], path[128], how[2][64];
+	void *map = NULL;
+	__u8 *to;
+	int fd, st[2];
+
+	fd = dmastress_dev_open("/dev/dmastress2");
+	if (fd < 0)
+		SKIP(return, "no /dev/dmastress2 (the second nvme engine controller)");
+	ASSERT_EQ(0, dmastress_dev_info(fd, &info));
+	dmastress_bdf_name(info.bdf, bdf, sizeof(bdf));
+	ASSERT_EQ(0, _dmastress_view_create(fd, variant->path, MM_LEN, &v));
+	dmastress_mmap(fd, v.mmap_offset, MM_LEN, PROT_READ | PROT_WRITE, &map);
+	ASSERT_EQ(0, mm_device_write(fd, v.id, MM_SEED));
+	to = mmap(NULL, MM_LEN, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_TRUE(to != MAP_FAILED);
+	ASSERT_TRUE(mremap(map, MM_LEN, MM_LEN, MREMAP_MAYMOVE | MREMAP_FIXED,
+			   to) == to);
+	ASSERT_EQ(0, mprotect(to, self->page, PROT_READ));
+	ASSERT_EQ(0, mm_child_reads(to, MM_LEN, MM_SEED, CLONE_VM));
+	close(fd);
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver/unbind", bdf);
+	ASSERT_EQ(0, sysfs_write(path, bdf));
+	st[0] = mm_child_reads(to, 1, MM_SEED, CLONE_VM);
+	st[1] = mm_child_reads(to + self->page, 1, MM_SEED, CLONE_VM);
+	munmap(to, MM_LEN);
+	ASSERT_EQ(0, sysfs_write("/sys/bus/pci/drivers/dmastress/bind", bdf));
+	ksft_print_msg("after the unbind: the read-only piece %s, the rest %s\n",
+		       mm_status_name(st[0], how[0], sizeof(how[0])),
+		       mm_status_name(st[1], how[1], sizeof(how[1])));
+	EXPECT_TRUE(WIFSIGNALED(st[0]) && WTERMSIG(st[0]) == SIGBUS);
+	EXPECT_TRUE(WIFSIGNALED(st[1]) && WTERMSIG(st[1]) == SIGBUS);
 }
 
 DMASTRESS_HARNESS_MAIN
