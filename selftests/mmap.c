@@ -30,7 +30,6 @@
  *            through a block device either see the view's bytes or fail
  *            with the errno the mapping's kind gives (VM_IO, VM_PFNMAP).
  */
-#include <linux/fs.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
