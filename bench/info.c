@@ -29,7 +29,7 @@ static void dmastress_info_usage(FILE *f)
 		"  --list KIND       print the names of KIND in value order on one line,\n"
 		"                    without opening the device; KIND is one of:\n"
 		"                    paths engines dirs group-types attrs result-flags\n"
-		"                    phases\n"
+		"                    phases features\n"
 		"  --help            this text\n"
 		"\n"
 		"Exit: 0 ok, 1 ioctl failed, 2 bad arguments, 4 no device.\n");
@@ -62,11 +62,13 @@ static void dmastress_info_engines(const struct dmastress_info *info,
 static void dmastress_info_text(const char *dev,
 				const struct dmastress_info *info)
 {
-	char bdf[32], engines[64], max_xfer[96];
+	char bdf[32], engines[64], max_xfer[96], features[128];
 
 	dmastress_bdf_name(info->bdf, bdf, sizeof(bdf));
 	dmastress_info_engines(info, false, engines, sizeof(engines));
 	dmastress_info_engines(info, true, max_xfer, sizeof(max_xfer));
+	dmastress_flags_str(dmastress_feature_names, DMASTRESS_NR_FEATURES,
+			    (uint32_t)info->features, features, sizeof(features));
 #define KV(k, fmt, ...)	printf("%-26s " fmt "\n", k, __VA_ARGS__)
 	KV("device", "%s", dev);
 	KV("bdf", "%s", bdf);
@@ -104,6 +106,8 @@ static void dmastress_info_text(const char *dev,
 	KV("dma_api_debug", "%d", DMASTRESS_FLAG(info, DMA_API_DEBUG));
 	KV("pfn_pitfall", "%d", DMASTRESS_FLAG(info, PFN_PITFALL));
 	KV("can_mmap", "%d", DMASTRESS_FLAG(info, CAN_MMAP));
+	KV("features", "0x%llx (%s)", (unsigned long long)info->features,
+	   features);
 #undef KV
 }
 
@@ -181,7 +185,14 @@ static void dmastress_info_json(const char *dev,
 	       DMASTRESS_FLAG(info, PFN_PITFALL) ? "true" : "false");
 	printf(", \"can_mmap\": %s",
 	       DMASTRESS_FLAG(info, CAN_MMAP) ? "true" : "false");
-	printf(", \"flags\": \"0x%x\"}\n", info->flags);
+	printf(", \"features\": [");
+	for (e = 0, first = 1; e < DMASTRESS_NR_FEATURES; e++) {
+		if (!(info->features & (1ULL << e)))
+			continue;
+		printf("%s\"%s\"", first ? "" : ", ", dmastress_feature_names[e]);
+		first = 0;
+	}
+	printf("], \"flags\": \"0x%x\"}\n", info->flags);
 }
 
 /*
@@ -200,6 +211,7 @@ static const struct {
 	{ "attrs", dmastress_attr_names, DMASTRESS_NR_ATTRS },
 	{ "result-flags", dmastress_result_flag_names, DMASTRESS_NR_RESULT_FLAGS },
 	{ "phases", dmastress_phase_names, DMASTRESS_NR_PHASES },
+	{ "features", dmastress_feature_names, DMASTRESS_NR_FEATURES },
 };
 
 #define DMASTRESS_NR_INFO_LISTS \

@@ -46,6 +46,10 @@ const char *const dmastress_attr_names[DMASTRESS_NR_ATTRS] = {
 	DMASTRESS_NAME_TABLE(DMASTRESS_ATTRS)
 };
 
+const char *const dmastress_feature_names[DMASTRESS_NR_FEATURES] = {
+	DMASTRESS_NAME_TABLE(DMASTRESS_FEATURES)
+};
+
 const char *const dmastress_result_flag_names[DMASTRESS_NR_RESULT_FLAGS] = {
 	DMASTRESS_NAME_TABLE(DMASTRESS_RESULT_FLAGS)
 };

@@ -35,6 +35,8 @@ extern const char *const dmastress_group_names[DMASTRESS_NR_GROUP_TYPES];
 /* Entry n names bit n of &struct dmastress_run_params.attrs. */
 extern const char *const dmastress_attr_names[DMASTRESS_NR_ATTRS];
 extern const char *const dmastress_result_flag_names[DMASTRESS_NR_RESULT_FLAGS];
+/* Entry n names bit n of &struct dmastress_info.features (32 at most). */
+extern const char *const dmastress_feature_names[DMASTRESS_NR_FEATURES];
 char *dmastress_flags_str(const char *const *names, unsigned int nr,
 			  uint32_t flags, char *buf, size_t len);
 

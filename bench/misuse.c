@@ -261,6 +261,19 @@ static int dmastress_misuse_rebind(struct dmastress_misuse_state *st)
  * DMASTRESS_MAX_HELD-th is the last taken, the next one -ENOSPC. Returns 0
  * or -1 after printing why.
  */
+/*
+ * DMASTRESS_IOC_MISUSE with @m's output fields cleared first: they must be
+ * zero on input (DMASTRESS_FEATURE(OUT_ZERO)), and @m may hold the answer
+ * to the call before. Returns 0, or -1 with errno set.
+ */
+static int dmastress_misuse_ioctl(int fd, struct dmastress_misuse *m)
+{
+	m->status = 0;
+	memset(m->name, 0, sizeof(m->name));
+	memset(m->reason, 0, sizeof(m->reason));
+	return ioctl(fd, DMASTRESS_IOC_MISUSE, m);
+}
+
 static int dmastress_misuse_held_cap(struct dmastress_misuse_state *st)
 {
 	struct dmastress_misuse m = {
@@ -270,7 +283,7 @@ static int dmastress_misuse_held_cap(struct dmastress_misuse_state *st)
 	unsigned int held = 1;
 
 	for (;;) {
-		if (ioctl(st->fd, DMASTRESS_IOC_MISUSE, &m)) {
+		if (dmastress_misuse_ioctl(st->fd, &m)) {
 			printf("# held_at_unbind: DMASTRESS_IOC_MISUSE: %s\n",
 			       strerror(errno));
 			return -1;
@@ -325,7 +338,7 @@ static int dmastress_misuse_case(struct dmastress_misuse_state *st,
 		return 0;
 	}
 	dmastress_kmsg_read(st->kmsg, st->log, DMASTRESS_KMSG_BYTES);
-	if (ioctl(st->fd, DMASTRESS_IOC_MISUSE, &m)) {
+	if (dmastress_misuse_ioctl(st->fd, &m)) {
 		printf("not ok %u %s # DMASTRESS_IOC_MISUSE: %s\n", n, mc->name,
 		       strerror(errno));
 		return 0;

@@ -200,6 +200,12 @@ void dmastress_fill_info(struct dmastress_dev *dd, struct dmastress_info *info)
 		info->flags |= DMASTRESS_INFO_DMA_API_DEBUG;
 	if (dma_can_mmap(dev))
 		info->flags |= DMASTRESS_INFO_CAN_MMAP;
+	info->features = DMASTRESS_FEATURE(OUT_ZERO) | DMASTRESS_FEATURE(VIEWS) |
+			 DMASTRESS_FEATURE(RUN_LIMITS);
+	if (DMASTRESS_HAVE_IOVA_API)
+		info->features |= DMASTRESS_FEATURE(IOVA_API);
+	if (DMASTRESS_HAVE_MAP_PHYS)
+		info->features |= DMASTRESS_FEATURE(MAP_PHYS);
 	dmastress_fill_swiotlb(dev, info);
 	info->peer_window_bytes = dmastress_peer_window(dd, &peer, NULL);
 	if (info->peer_window_bytes)

@@ -3,8 +3,8 @@
  * dmastress_ioctl.c - ioctl dispatch and validation of /dev/dmastress<N>
  *
  * Every structure is copied in whole, its size field must equal sizeof()
- * and its reserved fields must be zero; every input is range-checked
- * before anything happens (-EINVAL changes nothing). The device mutex is
+ * and its reserved and output-only fields must be zero; every input is
+ * range-checked before anything happens (-EINVAL changes nothing). The device mutex is
  * taken interruptibly around the work and never held across user memory
  * access, so mmap (which takes it under mmap_lock) cannot deadlock with us.
  */
@@ -24,6 +24,12 @@ static bool dmastress_zero(const void *p, size_t len)
 {
 	return !memchr_inv(p, 0, len);
 }
+
+/* Are the members of *@s from @first up to (not including) @end zero? */
+#define dmastress_zero_span(s, first, end)				\
+	dmastress_zero((const char *)(s) + offsetof(typeof(*(s)), first),	\
+		       offsetof(typeof(*(s)), end) -			\
+		       offsetof(typeof(*(s)), first))
 
 static int dmastress_lock(struct dmastress_dev *dd)
 {
@@ -55,6 +61,7 @@ static int dmastress_ioc_info(struct file *file, void __user *arg)
 	if (copy_from_user(&info, arg, sizeof(info)))
 		return -EFAULT;
 	if (info.size != sizeof(info) ||
+	    !dmastress_zero_span(&info, flags, reserved) ||
 	    !dmastress_zero(info.reserved, sizeof(info.reserved)))
 		return -EINVAL;
 	ret = dmastress_lock(dd);
@@ -86,7 +93,8 @@ static int dmastress_ioc_run(struct file *file, void __user *arg)
 	if (copy_from_user(run, arg, sizeof(*run)))
 		goto out;
 	ret = -EINVAL;
-	if (run->size != sizeof(*run) ||
+	if (run->size != sizeof(*run) || run->status ||
+	    !dmastress_zero(&run->result, sizeof(run->result)) ||
 	    (run->hist_ptr ? run->hist_size != sizeof(*hists) :
 			     run->hist_size) ||
 	    (run->counts_ptr ? run->counts_size != sizeof(*counts) :
@@ -150,6 +158,7 @@ static int dmastress_ioc_view_create(struct file *file, void __user *arg)
 	if (copy_from_user(&v, arg, sizeof(v)))
 		return -EFAULT;
 	if (v.size != sizeof(v) || v.pad ||
+	    !dmastress_zero_span(&v, flags, attrs) ||
 	    !dmastress_zero(v.reserved, sizeof(v.reserved)))
 		return -EINVAL;
 	/* only a path with view callbacks (coherent, pages, noncontig) */
@@ -189,6 +198,7 @@ static int dmastress_ioc_view_xfer(struct file *file, void __user *arg)
 	if (copy_from_user(&x, arg, sizeof(x)))
 		return -EFAULT;
 	if (x.size != sizeof(x) || x.pad ||
+	    !dmastress_zero_span(&x, mismatches, reserved) ||
 	    !dmastress_zero(x.reserved, sizeof(x.reserved)))
 		return -EINVAL;
 	if (x.id >= DMASTRESS_MAX_VIEWS || x.engine >= DMASTRESS_NR_ENGINES ||
@@ -242,6 +252,7 @@ static int dmastress_ioc_misuse(struct file *file, void __user *arg)
 	if (copy_from_user(&m, arg, sizeof(m)))
 		return -EFAULT;
 	if (m.size != sizeof(m) || m.pad || m.class_id >= DMASTRESS_NR_MISUSE ||
+	    !dmastress_zero_span(&m, status, reserved) ||
 	    !dmastress_zero(m.reserved, sizeof(m.reserved)))
 		return -EINVAL;
 

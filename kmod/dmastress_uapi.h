@@ -181,6 +181,29 @@
 	X(NODE, "node")
 
 /*
+ * DMASTRESS_FEATURES - what this build of the module offers (&struct
+ * dmastress_info.features, bit n for entry n, DMASTRESS_FEATURE_<ID>), so
+ * that user space asks instead of guessing from an error:
+ *  out-zero: the output-only fields of every ioctl structure must be zero
+ *	on input (-EINVAL otherwise, nothing done)
+ *  views: DMASTRESS_IOC_VIEW_CREATE, _VIEW_XFER, _VIEW_DESTROY and mmap()
+ *	of views
+ *  iova-api: the iova path runs the two-step IOVA API (dma_iova_try_alloc(),
+ *	dma_iova_link(): Linux 6.16); without it the path's runs are skipped
+ *  map-phys: the phys path runs dma_map_phys() and DMA_ATTR_MMIO (Linux
+ *	6.18)
+ *  run-limits: a run's allocations (DMASTRESS_MAX_RUN_ALLOC_BYTES), ops
+ *	(DMASTRESS_MAX_RUN_OPS) and wall time (the module's max_run_seconds,
+ *	-ETIMEDOUT) are bounded
+ */
+#define DMASTRESS_FEATURES(X)			\
+	X(OUT_ZERO, "out-zero")			\
+	X(VIEWS, "views")			\
+	X(IOVA_API, "iova-api")			\
+	X(MAP_PHYS, "map-phys")			\
+	X(RUN_LIMITS, "run-limits")
+
+/*
  * DMASTRESS_PHASES - timed phases of one operation (enum dmastress_phase):
  *  map: allocate and/or map (dma_alloc_*, dma_map_*)
  *  sync_for_device: dma_sync_*_for_device (or flush)
@@ -215,6 +238,7 @@
 #define DMASTRESS_X_GROUP(id, name)	DMASTRESS_GROUP_##id,
 #define DMASTRESS_X_ATTR(id, name)	DMASTRESS_ATTR_BIT_##id,
 #define DMASTRESS_X_PHASE(id, name)	DMASTRESS_PHASE_##id,
+#define DMASTRESS_X_FEATURE(id, name)	DMASTRESS_FEATURE_BIT_##id,
 
 /* enum dmastress_path_id - DMASTRESS_PATH_<ID> of DMASTRESS_PATHS */
 enum dmastress_path_id {
@@ -245,6 +269,15 @@ enum dmastress_group_type {
 	DMASTRESS_GROUP_TYPES(DMASTRESS_X_GROUP)
 	DMASTRESS_NR_GROUP_TYPES,
 };
+
+/* &struct dmastress_info.features: bit DMASTRESS_FEATURE_BIT_<ID> */
+enum dmastress_feature_bit {
+	DMASTRESS_FEATURES(DMASTRESS_X_FEATURE)
+	DMASTRESS_NR_FEATURES,
+};
+
+#define DMASTRESS_FEATURE(id)		_BITULL(DMASTRESS_FEATURE_BIT_##id)
+#define DMASTRESS_FEATURES_ALL		(_BITULL(DMASTRESS_NR_FEATURES) - 1)
 
 /* &struct dmastress_info.flags */
 #define DMASTRESS_INFO_SWIOTLB_ACTIVE	_BITUL(0) /* swiotlb pool exists */
@@ -285,7 +318,12 @@ enum dmastress_group_type {
  *	and phys (MMIO) runs map and verify: another device's NVMe CMB, whole
  *	pages (0: none, those runs target edu's own window, unverified)
  * @peer_window_phys: out, that window's CPU physical address (0: none)
+ * @features: out, DMASTRESS_FEATURE_* of DMASTRESS_FEATURES (since the
+ *	field exists: a module before it leaves it 0, as a reserved field)
  * @reserved: must be zero
+ *
+ * Every field but @size and @reserved is output only, and must be zero on
+ * input (DMASTRESS_FEATURE(OUT_ZERO)).
  */
 struct dmastress_info {
 	__u32 size;
@@ -309,7 +347,8 @@ struct dmastress_info {
 	__u32 engine_max_xfer[4];
 	__u64 peer_window_bytes;
 	__u64 peer_window_phys;
-	__u64 reserved[4];
+	__u64 features;
+	__u64 reserved[3];
 };
 
 /* &struct dmastress_run_params.flags */
@@ -661,6 +700,9 @@ struct dmastress_path_counts {
  * @params: in
  * @result: out
  *
+ * @status and @result are output only: zero on input
+ * (DMASTRESS_FEATURE(OUT_ZERO)), or the ioctl returns -EINVAL.
+ *
  * The ioctl returns 0 when the run was carried out or refused (check
  * @status and the error counters), -EINVAL for a bad field (threads x
  * iterations x (batch + 1) above DMASTRESS_MAX_RUN_OPS among them), -EINTR
@@ -712,7 +754,10 @@ struct dmastress_run {
  * @reserved: must be zero
  *
  * -EOPNOTSUPP when dma_can_mmap() says the device's DMA memory cannot be
- * mapped to user space.
+ * mapped to user space. @flags, @id, @mmap_offset, @wrong_mmap_offset,
+ * @dma_addr and @phys_addr are output only: zero on input
+ * (DMASTRESS_FEATURE(OUT_ZERO)), or the ioctl returns -EINVAL and makes no
+ * view.
  */
 struct dmastress_view {
 	__u32 size;
@@ -798,6 +843,9 @@ static inline __u8 dmastress_pattern(__u32 seed, __u64 off)
  * @first_actual: out
  * @device_faults: out
  * @reserved: must be zero
+ *
+ * The out fields are zero on input (DMASTRESS_FEATURE(OUT_ZERO)), or the
+ * ioctl returns -EINVAL and the device does not touch the view.
  */
 struct dmastress_view_xfer {
 	__u32 size;
@@ -922,6 +970,9 @@ enum dmastress_misuse_class {
  * @name: out, the class name, NUL-terminated
  * @reason: out, why it was not committed, NUL-terminated
  * @reserved: must be zero
+ *
+ * @status, @name and @reason are zero on input (DMASTRESS_FEATURE(OUT_ZERO)),
+ * or the ioctl returns -EINVAL and commits nothing.
  */
 struct dmastress_misuse {
 	__u32 size;

@@ -44,7 +44,8 @@ DMASTRESS_ABI_OFF(dmastress_info, swiotlb_nslabs, 104);
 DMASTRESS_ABI_OFF(dmastress_info, engine_max_xfer, 112);
 DMASTRESS_ABI_OFF(dmastress_info, peer_window_bytes, 128);
 DMASTRESS_ABI_OFF(dmastress_info, peer_window_phys, 136);
-DMASTRESS_ABI_OFF(dmastress_info, reserved, 144);
+DMASTRESS_ABI_OFF(dmastress_info, features, 144);
+DMASTRESS_ABI_OFF(dmastress_info, reserved, 152);
 
 DMASTRESS_ABI_SIZE(dmastress_run_params, 112);
 DMASTRESS_ABI_OFF(dmastress_run_params, path, 0);

@@ -2,10 +2,12 @@
 /*
  * bad_input.c - every ioctl refuses what it must and changes nothing.
  *
- * bad_run:   one variant per DMASTRESS_IOC_RUN field out of range or
- *            reserved field set: -EINVAL, and the device's masks unchanged.
+ * bad_run:   one variant per DMASTRESS_IOC_RUN field out of range, or
+ *            reserved or output-only field set: -EINVAL, nothing written
+ *            back, and the device's masks unchanged.
  * good_run:  the bases the bad_run variants start from do run.
- * bad_ioctl: the same for INFO and the VIEW ioctls, a wrong size field,
+ * bad_ioctl: the same for INFO and the VIEW ioctls (their output-only
+ *            fields among them), a wrong size field,
  *            unknown ioctls (-ENOTTY), NULL, unmapped and read-only user
  *            pointers (-EFAULT), and opening without CAP_SYS_RAWIO (-EPERM).
  * threads:   two threads issuing ioctls at once on one device.
@@ -163,6 +165,15 @@ BAD_RUN(stale_write_threads, params.flags,
 BAD_RUN(stale_write_to_device, params.flags,
 	DMASTRESS_RUN_STALE_XFER | DMASTRESS_RUN_STALE_WRITE,
 	AND(params.dir, DMASTRESS_DIR_TO_DEVICE));
+/* output only: zero on input (DMASTRESS_FEATURE(OUT_ZERO)) */
+BAD_RUN(out_status, status, 1);
+BAD_RUN(out_status_negative, status, -EINVAL);
+BAD_RUN(out_ops, result.ops, 1);
+BAD_RUN(out_elapsed, result.elapsed_ns, 1ULL << 40);
+BAD_RUN(out_phase, result.phase[DMASTRESS_NR_PHASES - 1].max_ns, 1);
+BAD_RUN(out_skip_reason, result.skip_reason[0], 'x');
+BAD_RUN(out_path_flags, result.path_flags, 1);
+BAD_RUN(out_reserved, result.reserved, 1ULL << 63);
 
 /* The valid run every bad_run variant starts from. */
 static void base_run(struct dmastress_run *run, __u32 path, __u32 flags,
@@ -203,6 +214,7 @@ FIXTURE_TEARDOWN(bad_run)
 TEST_F_TIMEOUT(bad_run, einval_and_no_change, DMASTRESS_TEST_TIMEOUT)
 {
 	struct dmastress_info after;
+	struct dmastress_run before;
 
 	base_run(&self->run, variant->path, variant->flags,
 		 variant->hist ? self->hists : NULL,
@@ -211,9 +223,12 @@ TEST_F_TIMEOUT(bad_run, einval_and_no_change, DMASTRESS_TEST_TIMEOUT)
 	if (variant->width2)
 		poke(&self->run, variant->off2, variant->width2,
 		     variant->value2);
-	dmastress_err_run(EINVAL, self->fd, &self->run);
-	/* Nothing ran: no result was written back. */
-	EXPECT_EQ(0, self->run.result.ops);
+	before = self->run;
+	/* not _dmastress_run(), which clears the output fields */
+	EXPECT_EQ(-EINVAL, _dmastress_ioctl(self->fd, DMASTRESS_IOC_RUN,
+					    &self->run));
+	/* Nothing ran: nothing was written back. */
+	EXPECT_EQ(0, memcmp(&before, &self->run, sizeof(before)));
 
 	dmastress_get_info(self->fd, &after);
 	EXPECT_EQ(self->info.dma_mask, after.dma_mask);
@@ -398,8 +413,12 @@ TEST_F_TIMEOUT(bad_ioctl, info_fields, DMASTRESS_TEST_TIMEOUT)
 		I(size, sizeof(struct dmastress_info) - 1),
 		I(size, sizeof(struct dmastress_info) + 1),
 		I(size, 0),
-		I(reserved[0], 1), I(reserved[1], 1), I(reserved[2], 1),
-		I(reserved[3], 1ULL << 63),
+		I(reserved[0], 1), I(reserved[1], 1),
+		I(reserved[2], 1ULL << 63),
+		/* output only */
+		I(flags, 1), I(bdf, 1), I(group_type, 1), I(dma_mask, ~0ULL),
+		I(max_seg_size, 1), I(engines, 1), I(engine_max_xfer[3], 1),
+		I(peer_window_phys, 1), I(features, 1),
 	};
 #undef I
 	struct dmastress_info good = { .size = sizeof(good) };
@@ -426,6 +445,10 @@ TEST_F_TIMEOUT(bad_ioctl, view_create_fields, DMASTRESS_TEST_TIMEOUT)
 		V(len_bytes, ~0ULL & ~4095ULL),
 		V(reserved[0], 1), V(reserved[1], 1), V(reserved[2], 1),
 		V(pad, 1), V(attrs, DMASTRESS_ATTR_NO_WARN),
+		/* output only */
+		V(flags, DMASTRESS_VIEW_WRONG_PFN), V(id, 1),
+		V(mmap_offset, 4096), V(wrong_mmap_offset, 1),
+		V(dma_addr, 1), V(phys_addr, 1ULL << 32),
 	};
 #undef V
 	struct dmastress_view good = {
@@ -463,6 +486,10 @@ TEST_F_TIMEOUT(bad_ioctl, view_xfer_fields, DMASTRESS_TEST_TIMEOUT)
 		X(pad, 1),
 		X(reserved[0], 1), X(reserved[1], 1), X(reserved[2], 1),
 		X(reserved[3], 1),
+		/* output only */
+		X(mismatches, 1), X(first_mismatch_offset, 1),
+		X(first_expected, 1), X(first_actual, 0xff),
+		X(device_faults, 1),
 	};
 #undef X
 	struct dmastress_view_xfer good = { .size = sizeof(good) };

@@ -244,8 +244,15 @@ static inline void dmastress_run_init(struct dmastress_run *run, __u32 path,
 	run->params.seed = seed;
 }
 
+/*
+ * DMASTRESS_IOC_RUN of @run. Its status and result are cleared first: they
+ * are output only and must be zero on input (DMASTRESS_FEATURE(OUT_ZERO)),
+ * and @run may hold the answer to the run before.
+ */
 static inline int _dmastress_run(int fd, struct dmastress_run *run)
 {
+	run->status = 0;
+	memset(&run->result, 0, sizeof(run->result));
 	return _dmastress_ioctl(fd, DMASTRESS_IOC_RUN, run);
 }
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * info.c - DMASTRESS_IOC_INFO is sane and agrees with what sysfs, procfs and
- * the guest's configured mode say about the same device.
+ * the guest's configured mode say about the same device, and its feature
+ * word with what the module does.
  */
 #include "dmastress_utils.h"
 
@@ -226,6 +227,69 @@ TEST_F_TIMEOUT(info, repeated_queries_agree, DMASTRESS_TEST_TIMEOUT)
 	EXPECT_EQ(self->info.max_mapping_size, again.max_mapping_size);
 	EXPECT_EQ(self->info.merge_boundary, again.merge_boundary);
 	EXPECT_EQ(self->info.flags, again.flags);
+}
+
+/*
+ * A run of @path on the cpu engine: is it skipped for the kernel's
+ * version, with a reason naming @needs ("needs Linux 6.16")?
+ */
+static bool skipped_for_kernel(int fd, __u32 path, const char *needs)
+{
+	struct dmastress_run run;
+
+	dmastress_run_init(&run, path, DMASTRESS_ENGINE_CPU,
+			   DMASTRESS_DIR_BIDIRECTIONAL, 4096, 1, 0xfea7);
+	if (_dmastress_run(fd, &run))
+		return false;
+	return run.status == -EOPNOTSUPP &&
+	       strstr(run.result.skip_reason, needs);
+}
+
+/*
+ * The feature word names no bit past DMASTRESS_FEATURES, and every bit,
+ * set or clear, agrees with the behaviour it names: out-zero with an INFO
+ * whose output field is set, views with a VIEW_CREATE, iova-api and
+ * map-phys with the skip reason of a run of their path, run-limits with
+ * the max_run_seconds parameter.
+ */
+TEST_F_TIMEOUT(info, features_match_behaviour, DMASTRESS_TEST_TIMEOUT)
+{
+	__u64 f = self->info.features;
+	struct dmastress_info probe;
+	struct dmastress_view v;
+	char names[128];
+	int ret;
+
+	dmastress_flags_str(dmastress_feature_names, DMASTRESS_NR_FEATURES,
+			    (uint32_t)f, names, sizeof(names));
+	ksft_print_msg("features 0x%llx (%s)\n", (unsigned long long)f, names);
+	EXPECT_EQ(0, f & ~DMASTRESS_FEATURES_ALL);
+
+	memset(&probe, 0, sizeof(probe));
+	probe.size = sizeof(probe);
+	probe.engines = 1;
+	EXPECT_EQ(f & DMASTRESS_FEATURE(OUT_ZERO) ? -EINVAL : 0,
+		  _dmastress_ioctl(self->fd, DMASTRESS_IOC_INFO, &probe));
+
+	ret = _dmastress_view_create(self->fd, DMASTRESS_PATH_COHERENT, 4096, &v);
+	if (!(f & DMASTRESS_FEATURE(VIEWS))) {
+		EXPECT_NE(0, ret);
+	} else if (self->info.flags & DMASTRESS_INFO_CAN_MMAP) {
+		ASSERT_EQ(0, ret);
+		dmastress_view_destroy(self->fd, v.id);
+	} else {
+		EXPECT_EQ(-EOPNOTSUPP, ret);
+	}
+
+	EXPECT_EQ(!(f & DMASTRESS_FEATURE(IOVA_API)),
+		  skipped_for_kernel(self->fd, DMASTRESS_PATH_IOVA,
+				     "needs Linux 6.16"));
+	EXPECT_EQ(!(f & DMASTRESS_FEATURE(MAP_PHYS)),
+		  skipped_for_kernel(self->fd, DMASTRESS_PATH_PHYS,
+				     "needs Linux 6.18"));
+	EXPECT_EQ(!!(f & DMASTRESS_FEATURE(RUN_LIMITS)),
+		  !access(DMASTRESS_SYSFS_MODULE "/parameters/max_run_seconds",
+			  F_OK));
 }
 
 DMASTRESS_HARNESS_MAIN
