@@ -174,7 +174,8 @@ struct dmastress_nvme_q {
  * @sgl: the controller supports SGLs (Identify SGLS)
  * @sgl_bitbucket: with bit bucket descriptors
  * @sgl_dword: SGL data blocks must start dword-aligned
- * @dead: a fatal status or a timeout disabled the controller
+ * @dead: a fatal status, a timeout or an unbind gave a command up and
+ *	dmastress_nvme_kill() stopped the controller (until rebind)
  * @why: why the engine cannot run, or NULL
  * @prps: data commands that pointed at the data with PRPs
  * @sgls: data commands that pointed at the data with an SGL
@@ -249,17 +250,48 @@ static int dmastress_nvme_wait_ready(struct dmastress_nvme *nv, bool rdy)
 }
 
 /*
+ * A command is given up (a timeout, a fatal status, or another queue's
+ * command given up): the caller is about to unmap and free what it
+ * targets, so the controller must own nothing first. Clearing CC.EN resets
+ * it, which aborts every command (CSTS.RDY falls, waited for up to
+ * DMASTRESS_NVME_TIMEOUT_MS); bus mastering goes off as well, in case it
+ * does not. The engine refuses every run until the device is bound again.
+ * Process context, sleeps; @why names the cause in the log.
+ */
+static void dmastress_nvme_kill(struct dmastress_dev *dd,
+				struct dmastress_nvme *nv,
+				struct dmastress_nvme_q *q, const char *why)
+{
+	bool first = !READ_ONCE(nv->dead);
+
+	WRITE_ONCE(nv->dead, true);
+	writel(0, nv->regs + NVME_REG_CC);
+	if (dmastress_nvme_wait_ready(nv, false) == -ETIMEDOUT)
+		dev_err(dd->dev, "nvme: the controller is still ready after the reset\n");
+	if (dd->pdev)
+		pci_clear_master(dd->pdev);
+	if (first)
+		dev_err(dd->dev, "nvme: queue %u command %u given up (%s): controller reset, bus mastering off until rebind\n",
+			q->qid, q->cid, why);
+}
+
+/*
  * Submit one command on @q and poll for its completion; *@ns (if set) gets
  * the ns from the doorbell to the completion seen. Returns 0, -EIO with
- * the status decoded in the log, or -ETIMEDOUT (the controller is then
- * disabled: it may still own the buffers, which the caller must not reuse).
+ * the status decoded in the log (or after a fatal status or another
+ * queue's command was given up), or -ETIMEDOUT; on the last two the
+ * controller was stopped (dmastress_nvme_kill()) before the return, so the
+ * caller may unmap and free the command's buffers. An unbind does not give
+ * a command up: it completes (within the timeout) and the run stops at the
+ * next op. (Giving it up and resetting the controller under it crashed
+ * QEMU 7.2's NVMe model: FINDINGS.)
  *
  * The completion entry is polled in coherent memory with the CPU spinning:
  * a sleep between polls costs more than a command (under TCG a 128 KiB
  * READ completes in ~100 us; usleep_range(20, 100) took ~0.5 ms a command).
  * Once a jiffy the poll reads CSTS (an MMIO read, which under TCG waits for
- * the emulation's lock), checks the timeout and an unbind and gives up the
- * CPU to whoever needs it.
+ * the emulation's lock), checks the timeout and gives up the CPU to whoever
+ * needs it.
  */
 static int dmastress_nvme_cmd(struct dmastress_dev *dd,
 			      struct dmastress_nvme *nv,
@@ -274,7 +306,7 @@ static int dmastress_nvme_cmd(struct dmastress_dev *dd,
 	u16 status;
 	u64 t0;
 
-	if (nv->dead)
+	if (READ_ONCE(nv->dead))
 		return -EIO;
 	q->cid++;
 	cmd[0] = cpu_to_le32(le32_to_cpu(cmd[0]) | ((u32)q->cid << 16));
@@ -292,16 +324,18 @@ static int dmastress_nvme_cmd(struct dmastress_dev *dd,
 		}
 		csts = readl(nv->regs + NVME_REG_CSTS);
 		if (csts & NVME_CSTS_CFS) {
-			dev_err(dd->dev, "nvme: controller fatal status (CSTS %#x: CFS%s) on queue %u command %u, disabled\n",
+			dev_err(dd->dev, "nvme: controller fatal status (CSTS %#x: CFS%s) on queue %u command %u\n",
 				csts, csts & NVME_CSTS_RDY ? ", RDY" : "",
 				q->qid, q->cid);
-			nv->dead = true;
+			dmastress_nvme_kill(dd, nv, q, "fatal status");
 			return -EIO;
 		}
-		if (time_after(jiffies, deadline) || READ_ONCE(dd->gone)) {
-			dev_err(dd->dev, "nvme: queue %u command %u timed out, controller disabled\n",
-				q->qid, q->cid);
-			nv->dead = true;
+		if (READ_ONCE(nv->dead)) {
+			dmastress_nvme_kill(dd, nv, q, "another queue's command given up");
+			return -EIO;
+		}
+		if (time_after(jiffies, deadline)) {
+			dmastress_nvme_kill(dd, nv, q, "timed out");
 			return -ETIMEDOUT;
 		}
 		cond_resched();
@@ -690,8 +724,8 @@ static bool dmastress_nvme_usable(struct dmastress_dev *dd, const char **why)
 		*why = nv->why;
 		return false;
 	}
-	if (nv->dead) {
-		*why = "the NVMe controller was disabled after an error";
+	if (READ_ONCE(nv->dead)) {
+		*why = "the NVMe controller was stopped after a command was given up";
 		return false;
 	}
 	return true;
@@ -722,7 +756,7 @@ static size_t dmastress_nvme_dev_max_xfer(struct dmastress_dev *dd)
 {
 	const struct dmastress_nvme *nv = dd->nvme;
 
-	return nv && !nv->why && !nv->dead ? nv->max_xfer : 0;
+	return nv && !nv->why && !READ_ONCE(nv->dead) ? nv->max_xfer : 0;
 }
 
 /* Signatures at a byte offset of a namespace's first MiB. */

@@ -25,11 +25,11 @@ static bool dmastress_zero(const void *p, size_t len)
 	return !memchr_inv(p, 0, len);
 }
 
-/* Are the members of *@s from @first up to (not including) @end zero? */
-#define dmastress_zero_span(s, first, end)				\
-	dmastress_zero((const char *)(s) + offsetof(typeof(*(s)), first),	\
-		       offsetof(typeof(*(s)), end) -			\
-		       offsetof(typeof(*(s)), first))
+/* Are the bytes of @s from offset @from up to (not including) @to zero? */
+static bool dmastress_zero_range(const void *s, size_t from, size_t to)
+{
+	return dmastress_zero((const char *)s + from, to - from);
+}
 
 static int dmastress_lock(struct dmastress_dev *dd)
 {
@@ -61,7 +61,8 @@ static int dmastress_ioc_info(struct file *file, void __user *arg)
 	if (copy_from_user(&info, arg, sizeof(info)))
 		return -EFAULT;
 	if (info.size != sizeof(info) ||
-	    !dmastress_zero_span(&info, flags, reserved) ||
+	    !dmastress_zero_range(&info, offsetof(struct dmastress_info, flags),
+				  offsetof(struct dmastress_info, reserved)) ||
 	    !dmastress_zero(info.reserved, sizeof(info.reserved)))
 		return -EINVAL;
 	ret = dmastress_lock(dd);
@@ -158,7 +159,8 @@ static int dmastress_ioc_view_create(struct file *file, void __user *arg)
 	if (copy_from_user(&v, arg, sizeof(v)))
 		return -EFAULT;
 	if (v.size != sizeof(v) || v.pad ||
-	    !dmastress_zero_span(&v, flags, attrs) ||
+	    !dmastress_zero_range(&v, offsetof(struct dmastress_view, flags),
+				  offsetof(struct dmastress_view, attrs)) ||
 	    !dmastress_zero(v.reserved, sizeof(v.reserved)))
 		return -EINVAL;
 	/* only a path with view callbacks (coherent, pages, noncontig) */
@@ -198,7 +200,8 @@ static int dmastress_ioc_view_xfer(struct file *file, void __user *arg)
 	if (copy_from_user(&x, arg, sizeof(x)))
 		return -EFAULT;
 	if (x.size != sizeof(x) || x.pad ||
-	    !dmastress_zero_span(&x, mismatches, reserved) ||
+	    !dmastress_zero_range(&x, offsetof(struct dmastress_view_xfer, mismatches),
+				  offsetof(struct dmastress_view_xfer, reserved)) ||
 	    !dmastress_zero(x.reserved, sizeof(x.reserved)))
 		return -EINVAL;
 	if (x.id >= DMASTRESS_MAX_VIEWS || x.engine >= DMASTRESS_NR_ENGINES ||
@@ -252,7 +255,8 @@ static int dmastress_ioc_misuse(struct file *file, void __user *arg)
 	if (copy_from_user(&m, arg, sizeof(m)))
 		return -EFAULT;
 	if (m.size != sizeof(m) || m.pad || m.class_id >= DMASTRESS_NR_MISUSE ||
-	    !dmastress_zero_span(&m, status, reserved) ||
+	    !dmastress_zero_range(&m, offsetof(struct dmastress_misuse, status),
+				  offsetof(struct dmastress_misuse, reserved)) ||
 	    !dmastress_zero(m.reserved, sizeof(m.reserved)))
 		return -EINVAL;
 

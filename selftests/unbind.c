@@ -2,13 +2,17 @@
 /*
  * unbind.c - the device goes away under load
  *
- * Fixture under_run, variant = path x engine: a run (UNBIND_SECONDS, two
- * threads) on the second nvme engine controller (/dev/dmastress2, which
- * nothing else uses), and the controller unbound from dmastress 300 ms in.
- * The run must end soon with status -ENODEV (its counters up to then free
- * of data errors), the unbind must return, and after a rebind dma-debug's
- * entries in use and swiotlb's used slots are back where they were, the
- * device runs verified again and the kernel log has no bug report.
+ * Fixture under_run, variant = path x engine (every path with the cpu
+ * engine, a stress mix of all of them, the nvme engine's paths, edu): a run
+ * (UNBIND_SECONDS, two threads; one for edu) on the second nvme engine
+ * controller (/dev/dmastress2, which nothing else uses; for edu the edu
+ * device, /dev/dmastress0), and the device taken away 300 ms in: unbound
+ * from dmastress, or (the _removed variants) removed from the PCI bus and
+ * found again by a rescan, which gives it back to dmastress. The run must
+ * end soon with status -ENODEV (its counters up to then free of data
+ * errors), the unbind or remove must return, and once the device is back
+ * dma-debug's entries in use and swiotlb's used slots are where they were,
+ * the device runs verified again and the kernel log has no bug report.
  *
  * under_view: a view mapped, VIEW_XFERs in a loop on it from a thread,
  * and the controller unbound: the loop's next call fails with -ENODEV, the
@@ -29,6 +33,7 @@
 
 struct unbind_ctx {
 	int fd;
+	const char *dev;
 	char bdf[32];
 	struct dmastress_run run;
 	int ret;
@@ -44,12 +49,14 @@ static void *unbind_run_fn(void *arg)
 	return NULL;
 }
 
-/* Open the controller and learn its address; false: not here. */
+/* Open c->dev and learn its address; false: not here, or no @engine. */
 static bool unbind_open(struct unbind_ctx *c, __u32 engine)
 {
 	struct dmastress_info info;
 
-	c->fd = dmastress_dev_open(UNBIND_DEV);
+	if (!c->dev)
+		c->dev = UNBIND_DEV;
+	c->fd = dmastress_dev_open(c->dev);
 	if (c->fd < 0)
 		return false;
 	if (dmastress_dev_info(c->fd, &info) ||
@@ -61,20 +68,62 @@ static bool unbind_open(struct unbind_ctx *c, __u32 engine)
 	return true;
 }
 
-/* Bind @bdf again and wait for its node; 0 or -1. */
-static int rebind(const char *bdf)
+/* Wait up to 10 s for the node @dev to open; 0 or -1. */
+static int wait_node(const char *dev)
 {
 	int i, fd;
 
-	if (dmastress_write_file("/sys/bus/pci/drivers/dmastress/bind", bdf))
-		return -1;
 	for (i = 0; i < 100; i++) {
-		fd = dmastress_dev_open(UNBIND_DEV);
+		fd = dmastress_dev_open(dev);
 		if (fd >= 0) {
 			close(fd);
 			return 0;
 		}
 		usleep(100000);
+	}
+	return -1;
+}
+
+/* Bind @bdf to dmastress again and wait for @dev; 0 or -1. */
+static int rebind(const char *bdf, const char *dev)
+{
+	if (dmastress_write_file("/sys/bus/pci/drivers/dmastress/bind", bdf))
+		return -1;
+	return wait_node(dev);
+}
+
+/*
+ * After a remove: rescan the bus and give @bdf back to dmastress (the
+ * kernel's nvme driver may take a controller first, as at boot, and its
+ * probe runs asynchronously: scripts/guest-init), then wait for @dev; 0, or
+ * -1 when that has not happened within 10 s.
+ */
+static int rescan(const char *bdf, const char *dev)
+{
+	char path[200], drv[160], link[160];
+	ssize_t n;
+	int i;
+
+	if (dmastress_write_file("/sys/bus/pci/rescan", "1"))
+		return -1;
+	snprintf(drv, sizeof(drv), "/sys/bus/pci/devices/%s/driver", bdf);
+	for (i = 0; i < 100; i++, usleep(100000)) {
+		n = readlink(drv, link, sizeof(link) - 1);
+		if (n > 0) {
+			link[n] = '\0';
+			if (strstr(link, "/dmastress") && !access(dev, F_OK))
+				return wait_node(dev);
+			if (!strstr(link, "/dmastress")) {
+				snprintf(path, sizeof(path), "%s/unbind", drv);
+				dmastress_write_file(path, bdf);
+			}
+			continue;
+		}
+		snprintf(path, sizeof(path),
+			 "/sys/bus/pci/devices/%s/driver_override", bdf);
+		if (dmastress_write_file(path, "dmastress"))
+			continue;	/* not found again yet */
+		dmastress_write_file("/sys/bus/pci/drivers/dmastress/bind", bdf);
 	}
 	return -1;
 }
@@ -87,23 +136,48 @@ FIXTURE_VARIANT(under_run) {
 	__u32 path;
 	__u32 engine;
 	__u64 len;
+	__u32 flags;
+	__u32 live;		/* STRESS: mappings alive per thread */
+	const char *dev;	/* NULL: UNBIND_DEV */
+	bool remove;		/* remove from the bus and rescan, not unbind */
 };
 
-#define UNDER_RUN(_p, _P, _e, _E, _len)					\
+#define UNDER_RUN(_p, _P, _e, _E, _len, ...)				\
 	FIXTURE_VARIANT_ADD(under_run, _p##_##_e) {			\
 		.path = DMASTRESS_PATH_##_P,				\
 		.engine = DMASTRESS_ENGINE_##_E, .len = (_len),		\
+		__VA_ARGS__						\
 	}
 
-UNDER_RUN(single, SINGLE, cpu, CPU, 65536);
-UNDER_RUN(sg, SG, cpu, CPU, 1 << 20);
 UNDER_RUN(coherent, COHERENT, cpu, CPU, 65536);
 UNDER_RUN(pool, POOL, cpu, CPU, 4096);
+UNDER_RUN(single, SINGLE, cpu, CPU, 65536);
+UNDER_RUN(page, PAGE, cpu, CPU, 65536);
+UNDER_RUN(sg, SG, cpu, CPU, 1 << 20);
+UNDER_RUN(sgtable, SGTABLE, cpu, CPU, 1 << 20);
+UNDER_RUN(resource, RESOURCE, cpu, CPU, 65536);
 UNDER_RUN(pages, PAGES, cpu, CPU, 65536);
+UNDER_RUN(noncoherent, NONCOHERENT, cpu, CPU, 65536);
 UNDER_RUN(noncontig, NONCONTIG, cpu, CPU, 65536);
+UNDER_RUN(phys, PHYS, cpu, CPU, 65536);
+UNDER_RUN(iova, IOVA, cpu, CPU, 1 << 20);
+UNDER_RUN(p2pdma, P2PDMA, cpu, CPU, 65536);
+UNDER_RUN(stress, SINGLE, cpu, CPU, 65536, .flags = DMASTRESS_RUN_STRESS,
+	  .live = 4,);
 UNDER_RUN(single, SINGLE, nvme, NVME, 65536);
+UNDER_RUN(page, PAGE, nvme, NVME, 65536);
 UNDER_RUN(sg, SG, nvme, NVME, 1 << 20);
+UNDER_RUN(sgtable, SGTABLE, nvme, NVME, 1 << 20);
 UNDER_RUN(coherent, COHERENT, nvme, NVME, 65536);
+UNDER_RUN(pool, POOL, nvme, NVME, 4096);
+UNDER_RUN(resource, RESOURCE, nvme, NVME, 65536);
+UNDER_RUN(noncontig, NONCONTIG, nvme, NVME, 65536);
+UNDER_RUN(single, SINGLE, edu, EDU, 2048, .dev = "/dev/dmastress0",);
+UNDER_RUN(coherent, COHERENT, edu, EDU, 2048, .dev = "/dev/dmastress0",);
+UNDER_RUN(single_removed, SINGLE, cpu, CPU, 65536, .remove = true,);
+UNDER_RUN(sg_removed, SG, nvme, NVME, 1 << 20, .remove = true,);
+UNDER_RUN(stress_removed, SINGLE, cpu, CPU, 65536,
+	  .flags = DMASTRESS_RUN_STRESS, .live = 4, .remove = true,);
 
 FIXTURE_SETUP(under_run)
 {
@@ -120,17 +194,19 @@ TEST_F_TIMEOUT(under_run, ends_with_enodev_leaves_nothing, DMASTRESS_TEST_TIMEOU
 {
 	struct dmastress_dma_footprint fp0, fp1;
 	struct dmastress_run check;
-	struct unbind_ctx c = { 0 };
+	struct unbind_ctx c = { .dev = variant->dev };
 	char path[128], first[256];
 	double t0, t1;
 	pthread_t tid;
 	int fd;
 
 	if (!unbind_open(&c, variant->engine))
-		SKIP(return, "no %s with this engine", UNBIND_DEV);
+		SKIP(return, "no %s with this engine", c.dev);
 	/* warm-up: what a first run sets up for good is not a leak */
 	dmastress_run_init(&check, variant->path, variant->engine,
 			   DMASTRESS_DIR_BIDIRECTIONAL, variant->len, 2, 0x0b);
+	check.params.flags = variant->flags;
+	check.params.live = variant->live;
 	dmastress_run(c.fd, &check);
 	if (check.status == -EOPNOTSUPP) {
 		close(c.fd);
@@ -140,31 +216,42 @@ TEST_F_TIMEOUT(under_run, ends_with_enodev_leaves_nothing, DMASTRESS_TEST_TIMEOU
 	dmastress_run_init(&c.run, variant->path, variant->engine,
 			   DMASTRESS_DIR_BIDIRECTIONAL, variant->len, 0, 0x0c);
 	c.run.params.seconds = UNBIND_SECONDS;
-	c.run.params.threads = 2;
+	c.run.params.flags = variant->flags;
+	c.run.params.live = variant->live;
+	/* edu is one DMA engine: two threads would only queue on it */
+	c.run.params.threads = variant->engine == DMASTRESS_ENGINE_EDU ? 1 : 2;
 	ASSERT_EQ(0, pthread_create(&tid, NULL, unbind_run_fn, &c));
 	usleep(300000);
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver/unbind",
-		 c.bdf);
+	if (variant->remove)
+		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/remove",
+			 c.bdf);
+	else
+		snprintf(path, sizeof(path),
+			 "/sys/bus/pci/devices/%s/driver/unbind", c.bdf);
 	t0 = dmastress_now_s();
-	ASSERT_EQ(0, dmastress_write_file(path, c.bdf));
+	ASSERT_EQ(0, dmastress_write_file(path, variant->remove ? "1" : c.bdf));
 	t1 = dmastress_now_s();
 	ASSERT_EQ(0, pthread_join(tid, NULL));
 	close(c.fd);
-	ksft_print_msg("unbind took %.3f s, the run ended %.3f s after it began: ioctl %d status %d, %llu ops\n",
-		       t1 - t0, c.ended - t0, c.ret, c.run.status,
+	ksft_print_msg("%s took %.3f s, the run ended %.3f s after it began: ioctl %d status %d, %llu ops\n",
+		       variant->remove ? "remove" : "unbind", t1 - t0,
+		       c.ended - t0, c.ret, c.run.status,
 		       (unsigned long long)c.run.result.ops);
 	EXPECT_GT(UNBIND_BOUND_S, t1 - t0);
 	EXPECT_EQ(0, c.ret);
 	EXPECT_EQ(-ENODEV, c.run.status);
 	EXPECT_EQ(0, c.run.result.mismatches + c.run.result.guard_errors +
 		     c.run.result.src_errors);
-	ASSERT_EQ(0, rebind(c.bdf));
+	ASSERT_EQ(0, variant->remove ? rescan(c.bdf, c.dev) :
+				       rebind(c.bdf, c.dev));
 	dmastress_dma_footprint(&fp1);
 	EXPECT_EQ(fp0.swiotlb_used, fp1.swiotlb_used);
-	fd = dmastress_dev_open(UNBIND_DEV);
+	fd = dmastress_dev_open(c.dev);
 	ASSERT_LE(0, fd);
 	dmastress_run_init(&check, variant->path, variant->engine,
 			   DMASTRESS_DIR_BIDIRECTIONAL, variant->len, 2, 0x0d);
+	check.params.flags = variant->flags;
+	check.params.live = variant->live;
 	dmastress_run_verified(fd, &check);
 	close(fd);
 	/* the rebound device's own set-up is back too */
@@ -244,7 +331,7 @@ TEST(under_view)
 	EXPECT_TRUE(bus);
 	munmap(map, 65536);
 	close(c.fd);
-	ASSERT_EQ(0, rebind(c.bdf));
+	ASSERT_EQ(0, rebind(c.bdf, c.dev));
 }
 
 DMASTRESS_HARNESS_MAIN
