@@ -10,10 +10,13 @@
  * kmemleak, where it runs only when DMASTRESS_KILL_ROUNDS asks: make soak),
  * and afterwards the device runs a verified op, the module's
  * reference count is what it was, and the kernel log has no bug report.
+ * A death that takes more than a second prints the kernel stacks of the
+ * child and of the run's kthreads, then every 5 s.
  *
  * stop_cont: six SIGSTOP and SIGCONT pairs during a 2 s run do not end it:
  * it completes with status 0 and every op verified.
  */
+#include <dirent.h>
 #include <signal.h>
 #include <sys/wait.h>
 
@@ -109,6 +112,75 @@ FIXTURE_TEARDOWN(kill)
 		close(self->kmsg);
 }
 
+/* Print the kernel stack of task @tid (/proc/PID/stack, root only). */
+static void print_stack(const char *who, const char *tid)
+{
+	char path[64], line[160];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%s/stack", tid);
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	ksft_print_msg("  %s %s:\n", who, tid);
+	while (fgets(line, sizeof(line), f))
+		ksft_print_msg("    %s", line);
+	fclose(f);
+}
+
+/*
+ * A death that takes long: where the dying child and the run's kthreads
+ * ("dmastress<N>/<i>") are in the kernel, @ms after the SIGKILL.
+ */
+static void print_dying(pid_t pid, double ms)
+{
+	char path[300], comm[64], tid[32];
+	struct dirent *de;
+	FILE *f;
+	DIR *d;
+
+	ksft_print_msg("still dying %.0f ms after the SIGKILL:\n", ms);
+	snprintf(tid, sizeof(tid), "%d", pid);
+	print_stack("child", tid);
+	d = opendir("/proc");
+	while (d && (de = readdir(d))) {
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/comm", de->d_name);
+		f = fopen(path, "re");
+		if (!f)
+			continue;
+		if (fgets(comm, sizeof(comm), f) && !strncmp(comm, "dmastress", 9)) {
+			comm[strcspn(comm, "\n")] = '\0';
+			print_stack(comm, de->d_name);
+		}
+		fclose(f);
+	}
+	if (d)
+		closedir(d);
+}
+
+/*
+ * Wait for the SIGKILLed @pid; its wait status in *@status. A death
+ * that takes more than a second is shown where it is, then every 5 s.
+ */
+static pid_t wait_dying(pid_t pid, int *status, double t0_ms)
+{
+	double next = 1000;
+	pid_t r;
+
+	while (!(r = waitpid(pid, status, WNOHANG))) {
+		double ms = 1e3 * dmastress_now_s() - t0_ms;
+
+		if (ms >= next) {
+			print_dying(pid, ms);
+			next += 5000;
+		}
+		usleep(10000);
+	}
+	return r;
+}
+
 /* The child: until killed, the variant's work. */
 static void kill_child(const FIXTURE_VARIANT(kill) *variant, int ready)
 {
@@ -181,7 +253,7 @@ TEST_F_TIMEOUT(kill, dies_soon_leaves_nothing, DMASTRESS_TEST_TIMEOUT)
 		usleep(20000 + dmastress_rand(&rnd) % 200000);
 		t0 = 1e3 * dmastress_now_s();
 		ASSERT_EQ(0, kill(pid, SIGKILL));
-		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		ASSERT_EQ(pid, wait_dying(pid, &status, t0));
 		took = 1e3 * dmastress_now_s() - t0;
 		if (took > worst)
 			worst = took;
