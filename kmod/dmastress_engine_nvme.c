@@ -34,8 +34,10 @@
  * partition table or a filesystem signature there.
  *
  * A controller that sets CSTS.CFS, or a command that does not complete in
- * DMASTRESS_NVME_TIMEOUT_MS, disables the controller: every later transfer
- * fails with -EIO, the status decoded in the log.
+ * DMASTRESS_NVME_TIMEOUT_MS, stops the controller (a reset, bus mastering
+ * off: dmastress_nvme_kill()) before the command's buffers are freed: every
+ * later transfer fails with -EIO until the device is bound again. An unbind
+ * lets the command in flight complete.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -174,7 +176,7 @@ struct dmastress_nvme_q {
  * @sgl: the controller supports SGLs (Identify SGLS)
  * @sgl_bitbucket: with bit bucket descriptors
  * @sgl_dword: SGL data blocks must start dword-aligned
- * @dead: a fatal status, a timeout or an unbind gave a command up and
+ * @dead: a fatal status or a timeout gave a command up and
  *	dmastress_nvme_kill() stopped the controller (until rebind)
  * @why: why the engine cannot run, or NULL
  * @prps: data commands that pointed at the data with PRPs
@@ -262,9 +264,8 @@ static void dmastress_nvme_kill(struct dmastress_dev *dd,
 				struct dmastress_nvme *nv,
 				struct dmastress_nvme_q *q, const char *why)
 {
-	bool first = !READ_ONCE(nv->dead);
+	bool first = !xchg(&nv->dead, true);
 
-	WRITE_ONCE(nv->dead, true);
 	writel(0, nv->regs + NVME_REG_CC);
 	if (dmastress_nvme_wait_ready(nv, false) == -ETIMEDOUT)
 		dev_err(dd->dev, "nvme: the controller is still ready after the reset\n");

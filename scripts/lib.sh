@@ -40,6 +40,16 @@
 #   apt_get ARGS...     apt-get with it (download), apt_cache ARGS... apt-cache
 # DEBIAN_MIRROR and DEBIAN_SECURITY override the mirror.
 #
+# Kernel logs:
+#   kernel_warn_re      an extended regex of a WARN() splat or a lockdep
+#                       report: "WARNING: " where a line begins (after its
+#                       timestamp), as 6.x writes a WARN ("WARNING: CPU: 1
+#                       PID: 2 at FILE:LINE FUNC"), 7.x ("WARNING: FILE:LINE
+#                       at FUNC, CPU#1: COMM/PID") and lockdep its reports
+#                       ("WARNING: possible circular locking dependency
+#                       detected"); not a boot notice with "WARNING:" inside
+#                       its line ("Speculative Return Stack Overflow: WARNING:")
+#
 # The CLI's name lists:
 #   ds_list KIND        `dmastress info --list KIND` (paths, engines, dirs,
 #                       group-types, attrs, phases) of bench/dmastress,
@@ -54,6 +64,9 @@ modes_shown=scripts/modes
 [ "$modes_file" = "$lib_dir/modes" ] || modes_shown=$modes_file
 
 kernels_file=${DMASTRESS_KERNELS:-$lib_dir/kernels}
+
+# shellcheck disable=SC2034 # used by the scripts that source this file
+kernel_warn_re='^(\[ *[0-9]+\.[0-9]+\] )?WARNING: '
 
 # The program name of error messages: "vm" for scripts/vm.
 lib_prog() {

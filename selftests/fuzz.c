@@ -449,7 +449,8 @@ static void fuzz_run(struct fuzz *f)
 	if (one_in(f, 4))
 		p->flags = flag_bits[r32(f) % 4];
 	else if (one_in(f, 16))
-		p->flags = r32(f);	/* any word, bar the negative controls */
+		/* any combination of the known flags, bar the negative controls */
+		p->flags = r32(f) & DMASTRESS_RUN_FLAGS_ALL;
 	if (p->flags & DMASTRESS_RUN_BATCH)
 		p->batch = 1 + r32(f) % 4;
 	if (p->flags & DMASTRESS_RUN_STRESS) {
@@ -876,12 +877,13 @@ static void fuzz_add(struct fuzz *to, const struct fuzz *from)
 static int fuzz_parallel(struct fuzz *f, unsigned int procs,
 			 unsigned long want)
 {
+	size_t each_bytes = procs * sizeof(struct fuzz);
 	struct fuzz *each;
 	pid_t pids[FUZZ_PROCS];
 	unsigned int i;
 	int status, ret = 0;
 
-	each = mmap(NULL, procs * sizeof(*each), PROT_READ | PROT_WRITE,
+	each = mmap(NULL, each_bytes, PROT_READ | PROT_WRITE,
 		    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (each == MAP_FAILED)
 		return -1;
@@ -902,6 +904,7 @@ static int fuzz_parallel(struct fuzz *f, unsigned int procs,
 			fuzz_fail(f, "open: %s", strerror(errno));
 		while (!f->failures && f->ioctls < want / procs)
 			fuzz_one(f);
+		fflush(stdout);	/* DMASTRESS_FUZZ_TRACE's lines */
 		_exit(0);
 	}
 	procs = i;
@@ -917,7 +920,7 @@ static int fuzz_parallel(struct fuzz *f, unsigned int procs,
 			       each[i].failures, i & 1 ? "" : ", shared file");
 		fuzz_add(f, &each[i]);
 	}
-	munmap(each, procs * sizeof(*each));
+	munmap(each, each_bytes);
 	return ret;
 }
 

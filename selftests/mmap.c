@@ -1193,13 +1193,27 @@ TEST_F_TIMEOUT(mm, remote_reads_see_the_view_or_fail, DMASTRESS_TEST_TIMEOUT)
 	EXPECT_EQ(n_mem < 0, n_vm < 0);
 }
 
-/* The first block device of the kernel's own nvme driver, or NULL. */
+/*
+ * The scratch block device the O_DIRECT test may write: DMASTRESS_SCRATCH_DEV
+ * if set, else the namespace of QEMU's NVMe controller whose serial is
+ * "dmastress0" (scripts/vm's null-co drive, which keeps nothing); NULL when
+ * there is none. Never another disk: the test writes its first 64 KiB.
+ */
 static const char *mm_block_device(void)
 {
 	static char path[64];
+	const char *env = getenv("DMASTRESS_SCRATCH_DEV");
+	char serial[64];
 	int i;
 
+	if (env && *env)
+		return env;
 	for (i = 0; i < 8; i++) {
+		snprintf(path, sizeof(path), "/sys/class/nvme/nvme%d/serial", i);
+		if (dmastress_read_str_file(path, serial, sizeof(serial)) ||
+		    strncmp(serial, "dmastress0", 10) ||
+		    (serial[10] && serial[10] != ' ' && serial[10] != '\n'))
+			continue;
 		snprintf(path, sizeof(path), "/dev/nvme%dn1", i);
 		if (!access(path, F_OK))
 			return path;
@@ -1231,7 +1245,7 @@ TEST_F_TIMEOUT(mm, o_direct_through_the_view, DMASTRESS_TEST_TIMEOUT)
 	char bad[256];
 
 	if (!dev)
-		SKIP(return, "no nvme block device (/dev/nvme*n1)");
+		SKIP(return, "no scratch block device (QEMU's NVMe serial dmastress0, or DMASTRESS_SCRATCH_DEV)");
 	bfd = open(dev, O_RDWR | O_DIRECT | O_CLOEXEC);
 	ASSERT_LE(0, bfd) TH_LOG("%s: %s", dev, strerror(errno));
 	kmsg = dmastress_kmsg_open();
@@ -1291,6 +1305,10 @@ TEST_F_TIMEOUT(mm, moved_and_split_view_revoked_at_unbind, DMASTRESS_TEST_TIMEOU
 	if (fd < 0)
 		SKIP(return, "no /dev/dmastress2 (the second nvme engine controller)");
 	ASSERT_EQ(0, dmastress_dev_info(fd, &info));
+	if (!(info.flags & DMASTRESS_INFO_CAN_MMAP)) {
+		close(fd);
+		SKIP(return, "dma_can_mmap() is false for /dev/dmastress2");
+	}
 	dmastress_bdf_name(info.bdf, bdf, sizeof(bdf));
 	ASSERT_EQ(0, _dmastress_view_create(fd, variant->path, MM_LEN, &v));
 	dmastress_mmap(fd, v.mmap_offset, MM_LEN, PROT_READ | PROT_WRITE, &map);
