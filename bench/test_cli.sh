@@ -76,7 +76,7 @@ check "info text" 0 \
 	'grep -q "^timer_overhead_ps  *21345$" "$1"' \
 	'grep -q "^engine_max_xfer_bytes  *edu:2048,cpu:1048576$" "$1"' \
 	'grep -q "^peer_window_bytes  *16777216$" "$1"' \
-	'test "$(wc -l <"$1")" -eq 29'
+	'test "$(wc -l <"$1")" -eq 30'
 
 cmd="info --device $dev --format json"
 check "info json" 0 \
